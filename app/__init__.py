@@ -1,0 +1,137 @@
+"""Application factory."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import CONFIGS, config_from_environment, ensure_secret_key
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+
+BLUEPRINTS = ("home", "auth", "account", "legal", "dev")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    env_name = (test_config or {}).get("ENV_NAME") or os.environ.get("ATELIER_ENV", "development")
+    app.config.from_object(CONFIGS[env_name])
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config_from_environment())
+    if test_config:
+        app.config.update(test_config)
+    configure_defaults(app)
+    check_production_settings(app)
+
+    if app.config["PROXY_COUNT"]:
+        # Trust exactly as many proxies as there are, so X-Forwarded-For cannot be spoofed.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    logging.getLogger("atelier").setLevel(logging.INFO)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_request_hooks(app)
+    register_commands(app)
+    return app
+
+
+def configure_defaults(app: Flask) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        if app.config["ENV_NAME"] == "production":
+            raise RuntimeError("SECRET_KEY must be set in production")
+        app.config["SECRET_KEY"] = ensure_secret_key(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'atelier.sqlite'}"
+        )
+
+
+def check_production_settings(app: Flask) -> None:
+    if app.config["ENV_NAME"] != "production":
+        return
+    storage = app.config.get("RATELIMIT_STORAGE_URI") or ""
+    if not storage or storage.startswith("memory://"):
+        raise RuntimeError(
+            "RATELIMIT_STORAGE_URI must point to a shared store (redis://...) in production"
+        )
+    if app.config["MAIL_BACKEND"] == "outbox":
+        raise RuntimeError("MAIL_BACKEND=outbox is for development; set MAIL_BACKEND=smtp")
+
+
+def register_extensions(app: Flask) -> None:
+    from app import i18n
+    from app.services.accounts import load_session_user
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_session_user)
+    login_manager.login_view = "auth.signin"
+    login_manager.login_message = None
+    login_manager.needs_refresh_message = None
+
+    production = app.config["ENV_NAME"] == "production"
+    cdn_origin = "https://cdn.jsdelivr.net" if app.config["HTMX_USE_CDN"] else None
+    talisman.init_app(
+        app,
+        force_https=production,
+        strict_transport_security=True,  # sent on HTTPS responses only
+        strict_transport_security_max_age=31536000,
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        content_security_policy={
+            "default-src": "'self'",
+            "script-src": ["'self'", cdn_origin] if cdn_origin else "'self'",
+            "style-src": "'self'",
+            "img-src": "'self'",
+            "font-src": "'self'",
+            "connect-src": "'self'",
+            "object-src": "'none'",
+            "base-uri": "'none'",
+            "form-action": "'self'",
+            "frame-ancestors": "'none'",
+        },
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for name in BLUEPRINTS:
+        module = import_module(f"app.blueprints.{name}")
+        app.register_blueprint(module.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.templating import register
+
+    register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from app.hooks import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.commands import register
+
+    register(app)

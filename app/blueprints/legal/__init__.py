@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("legal", __name__)
+
+from app.blueprints.legal import views  # noqa: E402, F401

@@ -1,0 +1,138 @@
+"""Settings with safe defaults. Secrets come only from instance/ or the environment."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class Config:
+    PLATFORM_NAME = "Atelier"
+    # development | production | testing
+    ENV_NAME = "development"
+
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    LANGUAGES = ("en", "fr")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    DEFAULT_USER_TIMEZONE = "Europe/Paris"
+    BABEL_TRANSLATION_DIRECTORIES = "translations"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Flask-Login's defaults are a year, not Secure and no SameSite: set every one.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_REFRESH_EACH_REQUEST = False
+
+    # The CSRF token lives as long as the session, so a form left open for hours
+    # still submits; a new session (after sign-out) gets a new token.
+    WTF_CSRF_TIME_LIMIT = None
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SIGNIN = "10 per minute;50 per hour"
+    RATELIMIT_SIGNIN_ACCOUNT = "5 per minute;30 per hour"
+    RATELIMIT_REGISTER = "5 per minute;30 per hour"
+    RATELIMIT_RESET = "5 per minute;20 per hour"
+    PROXY_COUNT = 0
+
+    # outbox: store messages in the database (read them at /dev/outbox); smtp: deliver.
+    MAIL_BACKEND = "outbox"
+    MAIL_SENDER = "Atelier <no-reply@atelier.example>"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False
+    MAIL_TIMEOUT = 10
+    OUTBOX_PUBLIC = False
+
+    VERIFY_TOKEN_MAX_AGE = timedelta(days=2)
+    RESET_TOKEN_MAX_AGE = timedelta(hours=1)
+
+    HTMX_VERSION = "2.0.11"
+    HTMX_CDN_URL = "https://cdn.jsdelivr.net/npm/htmx.org@2.0.11/dist/htmx.min.js"
+    HTMX_USE_CDN = True
+    # sha384 of app/static/vendor/htmx-2.0.11.min.js (a test checks they match).
+    HTMX_INTEGRITY = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+    SUPPORT_EMAIL = "success@atelier.example"
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    OUTBOX_PUBLIC = True
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    OUTBOX_PUBLIC = True
+    HTMX_USE_CDN = False
+    RATELIMIT_ENABLED = True
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    RATELIMIT_STORAGE_URI = None  # must be set to a shared store such as redis://
+    PROXY_COUNT = 1
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+ENV_OVERRIDES = (
+    "PLATFORM_NAME",
+    "SECRET_KEY",
+    "MAIL_BACKEND",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_SENDER",
+    "RATELIMIT_STORAGE_URI",
+    "SUPPORT_EMAIL",
+)
+
+
+def config_from_environment() -> dict:
+    values: dict = {k: os.environ[k] for k in ENV_OVERRIDES if os.environ.get(k)}
+    if os.environ.get("DATABASE_URL"):
+        values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("MAIL_PORT"):
+        values["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    if os.environ.get("PROXY_COUNT"):
+        values["PROXY_COUNT"] = int(os.environ["PROXY_COUNT"])
+    return values
+
+
+def normalise_database_url(url: str) -> str:
+    # psycopg 3 is the driver; plain postgresql:// URLs would ask SQLAlchemy for psycopg2.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def ensure_secret_key(instance_path: str) -> str:
+    """Read instance/secret_key, creating it with a random key on first run."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,74 @@
+"""Field validators shared by several forms, with messages that say what to do."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, ValidationError
+from wtforms.validators import Email, InputRequired, Length
+
+from app.domain.eligibility import BirthDateProblem, birth_date_problem
+from app.domain.passwords import MAX_LENGTH, MIN_LENGTH, PasswordProblem, password_problem
+
+PASSWORD_MESSAGES = {
+    PasswordProblem.TOO_SHORT: _l(
+        "Your password must be at least %(n)s characters long.", n=MIN_LENGTH
+    ),
+    PasswordProblem.TOO_LONG: _l("Your password must be %(n)s characters or fewer.", n=MAX_LENGTH),
+    PasswordProblem.COMMON: _l(
+        "This password is too common and easy to guess. Choose another one, for example three or four random words."
+    ),
+    PasswordProblem.CONTAINS_EMAIL: _l("Your password must not contain your email address."),
+}
+
+BIRTH_DATE_MESSAGES = {
+    BirthDateProblem.IN_FUTURE: _l("Date of birth must be in the past."),
+    BirthDateProblem.TOO_OLD: _l("Date of birth must be after 1 January 1900."),
+}
+
+
+def email_validators():
+    return [
+        InputRequired(_l("Enter your email address.")),
+        Length(max=254, message=_l("Email address must be 254 characters or fewer.")),
+        Email(
+            _l("Enter an email address in the correct format, like name@example.com."),
+            check_deliverability=False,
+        ),
+    ]
+
+
+class StrongPassword:
+    """Checks the password policy; `email_field` names the field holding the address."""
+
+    def __init__(self, email_field: str | None = None):
+        self.email_field = email_field
+
+    def __call__(self, form, field):
+        email = form[self.email_field].data if self.email_field else None
+        problem = password_problem(field.data or "", email)
+        if problem:
+            raise ValidationError(PASSWORD_MESSAGES[problem])
+
+
+class PlausibleBirthDate:
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        problem = birth_date_problem(field.data, date.today())
+        if problem:
+            raise ValidationError(BIRTH_DATE_MESSAGES[problem])
+
+
+class BirthDateField(DateField):
+    """A date input whose parse error says what a valid answer looks like."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None  # InputRequired reports the empty answer
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                _l("Date of birth must be a real date, for example 27 March 2007.")
+            ) from error

@@ -1,0 +1,54 @@
+"""Locale and time zone selection, and localised lists (countries, time zones)."""
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from babel import Locale
+from flask import current_app, request, session
+from flask_login import current_user
+
+LOCALE_NAMES = {"en": "English", "fr": "Français"}
+
+
+def select_locale() -> str:
+    supported = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in supported:
+        return current_user.locale
+    if session.get("locale") in supported:
+        return session["locale"]
+    return (
+        request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def select_timezone() -> str:
+    if current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return current_app.config["DEFAULT_USER_TIMEZONE"]
+
+
+@cache
+def countries(locale: str) -> list[tuple[str, str]]:
+    """ISO 3166-1 alpha-2 codes with their names in `locale`, sorted by name."""
+    names = Locale.parse(locale).territories
+    pairs = [
+        (code, name)
+        for code, name in names.items()
+        if len(code) == 2
+        and code.isalpha()
+        and code not in {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "XK"}
+    ]
+    return sorted(pairs, key=lambda pair: pair[1].casefold())
+
+
+def country_name(code: str, locale: str) -> str:
+    return Locale.parse(locale).territories.get(code, code)
+
+
+@cache
+def timezones() -> list[str]:
+    return sorted(
+        tz
+        for tz in available_timezones()
+        if "/" in tz and not tz.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+    )

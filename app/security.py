@@ -1,0 +1,33 @@
+"""Request-level security helpers: safe redirects and the security event log."""
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import request
+
+security_log = logging.getLogger("atelier.security")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` only if it is a path on this host ("/account"), else None.
+    Refuses "//evil", "/\\evil", "https://evil", "javascript:" and control characters."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ch in target for ch in "\\\r\n\t") or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def log_security_event(event: str, *, user_id: int | None = None, **details) -> None:
+    """Who, when (the log record's time), from where; never secrets."""
+    security_log.info(
+        "%s user=%s ip=%s ua=%r %s",
+        event,
+        user_id,
+        request.remote_addr,
+        (request.user_agent.string or "")[:200],
+        " ".join(f"{k}={v}" for k, v in sorted(details.items())),
+    )

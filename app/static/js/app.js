@@ -1,0 +1,45 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+
+  var me = document.currentScript;
+
+  // htmx comes from the CDN with Subresource Integrity; if that did not load
+  // (offline, blocked, integrity mismatch), use the copy we serve ourselves.
+  if (!window.htmx && me && me.dataset.htmxFallback) {
+    var script = document.createElement("script");
+    script.src = me.dataset.htmxFallback;
+    script.integrity = me.dataset.htmxIntegrity;
+    document.head.appendChild(script);
+  }
+
+  function focusErrorSummary(root) {
+    var summary = (root || document).querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+      return true;
+    }
+    return false;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary(document);
+  });
+
+  // After an htmx swap: focus the error summary if the answer had errors.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    focusErrorSummary(event.detail.target.parentNode || document);
+  });
+
+  // Error summary links move focus to the field, as on GOV.UK.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    if (!link) return;
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    event.preventDefault();
+    var input = target.matches("fieldset") ? target.querySelector("input") : target;
+    (input || target).focus();
+    target.scrollIntoView({ block: "center" });
+  });
+})();
