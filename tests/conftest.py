@@ -1,0 +1,145 @@
+"""Fixtures shared by the integration and web suites.
+
+The database-backed tests run on SQLite and, when TEST_DATABASE_URL points to a
+PostgreSQL database, on PostgreSQL too. REQUIRE_POSTGRES=1 (set by CI) turns the
+PostgreSQL skip into a failure, so CI can never pass without it.
+"""
+
+import os
+import re
+from datetime import date
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import select, text
+
+from app import create_app
+from app.config import normalise_database_url
+from app.extensions import db
+from app.models import OutboxMessage, Role
+from app.services import accounts
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+TEST_SECRET = "test-secret-key-not-for-production"
+
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(
+            not POSTGRES_URL and not REQUIRE_POSTGRES,
+            reason="PostgreSQL suite skipped: set TEST_DATABASE_URL=postgresql://... to run it",
+        ),
+    ),
+]
+
+
+def base_config(database_url: str) -> dict:
+    return {
+        "ENV_NAME": "testing",
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "atelier.test",
+        "MAIL_BACKEND": "outbox",
+    }
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    else:
+        if not POSTGRES_URL:
+            pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+        url = normalise_database_url(POSTGRES_URL)
+    app = create_app(base_config(url))
+    with app.app_context():
+        if request.param == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        # The schema comes from the migrations, so they are tested on every run.
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app_config(database_url) -> dict:
+    return base_config(database_url)
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class UserFactory:
+    counter = 0
+
+    def __call__(self, *, email=None, password="correct horse battery", role=Role.LEARNER,
+                 born=date(1990, 5, 17), country="FR", legal_protection=False, locale="en",
+                 verified=True):
+        UserFactory.counter += 1
+        email = email or f"user{UserFactory.counter}@example.org"
+        user = accounts.register(
+            accounts.NewAccount(f"User {UserFactory.counter}", email, password, born, country,
+                                legal_protection, locale),
+            role=role,
+            verified=verified,
+        )
+        user.password = password  # plain text kept on the object for the test only
+        return user
+
+
+@pytest.fixture
+def make_user(app):
+    return UserFactory()
+
+
+def outbox_for(recipient: str) -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient == recipient)
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+LINK = re.compile(r"https?://\S+")
+
+
+def link_in(message: OutboxMessage) -> str:
+    match = LINK.search(message.text_body)
+    assert match, message.text_body
+    return match.group(0)
+
+
+def path_of(link: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", link)
+
+
+def sign_in(client, email: str, password: str, **extra):
+    return client.post("/signin", data={"email": email, "password": password, **extra})
