@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, ValidationError
+from wtforms import DateField, EmailField, SelectChoice, ValidationError
 from wtforms.validators import Email, InputRequired, Length
 
 from app.domain.eligibility import BirthDateProblem, birth_date_problem
@@ -24,6 +24,15 @@ BIRTH_DATE_MESSAGES = {
     BirthDateProblem.IN_FUTURE: _l("Date of birth must be in the past."),
     BirthDateProblem.TOO_OLD: _l("Date of birth must be after 1 January 1900."),
 }
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def email_field(label) -> EmailField:
+    """An email input that forgives spaces pasted around the address."""
+    return EmailField(label, validators=email_validators(), filters=[strip])
 
 
 def email_validators():
@@ -72,3 +81,9 @@ class BirthDateField(DateField):
             raise ValueError(
                 _l("Date of birth must be a real date, for example 27 March 2007.")
             ) from error
+
+
+def select_choices(pairs, placeholder: str | None = None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices, with an optional empty first option."""
+    choices = [SelectChoice(value, label) for value, label in pairs]
+    return [SelectChoice("", placeholder), *choices] if placeholder else choices

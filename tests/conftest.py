@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import select, text
 
@@ -72,9 +73,20 @@ def app_config(database_url) -> dict:
     return base_config(database_url)
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own application context, as in production, so `g` (where
+    Flask-Login caches the user) and the database session are not shared with the test
+    or with other requests."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
         db.session.rollback()
@@ -95,17 +107,46 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def make_app(app):
+    """Another app on the same database with some settings changed; the `app` fixture
+    cleans the database afterwards."""
+
+    def factory(**overrides):
+        other = create_app({**base_config(app.config["SQLALCHEMY_DATABASE_URI"]), **overrides})
+        other.test_client_class = FreshContextClient
+        return other
+
+    return factory
+
+
 class UserFactory:
     counter = 0
 
-    def __call__(self, *, email=None, password="correct horse battery", role=Role.LEARNER,
-                 born=date(1990, 5, 17), country="FR", legal_protection=False, locale="en",
-                 verified=True):
+    def __call__(
+        self,
+        *,
+        email=None,
+        password="correct horse battery",
+        role=Role.LEARNER,
+        born=date(1990, 5, 17),
+        country="FR",
+        legal_protection=False,
+        locale="en",
+        verified=True,
+    ):
         UserFactory.counter += 1
         email = email or f"user{UserFactory.counter}@example.org"
         user = accounts.register(
-            accounts.NewAccount(f"User {UserFactory.counter}", email, password, born, country,
-                                legal_protection, locale),
+            accounts.NewAccount(
+                f"User {UserFactory.counter}",
+                email,
+                password,
+                born,
+                country,
+                legal_protection,
+                locale,
+            ),
             role=role,
             verified=verified,
         )
@@ -143,3 +184,18 @@ def path_of(link: str) -> str:
 
 def sign_in(client, email: str, password: str, **extra):
     return client.post("/signin", data={"email": email, "password": password, **extra})
+
+
+def enable_two_factor(user) -> str:
+    """Turn on 2FA for `user` and return the TOTP secret."""
+    from app.services import two_factor
+
+    secret = two_factor.new_secret()
+    two_factor.enable(user, secret)
+    return secret
+
+
+def current_code(secret: str) -> str:
+    import pyotp
+
+    return pyotp.TOTP(secret).now()

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from app.forms import BirthDateField, PlausibleBirthDate, StrongPassword, email_validators
+from app.forms import BirthDateField, PlausibleBirthDate, StrongPassword, email_field
 
 
 class ProfileForm(FlaskForm):
@@ -24,7 +24,7 @@ class ProfileForm(FlaskForm):
     )
     legal_protection = RadioField(
         _l("Are you under a legal protection measure?"),
-        choices=[("no", _l("No")), ("yes", _l("Yes"))],
+        choices=[SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))],
         validators=[InputRequired(_l("Select yes if you are under a legal protection measure."))],
     )
 
@@ -32,7 +32,7 @@ class ProfileForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     locale = RadioField(
         _l("Language of the site and of our emails"),
-        choices=[("en", "English"), ("fr", "Français")],
+        choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
         validators=[InputRequired(_l("Select a language."))],
     )
     timezone = SelectField(
@@ -51,7 +51,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
-    email = EmailField(_l("New email address"), validators=email_validators())
+    email = email_field(_l("New email address"))
     password = PasswordField(
         _l("Your password"), validators=[InputRequired(_l("Enter your password."))]
     )

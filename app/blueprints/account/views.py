@@ -18,6 +18,7 @@ from app.blueprints.account.forms import (
 from app.blueprints.auth.forms import EmptyForm
 from app.domain.eligibility import assess
 from app.domain.errors import DomainError
+from app.forms import select_choices
 from app.i18n import countries, country_name, timezones
 from app.rendering import redirect_to, render
 from app.security import log_security_event
@@ -56,7 +57,7 @@ def edit_profile():
     form = ProfileForm(obj=user)
     if not form.is_submitted():
         form.legal_protection.data = "yes" if user.legal_protection else "no"
-    form.country.choices = [("", _("Select a country")), *countries(str(get_locale()))]
+    form.country.choices = select_choices(countries(str(get_locale())), _("Select a country"))
     if form.validate_on_submit():
         accounts.update_profile(
             user,
@@ -78,7 +79,7 @@ def preferences():
     form = PreferencesForm(
         data={"locale": user.locale or str(get_locale()), "timezone": user.timezone}
     )
-    form.timezone.choices = [(tz, tz.replace("_", " ")) for tz in timezones()]
+    form.timezone.choices = select_choices((tz, tz.replace("_", " ")) for tz in timezones())
     if form.validate_on_submit():
         accounts.update_preferences(user, form.locale.data, form.timezone.data)
         session["locale"] = form.locale.data

@@ -1,9 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Length
 
-from app.forms import BirthDateField, PlausibleBirthDate, StrongPassword, email_validators
+from app.forms import BirthDateField, PlausibleBirthDate, StrongPassword, email_field
 
 
 class RegisterForm(FlaskForm):
@@ -14,7 +21,7 @@ class RegisterForm(FlaskForm):
             Length(max=120, message=_l("Full name must be 120 characters or fewer.")),
         ],
     )
-    email = EmailField(_l("Email address"), validators=email_validators())
+    email = email_field(_l("Email address"))
     password = PasswordField(
         _l("Password"),
         validators=[InputRequired(_l("Enter a password.")), StrongPassword(email_field="email")],
@@ -29,13 +36,13 @@ class RegisterForm(FlaskForm):
     )
     legal_protection = RadioField(
         _l("Are you under a legal protection measure?"),
-        choices=[("no", _l("No")), ("yes", _l("Yes"))],
+        choices=[SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))],
         validators=[InputRequired(_l("Select yes if you are under a legal protection measure."))],
     )
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=email_validators())
+    email = email_field(_l("Email address"))
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this device for 30 days"))
 
@@ -58,7 +65,7 @@ class TwoFactorForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=email_validators())
+    email = email_field(_l("Email address"))
 
 
 class ResetPasswordForm(FlaskForm):

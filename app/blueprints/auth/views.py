@@ -14,6 +14,7 @@ from app.blueprints.auth.forms import (
 )
 from app.domain.errors import DomainError
 from app.extensions import db, limiter
+from app.forms import select_choices
 from app.i18n import countries
 from app.models import User
 from app.rendering import redirect_to, render
@@ -52,7 +53,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("account.profile"))
     form = RegisterForm()
-    form.country.choices = [("", _("Select a country")), *countries(str(get_locale()))]
+    form.country.choices = select_choices(countries(str(get_locale())), _("Select a country"))
     if form.validate_on_submit():
         try:
             user = accounts.register(

@@ -1,0 +1,282 @@
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.extensions import db, limiter
+from app.models import Role, User
+from tests.conftest import current_code, enable_two_factor, sign_in
+
+STATIC = Path(__file__).parents[2] / "app" / "static"
+
+REGISTER = {
+    "name": "Kim",
+    "email": "kim@example.org",
+    "password": "correct horse battery",
+    "date_of_birth": "1990-01-01",
+    "country": "FR",
+    "legal_protection": "no",
+}
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    for directive in (
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP in tests
+
+
+def test_hsts_on_https(client):
+    response = client.get("/", base_url="https://atelier.test")
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+
+
+def test_no_inline_script_in_pages(client):
+    html = client.get("/register").get_data(as_text=True)
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert "src=" in tag, tag
+    assert " on" not in " ".join(re.findall(r"<[^>]+ on\w+=", html))
+
+
+def test_htmx_is_vendored_and_its_integrity_matches(app, client):
+    vendored = STATIC / "vendor" / f"htmx-{app.config['HTMX_VERSION']}.min.js"
+    digest = base64.b64encode(hashlib.sha384(vendored.read_bytes()).digest()).decode()
+    assert app.config["HTMX_INTEGRITY"] == f"sha384-{digest}"
+    html = client.get("/").get_data(as_text=True)
+    assert f'data-htmx-integrity="sha384-{digest}"' in html
+    assert f"/static/vendor/htmx-{app.config['HTMX_VERSION']}.min.js" in html
+    assert "cdn.jsdelivr.net" not in html  # tests are offline: no CDN
+
+
+def test_cdn_script_is_pinned_with_integrity(make_app):
+    app = make_app(HTMX_USE_CDN=True)
+    html = app.test_client().get("/").get_data(as_text=True)
+    tag = re.search(r'<script src="https://cdn[^>]+>', html).group(0)
+    assert "htmx.org@2.0.11/dist/htmx.min.js" in tag
+    assert f'integrity="{app.config["HTMX_INTEGRITY"]}"' in tag
+    assert 'crossorigin="anonymous"' in tag
+    csp = app.test_client().get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self' https://cdn.jsdelivr.net" in csp
+
+
+def test_htmx_configuration(client):
+    html = client.get("/").get_data(as_text=True)
+    config = re.search(r'<meta name="htmx-config" content="([^"]+)"', html).group(1)
+    for setting in (
+        "&#34;allowEval&#34;: false",
+        "&#34;allowScriptTags&#34;: false",
+        "&#34;includeIndicatorStyles&#34;: false",
+        "&#34;historyCacheSize&#34;: 0",
+    ):
+        assert setting in config
+    assert re.search(r'<body hx-headers="{&#34;X-CSRFToken&#34;: &#34;[^&]+&#34;}">', html)
+
+
+@pytest.fixture
+def csrf_client(make_app):
+    return make_app(WTF_CSRF_ENABLED=True).test_client()
+
+
+def test_missing_csrf_token_is_refused_and_nothing_saved(csrf_client):
+    response = csrf_client.post("/register", data=REGISTER)
+    assert response.status_code == 400
+    assert "Something was wrong with that request" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_wrong_csrf_token_is_refused(csrf_client):
+    csrf_client.get("/register")
+    response = csrf_client.post("/register", data={**REGISTER, "csrf_token": "forged"})
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_csrf_token_from_the_page_works(csrf_client):
+    html = csrf_client.get("/register").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    response = csrf_client.post("/register", data={**REGISTER, "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_csrf_header_works_for_htmx(csrf_client):
+    html = csrf_client.get("/register").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    response = csrf_client.post(
+        "/register", data=REGISTER, headers={"X-CSRFToken": token, "HX-Request": "true"}
+    )
+    assert response.status_code == 204
+
+
+def test_sign_out_needs_csrf(csrf_client, make_user):
+    user = make_user()
+    html = csrf_client.get("/signin").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    csrf_client.post(
+        "/signin", data={"email": user.email, "password": user.password, "csrf_token": token}
+    )
+    assert csrf_client.post("/signout").status_code == 400
+    assert csrf_client.get("/account").status_code == 200
+
+
+@pytest.fixture
+def limited_app(make_app):
+    def factory(**limits):
+        app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", **limits)
+        with app.app_context():
+            limiter.reset()
+        return app
+
+    yield factory
+    limiter.reset()
+
+
+@pytest.fixture
+def limited_client(limited_app):
+    return limited_app(
+        RATELIMIT_SIGNIN="100 per minute", RATELIMIT_SIGNIN_ACCOUNT="3 per minute"
+    ).test_client()
+
+
+def test_repeated_failed_sign_ins_are_slowed_not_locked(limited_client, make_user):
+    user = make_user()
+    for _ in range(3):
+        response = sign_in(limited_client, user.email, "wrong password 1")
+        assert response.status_code == 422
+    response = sign_in(limited_client, user.email, "wrong password 1")
+    assert response.status_code == 429
+    html = response.get_data(as_text=True)
+    assert "Too many attempts" in html and "Wait a few minutes" in html
+    # Another account from the same address is not blocked by this one's limit.
+    other = make_user()
+    assert sign_in(limited_client, other.email, other.password).status_code == 302
+
+
+def test_registration_is_rate_limited(limited_app):
+    client = limited_app(RATELIMIT_REGISTER="2 per minute").test_client()
+    codes = [client.post("/register", data={}).status_code for _ in range(3)]
+    assert codes == [422, 422, 429]
+
+
+def test_password_reset_is_rate_limited(limited_app):
+    client = limited_app(RATELIMIT_RESET="2 per minute").test_client()
+    codes = [
+        client.post("/password/forgot", data={"email": "a@example.org"}).status_code
+        for _ in range(3)
+    ]
+    assert codes == [200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "text"),
+    [
+        ("/no-such-page", 404, "Page not found"),
+        ("/account/password", 405, "That action is not possible here"),
+    ],
+)
+def test_friendly_error_pages(client, path, code, text):
+    response = client.get(path)
+    assert response.status_code == code
+    html = response.get_data(as_text=True)
+    assert text in html and "<h1>" in html
+
+
+def test_server_error_shows_no_traceback(make_app):
+    app = make_app(TESTING=False)
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Sorry, there is a problem with the service" in html
+    assert "secret internals" not in html and "Traceback" not in html
+
+
+def test_error_pages_in_french(client):
+    response = client.get("/no-such-page", headers={"Accept-Language": "fr"})
+    assert 'lang="fr"' in response.get_data(as_text=True)
+    assert "Page introuvable" in response.get_data(as_text=True)
+
+
+def test_production_refuses_in_memory_rate_limits(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "RATELIMIT_STORAGE_URI": "memory://",
+                "MAIL_BACKEND": "smtp",
+            }
+        )
+
+
+def test_production_cookies_are_secure(monkeypatch):
+    app = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "x" * 32,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "RATELIMIT_STORAGE_URI": "memcached://127.0.0.1:1",
+            "MAIL_BACKEND": "smtp",
+        }
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["REMEMBER_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == app.config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    assert not app.debug
+
+
+def test_proxy_fix_trusts_exactly_one_proxy(make_app):
+    app = make_app(PROXY_COUNT=1)
+
+    @app.route("/whoami")
+    def whoami():
+        from flask import request
+
+        return request.remote_addr
+
+    response = app.test_client().get(
+        "/whoami",
+        headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.7"},
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
+    )
+    assert response.get_data(as_text=True) == "203.0.113.7"
+
+
+def test_outbox_is_hidden_outside_development(make_app, make_user):
+    client = make_app(OUTBOX_PUBLIC=False).test_client()
+    assert client.get("/dev/outbox").status_code == 404
+    learner = make_user()
+    sign_in(client, learner.email, learner.password)
+    assert client.get("/dev/outbox").status_code == 404
+    client.post("/signout")
+    staff = make_user(role=Role.STAFF)
+    secret = enable_two_factor(staff)  # staff must have 2FA to use the site
+    sign_in(client, staff.email, staff.password)
+    client.post("/signin/code", data={"code": current_code(secret)})
+    assert client.get("/dev/outbox").status_code == 200
+
+
+def test_secret_key_is_generated_into_instance(tmp_path):
+    from app.config import ensure_secret_key
+
+    first = ensure_secret_key(str(tmp_path))
+    assert len(first) == 64 and ensure_secret_key(str(tmp_path)) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
