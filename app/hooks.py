@@ -22,7 +22,7 @@ def register(app: Flask) -> None:
             and request.endpoint not in TWO_FACTOR_EXEMPT
             and not (request.endpoint or "").startswith("legal.")
         ):
-            return redirect(url_for("account.two_factor"))
+            return redirect(url_for("account.two_factor_setup"))
         return None
 
     @app.after_request

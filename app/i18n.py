@@ -4,7 +4,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from babel import Locale
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 LOCALE_NAMES = {"en": "English", "fr": "Français"}
@@ -12,6 +12,8 @@ LOCALE_NAMES = {"en": "English", "fr": "Français"}
 
 def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command-line tools
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.locale in supported:
         return current_user.locale
     if session.get("locale") in supported:
@@ -22,6 +24,8 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    if not has_request_context():
+        return current_app.config["DEFAULT_USER_TIMEZONE"]
     if current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return current_app.config["DEFAULT_USER_TIMEZONE"]

@@ -112,12 +112,18 @@ def make_app(app):
     """Another app on the same database with some settings changed; the `app` fixture
     cleans the database afterwards."""
 
+    created = []
+
     def factory(**overrides):
         other = create_app({**base_config(app.config["SQLALCHEMY_DATABASE_URI"]), **overrides})
         other.test_client_class = FreshContextClient
+        created.append(other)
         return other
 
-    return factory
+    yield factory
+    for other in created:
+        with other.app_context():
+            db.engine.dispose()
 
 
 class UserFactory:

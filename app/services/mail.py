@@ -67,9 +67,10 @@ def _send_smtp(mail: Mail) -> None:
     message["From"] = config["MAIL_SENDER"]
     message["To"] = mail.recipient
     message["Message-ID"] = make_msgid()
-    message["Content-Language"] = mail.locale
     message.set_content(mail.text_body)
     message.add_alternative(mail.html_body, subtype="html")
+    # After the body: making it multipart moves Content-* headers into the first part.
+    message["Content-Language"] = mail.locale
     with smtplib.SMTP(
         config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
     ) as smtp:

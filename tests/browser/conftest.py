@@ -1,0 +1,275 @@
+"""Browser suite: the app served for real, driven by Chromium through Playwright.
+
+Without Chromium or the playwright package the suite is skipped, and the axe and
+Nu HTML Checker tests without node_modules (`npm ci`) or Java; REQUIRE_BROWSER=1
+(set by CI) turns every one of those skips into a failure.
+"""
+
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from app import create_app
+from app.extensions import db
+from app.services import accounts
+from tests.browser.pages import SEEDED_OUTBOX_MESSAGE, Page
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent.parent
+NODE_MODULES = ROOT / "node_modules"
+AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
+SECRET_KEY = "browser-suite-secret-key-not-for-production"
+TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    email: str
+    password: str
+    locale: str
+
+
+# A confirmed learner per language: the account's own language wins over the
+# browser's, so a signed-in page is seen in French by the French learner.
+LEARNERS = {
+    locale: Account(
+        f"Learner {locale.upper()}",
+        f"learner.{locale}@example.org",
+        "plum tartan lighthouse",
+        locale,
+    )
+    for locale in ("en", "fr")
+}
+UNCONFIRMED = Account("Pending Learner", "pending@example.org", "velvet harbour compass", "en")
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip (or, under REQUIRE_BROWSER=1, fail) when a tool the test needs is missing."""
+    if condition:
+        return
+    if REQUIRE_BROWSER:
+        pytest.fail(f"{reason} (REQUIRE_BROWSER=1, so this is a failure)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# --- the live server ------------------------------------------------------------
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    def log_request(self, code="-", size="-"):
+        pass  # one line per request would drown the test output; errors still log
+
+
+@dataclass
+class LiveServer:
+    app: object
+    url: str
+
+    def __call__(self, path: str) -> str:
+        return self.url + path
+
+
+def seed(app, url: str) -> None:
+    # A request context on the live URL, so the links in the emails point at it.
+    with app.test_request_context(base_url=url):
+        # The unconfirmed account comes first: its email is SEEDED_OUTBOX_MESSAGE.
+        for account, verified in [(UNCONFIRMED, False), *((a, True) for a in LEARNERS.values())]:
+            accounts.register(
+                accounts.NewAccount(
+                    account.name,
+                    account.email,
+                    account.password,
+                    date(1990, 5, 17),
+                    "FR",
+                    False,
+                    account.locale,
+                ),
+                verified=verified,
+            )
+        from app.models import OutboxMessage
+
+        message = db.session.get(OutboxMessage, SEEDED_OUTBOX_MESSAGE)
+        assert message is not None and message.recipient == UNCONFIRMED.email
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    database = tmp_path_factory.mktemp("browser-db") / "browser.sqlite"
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SECRET_KEY": SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": False,
+            "OUTBOX_PUBLIC": True,
+            "MAIL_BACKEND": "outbox",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    url = f"http://127.0.0.1:{server.server_port}"
+    seed(app, url)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app, url)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+# --- Chromium ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def browser_requirements():
+    require(sync_playwright is not None, "the playwright package is not installed")
+    require(
+        Path(CHROMIUM).exists(),
+        f"Chromium not found at {CHROMIUM} (install chromium or set CHROMIUM_PATH)",
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(browser_requirements, live_server):
+    # Depends on live_server so that Chromium (and its open connections) goes first.
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Open a browser context (closed after the test). English unless `locale` says."""
+    contexts = []
+
+    def factory(locale: str = "en", **options):
+        options.setdefault("locale", "fr-FR" if locale == "fr" else "en-US")
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+@pytest.fixture(scope="session")
+def learner_states(browser, live_server):
+    """Signed-in storage state (the session cookie) of each seeded learner."""
+    states = {}
+    for locale, account in LEARNERS.items():
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(TIMEOUT_MS)
+        try:
+            page = context.new_page()
+            page.goto("/signin")
+            page.fill("#email", account.email)
+            page.fill("#password", account.password)
+            page.click("#signin-form button[type=submit]")
+            page.wait_for_url("**/account")
+            states[locale] = context.storage_state()
+        finally:
+            context.close()
+    return states
+
+
+def html_lang(page) -> str:
+    return page.get_attribute("html", "lang")
+
+
+@pytest.fixture
+def open_page(new_context, learner_states):
+    """Open a PAGES entry in a language, as its visitor, after its action."""
+
+    def opener(entry: Page, locale: str, **options):
+        if entry.who == "learner":
+            options["storage_state"] = learner_states[locale]
+        page = new_context(locale, **options).new_page()
+        response = page.goto(entry.path)
+        assert page.url.endswith(entry.path), f"{entry.path} redirected to {page.url}"
+        if entry.action == "submit_empty":
+            with page.expect_response(lambda r: r.request.method == "POST") as answer:
+                page.click("main form button[type=submit]")
+            response = answer.value
+            page.wait_for_selector(".error-summary")
+            page.wait_for_load_state()
+        elif entry.action is not None:
+            raise ValueError(f"unknown action {entry.action!r}")
+        assert response is not None and response.status == entry.status, (
+            f"{entry.path}: status {response and response.status}, expected {entry.status}"
+        )
+        assert html_lang(page) == locale
+        return page, response
+
+    return opener
+
+
+# --- front-end test tools (npm ci) --------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    require(AXE_SCRIPT.exists(), f"axe-core not installed ({AXE_SCRIPT}): run `npm ci`")
+    return AXE_SCRIPT
+
+
+@pytest.fixture(scope="session")
+def vnu_command() -> list[str]:
+    require(VNU_JAR.exists(), f"vnu-jar not installed ({VNU_JAR}): run `npm ci`")
+    java = shutil.which("java")
+    require(java is not None, "java not found: the Nu HTML Checker needs a Java runtime")
+    return [java, "-jar", str(VNU_JAR)]

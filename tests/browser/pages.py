@@ -1,0 +1,58 @@
+"""Every page of the site, for the browser checks (axe, Nu HTML Checker).
+
+Each new feature adds its pages here, so that they are checked in both languages,
+for the visitor who can see them, and in their error state where they have a form.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+Who = Literal["anonymous", "learner"]
+# "submit_empty": click the page's submit button with every field empty, then check
+# the page with its error summary and field errors.
+Action = Literal["submit_empty"]
+
+LOCALES = ("en", "fr")
+
+# The live server seeds one unconfirmed account first, so its confirmation email is
+# outbox message 1 (see conftest.live_server).
+SEEDED_OUTBOX_MESSAGE = 1
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    who: Who = "anonymous"
+    label: str = ""
+    action: Action | None = None
+    # The status of the page as checked (after the action, if any).
+    status: int = 200
+
+    @property
+    def id(self) -> str:
+        return self.label or self.path
+
+
+PAGES: list[Page] = [
+    Page("/", label="home"),
+    Page("/register", label="register"),
+    Page("/register", label="register-errors", action="submit_empty", status=422),
+    Page("/signin", label="signin"),
+    Page("/signin", label="signin-errors", action="submit_empty", status=422),
+    Page("/password/forgot", label="password-forgot"),
+    Page("/password/forgot", label="password-forgot-errors", action="submit_empty", status=422),
+    Page("/help/browsers", label="help-browsers"),
+    Page("/terms", label="terms"),
+    Page("/code-of-conduct", label="code-of-conduct"),
+    Page("/legal-information", label="legal-information"),
+    Page("/privacy", label="privacy"),
+    Page("/accessibility", label="accessibility"),
+    Page("/dev/outbox", label="dev-outbox"),
+    Page(f"/dev/outbox/{SEEDED_OUTBOX_MESSAGE}", label="dev-outbox-message"),
+    Page("/does-not-exist", label="not-found", status=404),
+    Page("/account", who="learner", label="account"),
+    Page("/account/profile", who="learner", label="account-profile"),
+    Page("/account/preferences", who="learner", label="account-preferences"),
+    Page("/account/security", who="learner", label="account-security"),
+    Page("/account/two-factor", who="learner", label="account-two-factor"),
+]
