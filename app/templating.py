@@ -10,6 +10,7 @@ from ua_parser import parse as parse_user_agent
 
 from app.domain.browsers import is_outdated_browser
 from app.i18n import LOCALE_NAMES
+from app.services.markdown import render_markdown
 
 
 @lru_cache(maxsize=512)
@@ -69,3 +70,4 @@ def register(app: Flask) -> None:
         }
 
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime)
+    app.jinja_env.filters["markdown"] = render_markdown

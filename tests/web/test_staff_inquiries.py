@@ -1,0 +1,76 @@
+import pytest
+
+from app.models import InquiryKind, Role
+from app.services import inquiries
+from tests.conftest import current_code, enable_two_factor, outbox_for, sign_in
+
+
+@pytest.fixture
+def staff_client(app, make_user):
+    staff = make_user(role=Role.STAFF)
+    secret = enable_two_factor(staff)
+    client = app.test_client()
+    sign_in(client, staff.email, staff.password)
+    client.post("/signin/code", data={"code": current_code(secret)})
+    return client
+
+
+def new_inquiry(**overrides):
+    values = dict(
+        kind=InquiryKind.CONTACT,
+        topic="billing",
+        name="Ana",
+        email="Ana@Example.org",
+        message="Where is my invoice?\n<script>alert(1)</script>",
+        locale="fr",
+    )
+    return inquiries.submit(inquiries.NewInquiry(**{**values, **overrides}))
+
+
+def test_submitting_acknowledges_by_email_in_the_sender_language(app):
+    inquiry = new_inquiry()
+    (message,) = outbox_for("ana@example.org")
+    assert inquiry.reference in message.subject
+    assert message.locale == "fr"
+
+
+@pytest.mark.parametrize("path", ["/staff/", "/staff/inquiries", "/staff/inquiries/1"])
+def test_learners_and_mentors_get_403_on_staff_pages(app, client, make_user, path):
+    new_inquiry()
+    learner = make_user()
+    sign_in(client, learner.email, learner.password)
+    assert client.get(path).status_code == 403
+    client.post("/signout")
+    mentor = make_user(role=Role.MENTOR)
+    secret = enable_two_factor(mentor)
+    sign_in(client, mentor.email, mentor.password)
+    client.post("/signin/code", data={"code": current_code(secret)})
+    assert client.get(path).status_code == 403
+
+
+def test_visitors_are_sent_to_sign_in(client):
+    response = client.get("/staff/inquiries")
+    assert response.status_code == 302 and "/signin" in response.headers["Location"]
+
+
+def test_staff_answer_an_inquiry(staff_client):
+    inquiry = new_inquiry()
+    page = staff_client.get("/staff/inquiries").get_data(as_text=True)
+    assert inquiry.reference in page
+    detail = staff_client.get(f"/staff/inquiries/{inquiry.id}").get_data(as_text=True)
+    assert "&lt;script&gt;" in detail and "<script>alert" not in detail
+    assert "hx-disable" in detail
+    empty = staff_client.post(f"/staff/inquiries/{inquiry.id}", data={"reply": ""})
+    assert empty.status_code == 422 and "Write your answer." in empty.get_data(as_text=True)
+    staff_client.post(f"/staff/inquiries/{inquiry.id}", data={"reply": "Sent it again."})
+    answer = outbox_for("ana@example.org")[-1]
+    assert "Sent it again." in answer.text_body
+    assert f">{inquiry.reference}</a>" not in staff_client.get("/staff/inquiries").get_data(
+        as_text=True
+    )
+    answered = staff_client.get("/staff/inquiries?status=answered").get_data(as_text=True)
+    assert inquiry.reference in answered
+
+
+def test_unknown_inquiry_is_404(staff_client):
+    assert staff_client.get("/staff/inquiries/999").status_code == 404
