@@ -40,7 +40,7 @@ format: $(BIN)/activate
 
 # Re-extract the strings and merge them into the catalogues (then translate the new ones).
 messages: $(BIN)/activate
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot --no-location --sort-output --ignore-dirs '.* __pycache__ node_modules' .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 clean:

@@ -1,5 +1,6 @@
 """Locale and time zone selection, and localised lists (countries, time zones)."""
 
+import unicodedata
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -42,7 +43,15 @@ def countries(locale: str) -> list[tuple[str, str]]:
         and code.isalpha()
         and code not in {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "XK"}
     ]
-    return sorted(pairs, key=lambda pair: pair[1].casefold())
+    return sorted(pairs, key=lambda pair: collation_key(pair[1]))
+
+
+def collation_key(text: str) -> str:
+    """Sort "Égypte" with the E's, not after Z: compare without accents, then with them."""
+    stripped = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    return stripped.casefold() + "\0" + text.casefold()
 
 
 def country_name(code: str, locale: str) -> str:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.domain.errors import DomainError
@@ -54,7 +55,7 @@ def queue(status: InquiryStatus | None = None) -> list[Inquiry]:
 
 def answer(inquiry: Inquiry, staff: User, reply: str) -> None:
     if inquiry.status is InquiryStatus.ANSWERED:
-        raise DomainError("reply", "already answered")
+        raise DomainError("reply", _l("This inquiry has already been answered."))
     inquiry.reply = reply.strip()
     inquiry.status = InquiryStatus.ANSWERED
     inquiry.answered_by = staff

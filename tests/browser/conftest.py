@@ -65,6 +65,11 @@ LEARNERS = {
     )
     for locale in ("en", "fr")
 }
+# Signed in by the test that switches the language of a signed-in page, so that the
+# language of the accounts above never changes.
+LEARNERS["switch"] = Account(
+    "Learner Switch", "learner.switch@example.org", "plum tartan lighthouse", "en"
+)
 UNCONFIRMED = Account("Pending Learner", "pending@example.org", "velvet harbour compass", "en")
 
 
@@ -211,7 +216,7 @@ def page(new_context):
 def learner_states(browser, live_server):
     """Signed-in storage state (the session cookie) of each seeded learner."""
     states = {}
-    for locale, account in LEARNERS.items():
+    for key, account in LEARNERS.items():
         context = browser.new_context(base_url=live_server.url)
         context.set_default_timeout(TIMEOUT_MS)
         try:
@@ -221,7 +226,7 @@ def learner_states(browser, live_server):
             page.fill("#password", account.password)
             page.click("#signin-form button[type=submit]")
             page.wait_for_url("**/account")
-            states[locale] = context.storage_state()
+            states[key] = context.storage_state()
         finally:
             context.close()
     return states

@@ -85,3 +85,8 @@ def test_outdated_browser_notice(client):
     assert "no longer supported" not in client.get("/", headers={"User-Agent": modern}).get_data(
         as_text=True
     )
+
+
+def test_countries_sort_accents_with_their_letter(client):
+    html = client.get("/register", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert html.index(">Égypte<") < html.index(">Espagne<") < html.index(">Finlande<")

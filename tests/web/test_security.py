@@ -83,7 +83,7 @@ def test_htmx_configuration(client):
         "&#34;historyCacheSize&#34;: 0",
     ):
         assert setting in config
-    assert re.search(r'<body hx-headers="{&#34;X-CSRFToken&#34;: &#34;[^&]+&#34;}">', html)
+    assert re.search(r'<body data-hx-headers="{&#34;X-CSRFToken&#34;: &#34;[^&]+&#34;}">', html)
 
 
 @pytest.fixture

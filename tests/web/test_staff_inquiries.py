@@ -59,7 +59,7 @@ def test_staff_answer_an_inquiry(staff_client):
     assert inquiry.reference in page
     detail = staff_client.get(f"/staff/inquiries/{inquiry.id}").get_data(as_text=True)
     assert "&lt;script&gt;" in detail and "<script>alert" not in detail
-    assert "hx-disable" in detail
+    assert "data-hx-disable" in detail
     empty = staff_client.post(f"/staff/inquiries/{inquiry.id}", data={"reply": ""})
     assert empty.status_code == 422 and "Write your answer." in empty.get_data(as_text=True)
     staff_client.post(f"/staff/inquiries/{inquiry.id}", data={"reply": "Sent it again."})
