@@ -3,7 +3,15 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, EmailField, SelectChoice, ValidationError
+from wtforms import (
+    DateField,
+    EmailField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    ValidationError,
+)
 from wtforms.validators import Email, InputRequired, Length
 
 from app.domain.eligibility import BirthDateProblem, birth_date_problem
@@ -87,3 +95,40 @@ def select_choices(pairs, placeholder: str | None = None) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices, with an optional empty first option."""
     choices = [SelectChoice(value, label) for value, label in pairs]
     return [SelectChoice("", placeholder), *choices] if placeholder else choices
+
+
+# The personal details asked at registration, in the profile and (later) at checkout.
+
+
+def full_name_field() -> StringField:
+    return StringField(
+        _l("Full name"),
+        validators=[
+            InputRequired(_l("Enter your full name.")),
+            Length(max=120, message=_l("Full name must be 120 characters or fewer.")),
+        ],
+        filters=[strip],
+    )
+
+
+def birth_date_field() -> "BirthDateField":
+    return BirthDateField(
+        _l("Date of birth"),
+        validators=[InputRequired(_l("Enter your date of birth.")), PlausibleBirthDate()],
+    )
+
+
+def country_field() -> SelectField:
+    """Choices are set per request, in the visitor's language (app.i18n.countries)."""
+    return SelectField(
+        _l("Country of residence"),
+        validators=[InputRequired(_l("Select your country of residence."))],
+    )
+
+
+def legal_protection_field() -> RadioField:
+    return RadioField(
+        _l("Are you under a legal protection measure?"),
+        choices=[SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))],
+        validators=[InputRequired(_l("Select yes if you are under a legal protection measure."))],
+    )

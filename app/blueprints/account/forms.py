@@ -3,30 +3,21 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from app.forms import BirthDateField, PlausibleBirthDate, StrongPassword, email_field
+from app.forms import (
+    StrongPassword,
+    birth_date_field,
+    country_field,
+    email_field,
+    full_name_field,
+    legal_protection_field,
+)
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(
-        _l("Full name"),
-        validators=[
-            InputRequired(_l("Enter your full name.")),
-            Length(max=120, message=_l("Full name must be 120 characters or fewer.")),
-        ],
-    )
-    date_of_birth = BirthDateField(
-        _l("Date of birth"),
-        validators=[InputRequired(_l("Enter your date of birth.")), PlausibleBirthDate()],
-    )
-    country = SelectField(
-        _l("Country of residence"),
-        validators=[InputRequired(_l("Select your country of residence."))],
-    )
-    legal_protection = RadioField(
-        _l("Are you under a legal protection measure?"),
-        choices=[SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))],
-        validators=[InputRequired(_l("Select yes if you are under a legal protection measure."))],
-    )
+    name = full_name_field()
+    date_of_birth = birth_date_field()
+    country = country_field()
+    legal_protection = legal_protection_field()
 
 
 class PreferencesForm(FlaskForm):
