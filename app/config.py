@@ -54,6 +54,8 @@ class Config:
     MAIL_TIMEOUT = 10
     OUTBOX_PUBLIC = False
 
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
+
     VERIFY_TOKEN_MAX_AGE = timedelta(days=2)
     RESET_TOKEN_MAX_AGE = timedelta(hours=1)
 

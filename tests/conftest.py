@@ -45,6 +45,8 @@ def base_config(database_url: str) -> dict:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "atelier.test",
         "MAIL_BACKEND": "outbox",
+        # Still scrypt, at a cost that keeps hundreds of test accounts quick.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
 
 

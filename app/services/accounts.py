@@ -19,6 +19,11 @@ from app.services import mail, tokens
 _DUMMY_HASH = generate_password_hash("not-a-real-password-but-same-cost")
 
 
+def hash_password(password: str) -> str:
+    # scrypt (werkzeug's default parameters) unless the test suite asks for a cheaper cost.
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 @dataclass(frozen=True)
 class NewAccount:
     name: str
@@ -47,7 +52,7 @@ def register(account: NewAccount, role: Role = Role.LEARNER, *, verified: bool =
     user = User(
         name=account.name.strip(),
         email=email,
-        password_hash=generate_password_hash(account.password),
+        password_hash=hash_password(account.password),
         date_of_birth=account.date_of_birth,
         country=account.country,
         legal_protection=account.legal_protection,
@@ -175,7 +180,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def _set_password(user: User, new_password: str) -> None:
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = hash_password(new_password)
     # Every other session and remember cookie stops working.
     user.session_version += 1
 

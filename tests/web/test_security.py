@@ -280,3 +280,9 @@ def test_secret_key_is_generated_into_instance(tmp_path):
     first = ensure_secret_key(str(tmp_path))
     assert len(first) == 64 and ensure_secret_key(str(tmp_path)) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_production_hashes_with_full_cost_scrypt(app_config):
+    from app.config import Config
+
+    assert Config.PASSWORD_HASH_METHOD == "scrypt"  # werkzeug's default: n=32768, r=8, p=1
