@@ -39,7 +39,7 @@ def describe(violations) -> str:
 
 
 @pytest.mark.parametrize(("entry", "locale"), CASES)
-def test_axe_finds_no_violation(open_page, axe_script, entry, locale):
+def test_axe_finds_no_violation(axe_script, open_page, entry, locale):
     # bypass_csp: the page's CSP (script-src 'self') would block the injected axe script.
     page, _ = open_page(entry, locale, bypass_csp=True)
     page.add_script_tag(path=str(axe_script))
