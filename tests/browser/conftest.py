@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask_migrate import upgrade
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from app.extensions import db
-from app.services import accounts
+from app.models import Role
+from app.services import accounts, two_factor
 from tests.browser.pages import SEEDED_OUTBOX_MESSAGE, Page
 
 try:
@@ -71,6 +73,14 @@ LEARNERS["switch"] = Account(
     "Learner Switch", "learner.switch@example.org", "plum tartan lighthouse", "en"
 )
 UNCONFIRMED = Account("Pending Learner", "pending@example.org", "velvet harbour compass", "en")
+# Staff must use two-factor sign-in: each staff account gets this TOTP secret.
+STAFF = {
+    locale: Account(
+        f"Staff {locale.upper()}", f"staff.{locale}@example.org", "granite meadow beacon", locale
+    )
+    for locale in ("en", "fr")
+}
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def require(condition: bool, reason: str) -> None:
@@ -122,6 +132,21 @@ def seed(app, url: str) -> None:
                 ),
                 verified=verified,
             )
+        for account in STAFF.values():
+            user = accounts.register(
+                accounts.NewAccount(
+                    account.name,
+                    account.email,
+                    account.password,
+                    date(1985, 3, 2),
+                    "FR",
+                    False,
+                    account.locale,
+                ),
+                role=Role.STAFF,
+                verified=True,
+            )
+            two_factor.enable(user, STAFF_TOTP_SECRET)
         from app.models import OutboxMessage
 
         message = db.session.get(OutboxMessage, SEEDED_OUTBOX_MESSAGE)
@@ -232,17 +257,42 @@ def learner_states(browser, live_server):
     return states
 
 
+@pytest.fixture(scope="session")
+def staff_states(browser, live_server):
+    """Signed-in storage state of each seeded staff member (password, then TOTP code)."""
+    states = {}
+    for key, account in STAFF.items():
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(TIMEOUT_MS)
+        try:
+            page = context.new_page()
+            page.goto("/signin")
+            page.fill("#email", account.email)
+            page.fill("#password", account.password)
+            page.click("#signin-form button[type=submit]")
+            page.wait_for_url("**/signin/code")
+            page.fill("#code", pyotp.TOTP(STAFF_TOTP_SECRET).now())
+            page.click("main form button[type=submit]")
+            page.wait_for_url("**/account")
+            states[key] = context.storage_state()
+        finally:
+            context.close()
+    return states
+
+
 def html_lang(page) -> str:
     return page.get_attribute("html", "lang")
 
 
 @pytest.fixture
-def open_page(new_context, learner_states):
+def open_page(new_context, request):
     """Open a PAGES entry in a language, as its visitor, after its action."""
 
     def opener(entry: Page, locale: str, **options):
         if entry.who == "learner":
-            options["storage_state"] = learner_states[locale]
+            options["storage_state"] = request.getfixturevalue("learner_states")[locale]
+        elif entry.who == "staff":
+            options["storage_state"] = request.getfixturevalue("staff_states")[locale]
         page = new_context(locale, **options).new_page()
         response = page.goto(entry.path)
         assert page.url.endswith(entry.path), f"{entry.path} redirected to {page.url}"

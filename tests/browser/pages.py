@@ -7,7 +7,7 @@ for the visitor who can see them, and in their error state where they have a for
 from dataclasses import dataclass
 from typing import Literal
 
-Who = Literal["anonymous", "learner"]
+Who = Literal["anonymous", "learner", "staff"]
 # "submit_empty": click the page's submit button with every field empty, then check
 # the page with its error summary and field errors.
 Action = Literal["submit_empty"]
@@ -55,4 +55,7 @@ PAGES: list[Page] = [
     Page("/account/preferences", who="learner", label="account-preferences"),
     Page("/account/security", who="learner", label="account-security"),
     Page("/account/two-factor", who="learner", label="account-two-factor"),
+    Page("/staff/", who="staff", label="staff-dashboard"),
+    Page("/staff/inquiries", who="staff", label="staff-inquiries"),
+    Page("/staff/inquiries?status=answered", who="staff", label="staff-inquiries-answered"),
 ]

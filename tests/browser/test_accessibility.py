@@ -76,17 +76,18 @@ def raw_html(context, entry) -> str:
 
 
 @pytest.fixture(scope="session")
-def vnu_errors(browser, live_server, learner_states, vnu_command, tmp_path_factory):
+def vnu_errors(browser, live_server, learner_states, staff_states, vnu_command, tmp_path_factory):
     """Run the checker once over every page; its messages of type error by file name."""
     folder = tmp_path_factory.mktemp("vnu")
     files = []
+    states = {"anonymous": None, "learner": learner_states, "staff": staff_states}
     for locale in LOCALES:
-        for who in ("anonymous", "learner"):
+        for who, who_states in states.items():
             context = browser.new_context(
                 base_url=live_server.url,
                 java_script_enabled=False,
                 locale="fr-FR" if locale == "fr" else "en-US",
-                storage_state=learner_states[locale] if who == "learner" else None,
+                storage_state=who_states[locale] if who_states else None,
             )
             context.set_default_timeout(TIMEOUT_MS)
             try:
