@@ -8,7 +8,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.forms import email_field, strip
 
@@ -44,7 +44,7 @@ def _name_field():
         _l("Your name"),
         filters=[strip],
         validators=[
-            InputRequired(_l("Enter your name.")),
+            DataRequired(_l("Enter your name.")),
             Length(max=120, message=_l("Your name must be 120 characters or fewer.")),
         ],
     )
@@ -70,7 +70,7 @@ class ContactForm(FlaskForm):
         _l("Your message"),
         filters=[strip],
         validators=[
-            InputRequired(_l("Enter your message.")),
+            DataRequired(_l("Enter your message.")),
             Length(max=5000, message=_l("Your message must be 5,000 characters or fewer.")),
         ],
     )
