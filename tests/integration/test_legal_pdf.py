@@ -2,6 +2,7 @@
 veraPDF cannot be installed here), and their text comes out in reading order (pypdf)."""
 
 import io
+import itertools
 import re
 
 import pikepdf
@@ -10,7 +11,6 @@ import pytest
 
 from app.models import PdfVariant
 from app.services import legal_documents
-from tests.legal_fixtures import legal_docs, rendered_pdfs  # noqa: F401
 
 CASES = [
     (kind, locale, variant)
@@ -23,7 +23,11 @@ TITLES = {
     ("code_of_conduct", "en"): "Student Code of Conduct",
 }
 FIRST_HEADINGS = {
-    ("terms", "en"): ["Definitions", "Article 1. How these Terms apply", "1.1 Scope and acceptance"],
+    ("terms", "en"): [
+        "Definitions",
+        "Article 1. How these Terms apply",
+        "1.1 Scope and acceptance",
+    ],
     ("terms", "fr"): ["Définitions", "Article 1. Application des présentes Conditions"],
     ("code_of_conduct", "en"): ["Article 1. Respect for others", "1.1 In every exchange"],
     ("code_of_conduct", "fr"): ["Article 1. Le respect des autres", "1.1 Dans tous les échanges"],
@@ -86,7 +90,7 @@ def test_pdf_ua_essentials(pdf_bytes, kind, locale, variant):
         levels = [int(name[2]) for name in types if re.fullmatch(r"/H[1-6]", name)]
         assert levels[0] == 1 and levels.count(1) == 1
         # Headings never skip a level on the way down.
-        for before, after in zip(levels, levels[1:], strict=False):
+        for before, after in itertools.pairwise(levels):
             assert after <= before + 1, levels
         assert "/L" in types and "/LI" in types and "/LBody" in types
         assert "/Link" in types
@@ -109,7 +113,9 @@ def test_pdf_ua_essentials(pdf_bytes, kind, locale, variant):
         assert fonts > 0
 
 
-@pytest.mark.parametrize(("kind", "locale"), [(k, loc) for k in ("terms", "code_of_conduct") for loc in ("en", "fr")])
+@pytest.mark.parametrize(
+    ("kind", "locale"), [(k, loc) for k in ("terms", "code_of_conduct") for loc in ("en", "fr")]
+)
 def test_text_comes_out_in_reading_order(pdf_bytes, legal_docs, kind, locale):
     for variant in PdfVariant:
         reader = pypdf.PdfReader(io.BytesIO(pdf_bytes(kind, locale, variant)))

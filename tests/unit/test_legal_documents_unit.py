@@ -27,7 +27,10 @@ def test_file_size_in_both_languages(size, en, fr):
     [
         ("Article 1. How these Terms apply", "article-1-how-these-terms-apply"),
         ("6.2 Premium Plus", "6-2-premium-plus"),
-        ("Annexe. Article L444-8 du Code de l'éducation", "annexe-article-l444-8-du-code-de-l-education"),
+        (
+            "Annexe. Article L444-8 du Code de l'éducation",
+            "annexe-article-l444-8-du-code-de-l-education",
+        ),
         ("Prix & paiement — TTC", "prix-paiement-ttc"),
         ("!!!", "section"),
     ],

@@ -5,7 +5,6 @@ import pytest
 from app.models import DocumentKind, Inquiry, InquiryKind, PdfVariant
 from app.services import legal_documents
 from tests.conftest import outbox_for, sign_in
-from tests.legal_fixtures import legal_docs, rendered_pdfs  # noqa: F401
 
 PAGES = [
     "/terms",
@@ -115,7 +114,10 @@ def test_without_any_version_the_page_is_404_not_an_error(client):
         ("/terms/2026-11.pdf?lang=fr", "terms-2026-11-fr.pdf"),
         ("/terms/2026-11/large-print.pdf", "terms-2026-11-en-large-print.pdf"),
         ("/code-of-conduct/2026-11.pdf", "code-of-conduct-2026-11-en.pdf"),
-        ("/code-of-conduct/2026-11/large-print.pdf?lang=fr", "code-of-conduct-2026-11-fr-large-print.pdf"),
+        (
+            "/code-of-conduct/2026-11/large-print.pdf?lang=fr",
+            "code-of-conduct-2026-11-fr-large-print.pdf",
+        ),
     ],
 )
 def test_pdf_download_headers(client, legal_docs, path, filename):

@@ -5,7 +5,6 @@ from app.extensions import db
 from app.models import DocumentKind, DocumentVersion, ImmutableDocumentError, Role
 from app.services import legal_documents
 from tests.conftest import current_code, enable_two_factor, sign_in
-from tests.legal_fixtures import legal_docs, rendered_pdfs  # noqa: F401
 
 
 @pytest.fixture
