@@ -11,9 +11,10 @@ from app.services import legal_documents
 _real_render_pdf = legal_documents.render_pdf
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def rendered_pdfs():
-    """Memoise the PDF renderer by everything the PDF shows; returns the real calls."""
+    """Memoise the PDF renderer by everything the PDF shows (for every test, so that
+    `flask demo-data` in the CLI tests reuses them too); returns the real calls."""
     memo: dict[tuple, bytes] = {}
     calls: list[tuple] = []
 
