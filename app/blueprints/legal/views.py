@@ -59,6 +59,7 @@ def show_document(kind: str, label: str | None = None):
     kind = DocumentKind(kind)
     version = _version_or_404(kind, label)
     locale = _locale()
+    other_locale = "fr" if locale == "en" else "en"
     latest = documents.current(kind)
     return render(
         "legal/document.html",
@@ -69,7 +70,8 @@ def show_document(kind: str, label: str | None = None):
         latest=latest,
         document=render_document(version.body(locale)),
         sizes=documents.pdf_sizes(version, locale),
-        other_locale="fr" if locale == "en" else "en",
+        other_locale=other_locale,
+        other_sizes=documents.pdf_sizes(version, other_locale),
     )
 
 
