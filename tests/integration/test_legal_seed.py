@@ -141,3 +141,10 @@ def test_demo_data_publishes_version_1_once(runner):
     again = runner.invoke(args=["demo-data"])
     assert "Legal documents published: 0." in again.output
     assert all(len(legal_documents.versions(kind)) == 1 for kind in DocumentKind)
+
+
+def test_legal_seed_command_for_production(runner):
+    result = runner.invoke(args=["legal", "seed"])
+    assert result.exit_code == 0, result.output
+    assert "Legal documents published: 2." in result.output
+    assert runner.invoke(args=["legal", "seed"]).output.strip() == "Legal documents published: 0."
