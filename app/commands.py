@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from app.domain.errors import DomainError
 from app.domain.passwords import password_problem
 from app.models import Role
-from app.services import accounts
+from app.services import accounts, legal_documents
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -66,6 +66,7 @@ def demo_data():
             )
         click.echo(f"  {email:28} {password:20} {role.value}")
     click.echo("Staff and mentors set up two-factor sign-in at their first sign-in.")
+    click.echo(f"Legal documents published: {len(legal_documents.seed())}.")
 
 
 def register(app: Flask) -> None:

@@ -66,6 +66,28 @@ class Config:
     HTMX_INTEGRITY = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
 
     SUPPORT_EMAIL = "success@atelier.example"
+    # The site's public address: links inside the PDFs point there.
+    PUBLIC_URL = "https://atelier.example"
+
+    # Legal Information page (fictional example values: set the real ones in instance/config.py).
+    LEGAL_COMPANY_NAME = "Atelier Learning SAS"
+    LEGAL_FORM = "Société par actions simplifiée (SAS)"
+    LEGAL_SHARE_CAPITAL = "10 000 €"
+    LEGAL_ADDRESS = "12 rue de l'Exemple, 75011 Paris, France"
+    LEGAL_PHONE = "+33 1 00 00 00 00"
+    LEGAL_EMAIL = "legal@atelier.example"
+    LEGAL_REGISTRATION = "RCS Paris 000 000 000"
+    LEGAL_SIREN = "000 000 000"
+    LEGAL_VAT_NUMBER = "FR00 000000000"
+    LEGAL_PUBLICATION_DIRECTOR = "Claire Exemple"
+    LEGAL_HOST_NAME = "Example Hosting SAS"
+    LEGAL_HOST_ADDRESS = "1 avenue de l'Hébergement, 59100 Roubaix, France"
+    LEGAL_HOST_PHONE = "+33 9 00 00 00 00"
+    # The consumer mediator (Terms article 10).
+    MEDIATOR_NAME = "Médiation Conso Exemple"
+    MEDIATOR_ADDRESS = "5 place de la Médiation, 75008 Paris, France"
+    MEDIATOR_WEBSITE = "https://mediation.example"
+    RATELIMIT_CONTACT = "5 per minute;20 per hour"
 
 
 class DevelopmentConfig(Config):
@@ -106,6 +128,7 @@ ENV_OVERRIDES = (
     "MAIL_SENDER",
     "RATELIMIT_STORAGE_URI",
     "SUPPORT_EMAIL",
+    "PUBLIC_URL",
 )
 
 

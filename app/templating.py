@@ -9,6 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from ua_parser import parse as parse_user_agent
 
 from app.domain.browsers import is_outdated_browser
+from app.domain.file_size import file_size
 from app.i18n import LOCALE_NAMES
 from app.services.markdown import render_markdown
 
@@ -70,4 +71,5 @@ def register(app: Flask) -> None:
         }
 
     app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime)
+    app.jinja_env.globals["file_size"] = lambda size: file_size(size, str(get_locale() or "en"))
     app.jinja_env.filters["markdown"] = render_markdown

@@ -4,6 +4,10 @@ markdown-it parses with raw HTML turned off; nh3 (Ammonia) then keeps only an al
 tags and attributes, so scripts, event handlers, hx-* attributes, javascript: and data: URLs
 and SVG tricks cannot survive, whatever the parser lets through."""
 
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -48,3 +52,95 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)  # noqa: S704 (sanitized by nh3 just above)
+
+
+# --- Long documents: headings with anchors and a table of contents ------------------
+
+DOCUMENT_ATTRIBUTES = {
+    **ALLOWED_ATTRIBUTES,
+    **{tag: {"id"} for tag in ("h2", "h3", "h4")},
+}
+# Ids the page layout already uses: a heading never takes one of them.
+RESERVED_IDS = frozenset({"main", "flash", "language-label", "error-summary-title", "contents"})
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass
+class TocEntry:
+    heading: Heading
+    children: list["TocEntry"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    html: Markup
+    headings: tuple[Heading, ...]
+
+    @property
+    def toc(self) -> list[TocEntry]:
+        return build_toc(self.headings)
+
+
+def slugify(text: str) -> str:
+    """ "Article 2.1 — Prix & paiement" -> "article-2-1-prix-paiement"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60].rstrip("-") or "section"
+
+
+def unique_ids(texts: list[str]) -> list[str]:
+    seen: set[str] = set(RESERVED_IDS)
+    ids = []
+    for text in texts:
+        base = slugify(text)
+        candidate, n = base, 2
+        while candidate in seen:
+            candidate, n = f"{base}-{n}", n + 1
+        seen.add(candidate)
+        ids.append(candidate)
+    return ids
+
+
+def build_toc(headings, levels=(2, 3)) -> list[TocEntry]:
+    """Nest the headings of `levels`: each deeper heading goes under the last shallower one."""
+    top, deep = levels[0], levels[-1]
+    toc: list[TocEntry] = []
+    for heading in headings:
+        if heading.level == top or (heading.level <= deep and not toc):
+            toc.append(TocEntry(heading))
+        elif top < heading.level <= deep:
+            toc[-1].children.append(TocEntry(heading))
+    return toc
+
+
+def render_document(text: str | None) -> RenderedDocument:
+    """Markdown to sanitized HTML where every h2-h4 has a stable id, plus its headings."""
+    tokens = _parser.parse(text or "")
+    found = [
+        (index, tokens[index + 1].content)
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.tag in ("h2", "h3", "h4")
+    ]
+    ids = unique_ids([plain for _, plain in found])
+    headings = []
+    for (index, content), anchor in zip(found, ids, strict=True):
+        tokens[index].attrSet("id", anchor)
+        plain = "".join(
+            child.content for child in (tokens[index + 1].children or []) if child.content
+        )
+        headings.append(Heading(int(tokens[index].tag[1]), anchor, plain or content))
+    html = _parser.renderer.render(tokens, _parser.options, {})
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=DOCUMENT_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return RenderedDocument(Markup(clean), tuple(headings))  # noqa: S704 (sanitized by nh3)

@@ -20,7 +20,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from app import create_app
 from app.extensions import db
 from app.models import Role
-from app.services import accounts, two_factor
+from app.services import accounts, legal_documents, two_factor
 from tests.browser.pages import SEEDED_OUTBOX_MESSAGE, Page
 
 try:
@@ -151,6 +151,7 @@ def seed(app, url: str) -> None:
 
         message = db.session.get(OutboxMessage, SEEDED_OUTBOX_MESSAGE)
         assert message is not None and message.recipient == UNCONFIRMED.email
+        legal_documents.seed()  # Terms and Code of Conduct v1, with their PDFs
         db.session.remove()
 
 

@@ -1,13 +1,18 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.access import staff_required
 from app.blueprints.staff import bp
-from app.blueprints.staff.forms import AnswerForm
+from app.blueprints.staff.forms import AnswerForm, DocumentVersionForm
+from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import Inquiry, InquiryStatus
+from app.models import DocumentKind, Inquiry, InquiryStatus
+from app.rendering import redirect_to, render
 from app.services import inquiries
+from app.services import legal_documents as documents
+from app.services.markdown import render_markdown
 
 
 @bp.route("/staff/")
@@ -41,3 +46,74 @@ def inquiry_detail(inquiry_id: int):
         return redirect(url_for("staff.inquiry_queue"))
     status = 422 if form.errors else 200
     return render_template("staff/inquiry.html", inquiry=inquiry, form=form), status
+
+
+# --- Legal documents ---------------------------------------------------------------
+
+DOCUMENT_ERRORS = {
+    "label_format": _l(
+        "Use 1 to 20 letters, digits or hyphens, starting with a letter or digit, like 2027-01."
+    ),
+    "label_taken": _l("This document already has a version with this label. Choose another."),
+    "required": _l("This cannot be empty."),
+    "too_long": _l("This is too long."),
+}
+
+
+@bp.route("/staff/documents")
+@staff_required
+def documents_list():
+    return render_template(
+        "staff/documents.html",
+        groups=[(kind, documents.versions(kind)) for kind in DocumentKind],
+    )
+
+
+@bp.route("/staff/documents/new", methods=["GET", "POST"])
+@staff_required
+def document_new():
+    """Write a new version, preview it (a plain submit button; htmx swaps the preview in),
+    then publish it. There are no drafts: a version exists once it is published."""
+    form = DocumentVersionForm()
+    if request.method == "GET":
+        kind = request.args.get("kind", DocumentKind.TERMS.value)
+        kind = DocumentKind(kind) if kind in {k.value for k in DocumentKind} else DocumentKind.TERMS
+        latest = documents.current(kind)
+        form.kind.data = kind.value
+        if latest is not None:
+            form.body_en.data, form.body_fr.data = latest.body_en, latest.body_fr
+    preview = None
+    action = request.form.get("action")
+    if form.validate_on_submit():
+        new = documents.NewVersion(
+            kind=DocumentKind(form.kind.data),
+            label=form.label.data,
+            body_en=form.body_en.data,
+            body_fr=form.body_fr.data,
+            change_summary_en=form.change_summary_en.data,
+            change_summary_fr=form.change_summary_fr.data,
+            material=form.material.data,
+        )
+        problems = documents.validate(new)
+        for problem in problems:
+            getattr(form, problem.field).errors.append(DOCUMENT_ERRORS[problem.message])
+        if not problems and action == "publish":
+            try:
+                version = documents.publish(new, current_user._get_current_object())
+            except DomainError as error:
+                getattr(form, error.field).errors.append(DOCUMENT_ERRORS[error.message])
+            else:
+                flash(
+                    _(
+                        "Version %(label)s is published.",
+                        label=version.label,
+                    )
+                )
+                return redirect_to(url_for("staff.documents_list"))
+    if request.method == "POST" and not form.errors:
+        preview = {
+            "en": render_markdown(form.body_en.data),
+            "fr": render_markdown(form.body_fr.data),
+        }
+    status = 422 if form.errors else 200
+    return render("staff/document_new.html", "editor", form=form, preview=preview, status=status)

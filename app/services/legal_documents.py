@@ -1,0 +1,222 @@
+"""Versioned legal documents: publish, look up, render to tagged PDF once and serve the
+cached bytes. Publishing always adds a new version; a published one never changes."""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.domain.errors import DomainError
+from app.extensions import db
+from app.models import DocumentKind, DocumentPdf, DocumentVersion, PdfVariant, User
+from app.services.markdown import render_document
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")
+RESERVED_LABELS = frozenset({"versions", "current", "new"})
+LOCALES = ("en", "fr")
+MAX_BODY = 200_000
+MAX_SUMMARY = 2_000
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    kind: DocumentKind
+    label: str
+    body_en: str
+    body_fr: str
+    change_summary_en: str
+    change_summary_fr: str
+    material: bool = False
+
+
+def validate(new: NewVersion) -> list[DomainError]:
+    """Every problem with a version about to be published (empty when it can be)."""
+    problems = []
+    label = new.label.strip()
+    if not LABEL.match(label) or label.lower() in RESERVED_LABELS:
+        problems.append(DomainError("label", "label_format"))
+    elif find(new.kind, label) is not None:
+        problems.append(DomainError("label", "label_taken"))
+    for name in ("body_en", "body_fr", "change_summary_en", "change_summary_fr"):
+        value = getattr(new, name).strip()
+        limit = MAX_BODY if name.startswith("body") else MAX_SUMMARY
+        if not value:
+            problems.append(DomainError(name, "required"))
+        elif len(value) > limit:
+            problems.append(DomainError(name, "too_long"))
+    return problems
+
+
+def publish(new: NewVersion, author: User | None = None, *, render_pdfs: bool = True):
+    """Add a published version. Existing versions are never touched."""
+    problems = validate(new)
+    if problems:
+        raise problems[0]
+    version = DocumentVersion(
+        kind=new.kind,
+        label=new.label.strip(),
+        body_en=new.body_en.strip() + "\n",
+        body_fr=new.body_fr.strip() + "\n",
+        change_summary_en=new.change_summary_en.strip(),
+        change_summary_fr=new.change_summary_fr.strip(),
+        material=new.material,
+        created_by=author,
+    )
+    db.session.add(version)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # the same label published at the same moment
+        db.session.rollback()
+        raise DomainError("label", "label_taken") from error
+    if render_pdfs:
+        # Rendered now so that the download is instant and its size can be shown.
+        for locale in LOCALES:
+            for variant in PdfVariant:
+                pdf_for(version, locale, variant)
+    return version
+
+
+def versions(kind: DocumentKind) -> list[DocumentVersion]:
+    query = (
+        select(DocumentVersion)
+        .where(DocumentVersion.kind == kind)
+        .order_by(DocumentVersion.published_at.desc(), DocumentVersion.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def current(kind: DocumentKind) -> DocumentVersion | None:
+    found = versions(kind)
+    return found[0] if found else None
+
+
+def find(kind: DocumentKind, label: str) -> DocumentVersion | None:
+    return db.session.scalar(
+        select(DocumentVersion).where(DocumentVersion.kind == kind, DocumentVersion.label == label)
+    )
+
+
+# --- PDF -------------------------------------------------------------------------
+
+
+def render_pdf(version: DocumentVersion, locale: str, variant: PdfVariant) -> bytes:
+    """Render a tagged PDF (PDF/UA-1): title, language, structure, embedded fonts."""
+    from weasyprint import HTML
+
+    document = render_document(version.body(locale))
+    base_url = current_app.config["PUBLIC_URL"].rstrip("/") + "/"
+    # A request context of its own: the same bytes whether rendered by a view or the CLI.
+    with current_app.test_request_context(base_url=base_url), force_locale(locale):
+        html = render_template(
+            "legal/document_pdf.html",
+            version=version,
+            document=document,
+            locale=locale,
+            large_print=variant is PdfVariant.LARGE_PRINT,
+        )
+    # Relative links in the text become links to the public site; nothing is fetched.
+    return HTML(string=html, base_url=base_url, url_fetcher=_refuse_fetch).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+
+
+def _refuse_fetch(url, *args, **kwargs):
+    raise ValueError(f"the PDF renderer fetches nothing ({url})")
+
+
+KIND_PATHS = {DocumentKind.TERMS: "terms", DocumentKind.CODE_OF_CONDUCT: "code-of-conduct"}
+
+
+def public_path(version: DocumentVersion) -> str:
+    """The version's page on the site (works without a request, for PDFs rendered by CLI)."""
+    return f"/{KIND_PATHS[version.kind]}/{version.label}"
+
+
+def document_title(kind: DocumentKind, locale: str, label: str) -> str:
+    from flask_babel import gettext as _
+
+    with force_locale(locale):
+        name = _("Terms of Service") if kind is DocumentKind.TERMS else _("Student Code of Conduct")
+        return _("%(name)s, version %(label)s", name=name, label=label)
+
+
+def pdf_for(version: DocumentVersion, locale: str, variant: PdfVariant) -> DocumentPdf:
+    """The cached PDF, rendered on first need. Two processes racing both render, one wins."""
+    cached = cached_pdf(version, locale, variant)
+    if cached is not None:
+        return cached
+    data = render_pdf(version, locale, variant)
+    pdf = DocumentPdf(
+        version_id=version.id, locale=locale, variant=variant, size=len(data), data=data
+    )
+    db.session.add(pdf)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return cached_pdf(version, locale, variant)
+    return pdf
+
+
+def cached_pdf(version: DocumentVersion, locale: str, variant: PdfVariant) -> DocumentPdf | None:
+    return db.session.scalar(
+        select(DocumentPdf).where(
+            DocumentPdf.version_id == version.id,
+            DocumentPdf.locale == locale,
+            DocumentPdf.variant == variant,
+        )
+    )
+
+
+def pdf_sizes(version: DocumentVersion, locale: str) -> dict[PdfVariant, int]:
+    """Sizes of the PDFs already rendered (without loading their bytes)."""
+    rows = db.session.execute(
+        select(DocumentPdf.variant, DocumentPdf.size).where(
+            DocumentPdf.version_id == version.id, DocumentPdf.locale == locale
+        )
+    )
+    return {variant: size for variant, size in rows}
+
+
+# --- The first versions ----------------------------------------------------------
+
+SEED = {
+    DocumentKind.TERMS: "terms-v1",
+    DocumentKind.CODE_OF_CONDUCT: "code-of-conduct-v1",
+}
+SEED_LABEL = "2026-11"
+SEED_SUMMARY = {
+    "en": "First version.",
+    "fr": "Première version.",
+}
+
+
+def seed_text(name: str, locale: str) -> str:
+    return (CONTENT / "legal" / f"{name}.{locale}.md").read_text(encoding="utf-8")
+
+
+def seed(*, render_pdfs: bool = True) -> list[DocumentVersion]:
+    """Publish version 1 of each document unless that kind has a version already."""
+    created = []
+    for kind, name in SEED.items():
+        if current(kind) is not None:
+            continue
+        created.append(
+            publish(
+                NewVersion(
+                    kind=kind,
+                    label=SEED_LABEL,
+                    body_en=seed_text(name, "en"),
+                    body_fr=seed_text(name, "fr"),
+                    change_summary_en=SEED_SUMMARY["en"],
+                    change_summary_fr=SEED_SUMMARY["fr"],
+                ),
+                render_pdfs=render_pdfs,
+            )
+        )
+    return created
