@@ -70,4 +70,13 @@ PAGES: list[Page] = [
     Page("/staff/", who="staff", label="staff-dashboard"),
     Page("/staff/inquiries", who="staff", label="staff-inquiries"),
     Page("/staff/inquiries?status=answered", who="staff", label="staff-inquiries-answered"),
+    Page("/staff/documents", who="staff", label="staff-documents"),
+    Page("/staff/documents/new", who="staff", label="staff-document-new"),
+    Page(
+        "/staff/documents/new",
+        who="staff",
+        label="staff-document-new-errors",
+        action="submit_empty",
+        status=422,
+    ),
 ]
