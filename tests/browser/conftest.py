@@ -106,6 +106,23 @@ class QuietRequestHandler(WSGIRequestHandler):
         pass  # one line per request would drown the test output; errors still log
 
 
+def buffered(wsgi_app):
+    """Read each response whole and close it before handing it to the server. Werkzeug's
+    development server skips closing a streamed response (a static file) when the browser
+    drops the connection first, and the open file then surfaces as a ResourceWarning in
+    whatever test runs next."""
+
+    def app(environ, start_response):
+        iterable = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return app
+
+
 @dataclass
 class LiveServer:
     app: object
@@ -173,7 +190,9 @@ def live_server(tmp_path_factory):
         upgrade()
         db.engine.dispose()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    server = make_server(
+        "127.0.0.1", 0, buffered(app), threaded=True, request_handler=QuietRequestHandler
+    )
     url = f"http://127.0.0.1:{server.server_port}"
     seed(app, url)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
