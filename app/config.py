@@ -65,6 +65,14 @@ class Config:
 
     SUPPORT_EMAIL = "success@atelier.example"
 
+    # Prices take effect at midnight in the platform's time zone.
+    PLATFORM_TIMEZONE = "Europe/Paris"
+    # Catalog pages kept rendered per process, dropped when the catalog changes.
+    CATALOG_PAGE_CACHE = True
+    CATALOG_PAGE_CACHE_SIZE = 2000
+    RATELIMIT_CONTACT = "5 per minute;20 per hour"
+    RATELIMIT_LAUNCH_WATCH = "5 per minute;20 per hour"
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"

@@ -189,6 +189,11 @@ class LearningPath(db.Model):
     # or its season.
     launch_estimate: Mapped[date | None] = mapped_column(Date)
     launch_precision: Mapped[Precision | None] = mapped_column(_enum(Precision))
+    # What was announced before the last change of estimate, so the page can say the
+    # launch moved; and the day it opened (Terms §1: earlier or later than expected).
+    previous_launch_estimate: Mapped[date | None] = mapped_column(Date)
+    previous_launch_precision: Mapped[Precision | None] = mapped_column(_enum(Precision))
+    opened_on: Mapped[date | None] = mapped_column(Date)
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,8 +1,8 @@
 """catalog
 
-Revision ID: 99bc8565c3fb
+Revision ID: e33556ae7680
 Revises: 7d09713d5cca
-Create Date: 2026-11-27 00:08:10.081347
+Create Date: 2026-11-27 00:14:52.085661
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '99bc8565c3fb'
+revision = 'e33556ae7680'
 down_revision = '7d09713d5cca'
 branch_labels = None
 depends_on = None
@@ -93,6 +93,9 @@ def upgrade():
     sa.Column('availability', sa.Enum('open', 'upcoming', name='availability', native_enum=False, length=16), nullable=False),
     sa.Column('launch_estimate', sa.Date(), nullable=True),
     sa.Column('launch_precision', sa.Enum('month', 'season', name='precision', native_enum=False, length=16), nullable=True),
+    sa.Column('previous_launch_estimate', sa.Date(), nullable=True),
+    sa.Column('previous_launch_precision', sa.Enum('month', 'season', name='precision', native_enum=False, length=16), nullable=True),
+    sa.Column('opened_on', sa.Date(), nullable=True),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
