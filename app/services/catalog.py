@@ -688,3 +688,7 @@ def all_courses() -> list[Course]:
 
 def all_paths() -> list[LearningPath]:
     return list(db.session.scalars(select(LearningPath).order_by(LearningPath.title_en)))
+
+
+def price_for_rows(rows: list[Price], offer: str, today: date) -> PricePoint | None:
+    return price_for([_point(row) for row in rows], offer, today)
