@@ -69,6 +69,8 @@ def register(app: Flask) -> None:
             "htmx_config": HTMX_CONFIG,
             "outdated_browser": outdated_browser,
             "csrf_headers": lambda: json.dumps({"X-CSRFToken": template_csrf_token()}),
+            # Flask-WTF also puts csrf_token in the context; this one wins (page cache).
+            "csrf_token": template_csrf_token,
         }
 
     app.jinja_env.globals.update(

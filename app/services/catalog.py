@@ -9,7 +9,8 @@ from decimal import Decimal
 from math import ceil
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import force_locale, format_date, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -52,7 +53,7 @@ MAX_WORDS = 8
 PER_PAGE_CHOICES = (12, 24, 48)
 
 # Duration filters: (upper bound inclusive or None) per bucket.
-COURSE_DURATIONS = {"short": (1, 5), "medium": (6, 20), "long": (21, None)}  # hours
+COURSE_DURATIONS = {"short": (1, 8), "medium": (9, 15), "long": (16, None)}  # hours
 PATH_DURATIONS = {"short": (1, 6), "medium": (7, 12), "long": (13, None)}  # months
 
 PRICE_MESSAGES = {
@@ -647,11 +648,17 @@ def _tell_watchers(path: LearningPath, was_upcoming: bool) -> None:
             LaunchWatch.path_id == path.id, LaunchWatch.opened_notified_at.is_(None)
         )
     ).all()
+    path_url = url_for("catalog.path", slug=path.slug, _external=True)
     if path.availability is Availability.OPEN:
         timing = opened_relative_to_estimate(path)
         for watcher in watchers:
             mail.send_template(
-                watcher.email, "path_opened", watcher.locale, path=path, timing=timing
+                watcher.email,
+                "path_opened",
+                watcher.locale,
+                path_title=_title_in(path, watcher.locale),
+                path_url=path_url,
+                timing=timing,
             )
             watcher.opened_notified_at = utcnow()
         return
@@ -662,15 +669,35 @@ def _tell_watchers(path: LearningPath, was_upcoming: bool) -> None:
     )
     for watcher in watchers:
         if period is not None and watcher.told_period != period.key:
+            with force_locale(watcher.locale):
+                period_text = period_label(period)
             mail.send_template(
                 watcher.email,
                 "path_launch_moved",
                 watcher.locale,
-                path=path,
-                period=period,
+                path_title=_title_in(path, watcher.locale),
+                path_url=path_url,
+                period_text=period_text,
                 earlier=earlier,
             )
             watcher.told_period = period.key
+
+
+def _title_in(path: LearningPath, locale: str) -> str:
+    return (path.title_fr if locale == "fr" else path.title_en) or path.title_en
+
+
+def period_label(period: LaunchPeriod) -> str:
+    """ "March 2027" / "spring 2027" in the current locale (emails; pages use a macro)."""
+    if period.precision is Precision.MONTH:
+        return format_date(date(period.year, period.month, 1), "MMMM yyyy")
+    names = {
+        "winter": gettext("winter %(year)s", year=period.year),
+        "spring": gettext("spring %(year)s", year=period.year),
+        "summer": gettext("summer %(year)s", year=period.year),
+        "autumn": gettext("autumn %(year)s", year=period.year),
+    }
+    return names[period.season]
 
 
 def watchers_count(path: LearningPath) -> int:

@@ -22,7 +22,11 @@ PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
 MAX_CACHED_URL = 300
 
 _lock = threading.Lock()
-_pages: OrderedDict = OrderedDict()
+
+
+def _pages() -> OrderedDict:
+    """One cache per application (tests create many, on different databases)."""
+    return current_app.extensions.setdefault("catalog_page_cache", OrderedDict())
 
 
 def template_csrf_token() -> str:
@@ -34,7 +38,7 @@ def template_csrf_token() -> str:
 
 def clear() -> None:
     with _lock:
-        _pages.clear()
+        _pages().clear()
 
 
 def _personalise(body: str) -> str:
@@ -64,10 +68,11 @@ def cached_page(key_parts: tuple, render: Callable[[], Response]) -> Response:
         current_user.is_authenticated and current_user.is_verified,
         outdated_browser(),
     )
+    pages = _pages()
     with _lock:
-        entry = _pages.get(key)
+        entry = pages.get(key)
         if entry is not None:
-            _pages.move_to_end(key)
+            pages.move_to_end(key)
     if entry is None:
         g.rendering_for_cache = True
         try:
@@ -79,9 +84,9 @@ def cached_page(key_parts: tuple, render: Callable[[], Response]) -> Response:
             return response
         entry = (response.get_data(as_text=True), response.mimetype, tuple(response.vary))
         with _lock:
-            _pages[key] = entry
-            while len(_pages) > config["CATALOG_PAGE_CACHE_SIZE"]:
-                _pages.popitem(last=False)
+            pages[key] = entry
+            while len(pages) > config["CATALOG_PAGE_CACHE_SIZE"]:
+                pages.popitem(last=False)
     body, mimetype, vary = entry
     response = make_response(_personalise(body))
     response.mimetype = mimetype

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import email_field, strip
+from app.forms import email_field, select_choices, strip
 
 INQUIRY_TYPES = (
     ("funding", _l("Funding my training")),
@@ -35,8 +35,9 @@ class PathContactForm(FlaskForm):
     )
     inquiry_type = SelectField(
         _l("What is your question about?"),
-        choices=[("", _l("Choose a type of question")), *INQUIRY_TYPES],
+        choices=select_choices(INQUIRY_TYPES, _l("Choose a type of question")),
         validators=[InputRequired(_l("Choose what your question is about."))],
+        validate_choice=False,  # checked below, with a message that says what to do
     )
     message = TextAreaField(
         _l("Your message"),
@@ -47,8 +48,6 @@ class PathContactForm(FlaskForm):
     )
 
     def validate_inquiry_type(self, field):
-        from wtforms import ValidationError
-
         if field.data not in dict(INQUIRY_TYPES):
             raise ValidationError(_l("Choose what your question is about."))
 

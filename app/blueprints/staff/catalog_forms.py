@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.domain.money import parse_euros
-from app.forms import strip
+from app.forms import select_choices, strip
 from app.models.catalog import PATH_TEXTS
 
 SLUG = Regexp(
@@ -136,8 +136,8 @@ class CourseForm(FlaskForm):
     summary_fr = TextAreaField(
         _l("Summary in French"), validators=[InputRequired(_l("Enter the summary in French."))]
     )
-    level = SelectField(_l("Level"), choices=LEVELS)
-    language = SelectField(_l("Taught in"), choices=LANGUAGES)
+    level = SelectField(_l("Level"), choices=select_choices(LEVELS))
+    language = SelectField(_l("Taught in"), choices=select_choices(LANGUAGES))
     duration_hours = WholeNumberField(
         _l("Duration in hours"),
         validators=[
@@ -145,7 +145,7 @@ class CourseForm(FlaskForm):
             NumberRange(min=1, max=2000, message=_l("Enter a duration between 1 and 2,000 hours.")),
         ],
     )
-    availability = SelectField(_l("Availability"), choices=AVAILABILITIES)
+    availability = SelectField(_l("Availability"), choices=select_choices(AVAILABILITIES))
 
 
 def _text_pair(name):
@@ -164,9 +164,9 @@ class PathForm(FlaskForm):
     )
     title_en = required_text(_l("Title in English"), _l("Enter the title in English."))
     title_fr = required_text(_l("Title in French"), _l("Enter the title in French."))
-    level = SelectField(_l("Entry level"), choices=LEVELS)
-    language = SelectField(_l("Taught in"), choices=LANGUAGES)
-    certification = SelectField(_l("Certification"), choices=CERTIFICATIONS)
+    level = SelectField(_l("Entry level"), choices=select_choices(LEVELS))
+    language = SelectField(_l("Taught in"), choices=select_choices(LANGUAGES))
+    certification = SelectField(_l("Certification"), choices=select_choices(CERTIFICATIONS))
     certification_code = StringField(
         _l("Registration code"),
         filters=[strip],
@@ -192,9 +192,9 @@ class PathForm(FlaskForm):
     programme = TextAreaField(
         _l("Programme"), validators=[InputRequired(_l("Enter the programme."))]
     )
-    availability = SelectField(_l("Availability"), choices=AVAILABILITIES)
+    availability = SelectField(_l("Availability"), choices=select_choices(AVAILABILITIES))
     launch_estimate = LaunchMonthField(_l("Estimated launch month"), validators=[Optional()])
-    launch_precision = SelectField(_l("Show the launch as"), choices=PRECISIONS)
+    launch_precision = SelectField(_l("Show the launch as"), choices=select_choices(PRECISIONS))
     monthly_price = StringField(_l("Monthly price in euros, all taxes included"), filters=[strip])
 
     def validate(self, extra_validators=None):
