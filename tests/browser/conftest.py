@@ -121,6 +121,10 @@ def seed(app, url: str) -> None:
 
         message = db.session.get(OutboxMessage, SEEDED_OUTBOX_MESSAGE)
         assert message is not None and message.recipient == UNCONFIRMED.email
+        from app.catalog_seed import seed_catalog
+        from app.services.catalog import platform_today
+
+        seed_catalog(platform_today())
         db.session.remove()
 
 

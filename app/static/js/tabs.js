@@ -4,7 +4,9 @@
 (function () {
   "use strict";
 
-  function setUp(container, index) {
+  function setUp(container) {
+    if (container.hasAttribute("data-tabs-ready")) return;
+    container.setAttribute("data-tabs-ready", "");
     var panels = Array.prototype.filter.call(container.children, function (el) {
       return el.classList.contains("tabs__panel");
     });
