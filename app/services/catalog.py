@@ -704,12 +704,14 @@ def _title_in(path: LearningPath, locale: str) -> str:
 def period_label(period: LaunchPeriod) -> str:
     """ "March 2027" / "spring 2027" in the current locale (emails; pages use a macro)."""
     if period.precision is Precision.MONTH:
-        return format_date(date(period.year, period.month, 1), "MMMM yyyy")
+        return gettext(
+            "in %(month)s", month=format_date(date(period.year, period.month, 1), "MMMM yyyy")
+        )
     names = {
-        "winter": gettext("winter %(year)s", year=period.year),
-        "spring": gettext("spring %(year)s", year=period.year),
-        "summer": gettext("summer %(year)s", year=period.year),
-        "autumn": gettext("autumn %(year)s", year=period.year),
+        "winter": gettext("in winter %(year)s", year=period.year),
+        "spring": gettext("in spring %(year)s", year=period.year),
+        "summer": gettext("in summer %(year)s", year=period.year),
+        "autumn": gettext("in autumn %(year)s", year=period.year),
     }
     return names[period.season]
 

@@ -250,7 +250,7 @@ def test_scheduled_price_does_not_show_before_its_date(demo, client):
 def test_upcoming_path_shows_its_launch_and_no_start(demo, client):
     html = text(client.get("/paths/cybersecurity-analyst"))
     assert "This path is not open yet" in html
-    assert re.search(r"estimated launch (winter|spring|summer|autumn) \d{4}", html)
+    assert re.search(r"estimated launch in (winter|spring|summer|autumn) \d{4}", html)
     assert ">Start<" not in html and ">Contact Us<" in html
     assert 'action="/paths/cybersecurity-analyst/notify"' in html
 

@@ -315,7 +315,7 @@ def test_moving_the_launch_and_opening_tell_those_waiting(demo, staff_client, cl
     (moved_fr,) = outbox_for("attendre@example.org")
     assert moved_fr.locale == "fr"
     page = client.get("/paths/cybersecurity-analyst").get_data(as_text=True)
-    assert "The estimate changed: we first announced" in page
+    assert "The estimate changed: we first announced a launch in " in page
     # Saving again without a change sends nothing.
     staff_client.post(url, data={**base, "launch_estimate": month_after(9)})
     assert len(outbox_for("wait@example.org")) == 1
@@ -325,7 +325,7 @@ def test_moving_the_launch_and_opening_tell_those_waiting(demo, staff_client, cl
     assert "is open" in opened.subject and "earlier than the period" in opened.text_body
     assert "/paths/cybersecurity-analyst" in opened.text_body
     page = client.get("/paths/cybersecurity-analyst").get_data(as_text=True)
-    assert "earlier than the" in page and ">Start<" in page
+    assert "earlier than we had announced" in page and ">Start<" in page
     staff_client.post(url, data={**base, "availability": "open"})
     assert len(outbox_for("wait@example.org")) == 2
     assert all(w.opened_notified_at for w in db.session.scalars(select(LaunchWatch)))

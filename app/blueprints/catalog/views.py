@@ -152,6 +152,8 @@ def notify(slug: str):
     if found.availability is not Availability.UPCOMING:
         return redirect(url_for("catalog.path", slug=slug))
     form = LaunchWatchForm()
+    # The form shows on this page and on the path page (under its own heading there).
+    standalone = request.method == "GET" or request.form.get("standalone") == "1"
     if form.validate_on_submit():
         try:
             catalog.watch(found, form.email.data, _locale())
@@ -160,7 +162,10 @@ def notify(slug: str):
         else:
             if wants_fragment():
                 return render(
-                    "catalog/notify.html", "watch", **_path_context(found, form, watched=True)
+                    "catalog/notify.html",
+                    "watch",
+                    standalone=standalone,
+                    **_path_context(found, form, watched=True),
                 )
             flash(
                 _(
@@ -172,7 +177,13 @@ def notify(slug: str):
             )
             return redirect(url_for("catalog.path", slug=slug))
     status = 422 if form.errors else 200
-    return render("catalog/notify.html", "watch", status=status, **_path_context(found, form))
+    return render(
+        "catalog/notify.html",
+        "watch",
+        status=status,
+        standalone=standalone,
+        **_path_context(found, form),
+    )
 
 
 @bp.route("/paths/<slug>/start")
