@@ -35,6 +35,7 @@ from app.models import (
     Availability,
     CatalogState,
     Certification,
+    Chapter,
     Course,
     CurrencyRate,
     LaunchWatch,
@@ -735,3 +736,42 @@ def all_paths() -> list[LearningPath]:
 
 def price_for_rows(rows: list[Price], offer: str, today: date) -> PricePoint | None:
     return price_for([_point(row) for row in rows], offer, today)
+
+
+CHAPTER_FIELDS = (
+    "position",
+    "title_en",
+    "title_fr",
+    "body_en",
+    "body_fr",
+    "video_url",
+    "captions_url",
+    "video_language",
+    "transcript_en",
+    "transcript_fr",
+)
+
+
+def save_chapter(course: Course, chapter: Chapter | None, values: dict) -> Chapter:
+    taken = db.session.scalar(
+        select(Chapter.id).where(
+            Chapter.course_id == course.id, Chapter.position == values["position"]
+        )
+    )
+    if taken is not None and (chapter is None or taken != chapter.id):
+        raise DomainError("position", _l("Another chapter of this course has this position."))
+    chapter = chapter or Chapter(course=course)
+    for name in CHAPTER_FIELDS:
+        value = values[name]
+        setattr(
+            chapter,
+            name,
+            value.strip() if isinstance(value, str) and value.strip() else value or None,
+        )
+    chapter.body_en, chapter.body_fr = chapter.body_en or "", chapter.body_fr or ""
+    if not chapter.video_url:
+        chapter.captions_url = chapter.video_language = None
+    db.session.add(chapter)
+    bump_version()
+    db.session.commit()
+    return chapter

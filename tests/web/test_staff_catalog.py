@@ -352,3 +352,51 @@ def test_currency_rates(demo, staff_client, client):
     assert (
         "Enter a three-letter code, like GBP." in html and "Enter a rate greater than zero." in html
     )
+
+
+def chapter_data(**overrides):
+    return {
+        "position": "4",
+        "title_en": "Forms",
+        "title_fr": "Les formulaires",
+        "body_en": "Labels for every field.",
+        "body_fr": "",
+        "video_url": "/static/media/forms.mp4",
+        "captions_url": "/static/media/forms.en.vtt",
+        "video_language": "en",
+        "transcript_en": "In this video we build a form.",
+        "transcript_fr": "",
+        **overrides,
+    }
+
+
+def test_add_a_chapter_with_a_video(demo, staff_client, client):
+    course = db.session.scalar(select(Course).where(Course.slug == "html-css-first-pages"))
+    url = f"/staff/catalog/courses/{course.id}/chapters/new"
+    assert "Position in the course" in staff_client.get(url).get_data(as_text=True)
+    assert staff_client.post(url, data=chapter_data()).status_code == 302
+    html = client.get("/courses/html-css-first-pages/chapters/4").get_data(as_text=True)
+    assert '<track kind="captions" src="/static/media/forms.en.vtt"' in html
+    assert "In this video we build a form." in html
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message", "field"),
+    [
+        ({"position": "1"}, "Another chapter of this course has this position.", "position"),
+        ({"captions_url": ""}, "A video needs a captions file.", "captions_url"),
+        ({"transcript_en": ""}, "A video needs a transcript", "transcript_en"),
+        ({"video_url": "javascript:alert(1)"}, "Enter an address on this site", "video_url"),
+        ({"body_en": ""}, "Write the text in English, French or both.", "body_en"),
+    ],
+)
+def test_chapter_form_errors(demo, staff_client, overrides, message, field):
+    course = db.session.scalar(select(Course).where(Course.slug == "html-css-first-pages"))
+    response = staff_client.post(
+        f"/staff/catalog/courses/{course.id}/chapters/new", data=chapter_data(**overrides)
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html and f'id="{field}-error"' in html
+    db.session.expire_all()
+    assert len(db.session.get(Course, course.id).chapters) == 3

@@ -9,6 +9,7 @@ from app.access import staff_required
 from app.blueprints.staff import bp
 from app.blueprints.staff.catalog_forms import (
     TEXT_LABELS,
+    ChapterForm,
     CourseForm,
     NewPathForm,
     PathForm,
@@ -20,7 +21,7 @@ from app.domain.pricing import SOLO, path_offer, price_for
 from app.extensions import db
 from app.forms import select_choices
 from app.i18n import countries
-from app.models import Course, LearningPath
+from app.models import Chapter, Course, LearningPath
 from app.models.catalog import PATH_TEXTS
 from app.services import catalog
 
@@ -70,6 +71,39 @@ def course_form(course_id: int | None = None):
             return redirect(url_for("staff.catalog_index"))
     status = 422 if form.errors else 200
     return render_template("staff/catalog/course_form.html", form=form, course=course), status
+
+
+@bp.route("/staff/catalog/courses/<int:course_id>/chapters/new", methods=["GET", "POST"])
+@bp.route(
+    "/staff/catalog/courses/<int:course_id>/chapters/<int:chapter_id>", methods=["GET", "POST"]
+)
+@staff_required
+def chapter_form(course_id: int, chapter_id: int | None = None):
+    course = db.session.get(Course, course_id) or abort(404)
+    chapter = None
+    if chapter_id is not None:
+        chapter = db.session.get(Chapter, chapter_id)
+        if chapter is None or chapter.course_id != course.id:
+            abort(404)
+    form = ChapterForm(obj=chapter)
+    if chapter is None and not form.is_submitted():
+        form.position.data = len(course.chapters) + 1
+        form.video_language.data = course.language
+    if form.validate_on_submit():
+        try:
+            catalog.save_chapter(
+                course, chapter, {name: form[name].data for name in catalog.CHAPTER_FIELDS}
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _apply(form, error)
+        else:
+            flash(_("The chapter has been saved."))
+            return redirect(url_for("staff.course_form", course_id=course.id))
+    status = 422 if form.errors else 200
+    return render_template(
+        "staff/catalog/chapter_form.html", form=form, course=course, chapter=chapter
+    ), status
 
 
 def _path_values(form) -> dict:

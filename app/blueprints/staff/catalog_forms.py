@@ -261,3 +261,65 @@ class RateForm(FlaskForm):
             NumberRange(min=0.000001, message=_l("Enter a rate greater than zero.")),
         ],
     )
+
+
+MEDIA_URL = Regexp(
+    r"^(?:/[^\s]*|https://[^\s]+)$",
+    message=_l("Enter an address on this site (/static/…) or starting with https://."),
+)
+
+
+class ChapterForm(FlaskForm):
+    position = WholeNumberField(
+        _l("Position in the course"),
+        validators=[
+            InputRequired(_l("Enter the chapter's position.")),
+            NumberRange(min=1, max=500, message=_l("Enter a number between 1 and 500.")),
+        ],
+    )
+    title_en = required_text(_l("Title in English"), _l("Enter the title in English."))
+    title_fr = required_text(_l("Title in French"), _l("Enter the title in French."))
+    body_en = TextAreaField(_l("Text in English"), validators=[Optional()])
+    body_fr = TextAreaField(_l("Text in French"), validators=[Optional()])
+    video_url = StringField(
+        _l("Video address (optional)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=500), MEDIA_URL],
+    )
+    captions_url = StringField(
+        _l("Captions file address (WebVTT)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=500), MEDIA_URL],
+    )
+    video_language = SelectField(
+        _l("Language spoken in the video"), choices=select_choices(LANGUAGES)
+    )
+    transcript_en = TextAreaField(_l("Transcript in English"), validators=[Optional()])
+    transcript_fr = TextAreaField(_l("Transcript in French"), validators=[Optional()])
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not (self.body_en.data or "").strip() and not (self.body_fr.data or "").strip():
+            self.body_en.errors = [
+                *self.body_en.errors,
+                _l("Write the text in English, French or both."),
+            ]
+            ok = False
+        if self.video_url.data:
+            # WCAG 2.2: prerecorded video needs captions and a text alternative.
+            if not self.captions_url.data:
+                self.captions_url.errors = [
+                    *self.captions_url.errors,
+                    _l("A video needs a captions file."),
+                ]
+                ok = False
+            if (
+                not (self.transcript_en.data or "").strip()
+                and not (self.transcript_fr.data or "").strip()
+            ):
+                self.transcript_en.errors = [
+                    *self.transcript_en.errors,
+                    _l("A video needs a transcript, in English, French or both."),
+                ]
+                ok = False
+        return ok
