@@ -444,3 +444,22 @@ def test_price_for_is_what_the_service_uses(demo):
     solo = catalog.current_price(SOLO, today)
     assert solo.amount_cents == 2000
     assert catalog.current_price(SOLO, date(2025, 6, 1)).amount_cents == 1800
+
+
+def test_contact_us_and_launch_watch_are_rate_limited(demo, make_app):
+    limited = make_app(
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_CONTACT="2 per minute",
+        RATELIMIT_LAUNCH_WATCH="2 per minute",
+    )
+    client = limited.test_client()
+    codes = [
+        client.post("/paths/web-developer/contact", data=contact_data(name="")).status_code
+        for _ in range(3)
+    ]
+    assert codes == [422, 422, 429]
+    codes = [
+        client.post("/paths/cybersecurity-analyst/notify", data={"email": "x"}).status_code
+        for _ in range(3)
+    ]
+    assert codes == [422, 422, 429]
