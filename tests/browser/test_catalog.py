@@ -21,6 +21,12 @@ def test_filter_the_catalog_with_the_keyboard(page):
     expect(count).to_have_text(re.compile(r"^\s*1 result\s*$"))
     expect(page.locator("#results")).to_contain_text("Prototype interfaces with Figma")
     expect(page).to_have_url(re.compile(r"level=beginner"))
+    # The back button returns to the previous results.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/courses\?q=interface$"))
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"^\s*2 results\s*$"))
+    page.go_forward()
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"^\s*1 result\s*$"))
     # The URL is shareable: opened afresh, it shows the same results.
     url = page.url
     page.goto(url)
