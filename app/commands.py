@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.catalog_seed import seed_catalog
 from app.domain.errors import DomainError
 from app.domain.passwords import password_problem
 from app.models import Role
@@ -67,6 +68,11 @@ def demo_data():
         click.echo(f"  {email:28} {password:20} {role.value}")
     click.echo("Staff and mentors set up two-factor sign-in at their first sign-in.")
     click.echo(f"Legal documents published: {len(legal_documents.seed())}.")
+    click.echo(
+        "Catalog: added {courses} courses, {paths} paths, {prices} prices, {rates} rates.".format(
+            **seed_catalog(date.today())
+        )
+    )
 
 
 def register(app: Flask) -> None:

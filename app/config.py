@@ -89,6 +89,16 @@ class Config:
     MEDIATOR_WEBSITE = "https://mediation.example"
     RATELIMIT_CONTACT = "5 per minute;20 per hour"
 
+    # Prices take effect at midnight in the platform's time zone.
+    PLATFORM_TIMEZONE = "Europe/Paris"
+    # Catalog pages kept rendered per process, dropped when the catalog changes.
+    CATALOG_PAGE_CACHE = True
+    CATALOG_PAGE_CACHE_SIZE = 2000
+    # How long a process trusts the catalog version it last read (seconds; 0: always read).
+    CATALOG_VERSION_TTL = 1.0
+    RATELIMIT_CONTACT = "5 per minute;20 per hour"
+    RATELIMIT_LAUNCH_WATCH = "5 per minute;20 per hour"
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -97,6 +107,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     ENV_NAME = "testing"
+    CATALOG_VERSION_TTL = 0
     TESTING = True
     OUTBOX_PUBLIC = True
     HTMX_USE_CDN = False

@@ -6,7 +6,12 @@ from jinja2_fragments.flask import render_block
 
 def wants_fragment() -> bool:
     headers = request.headers
-    return headers.get("HX-Request") == "true" and headers.get("HX-Boosted") != "true"
+    # A history restore (back button after the cache was missed) needs the whole page.
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def render(template: str, block: str = "content", *, status: int = 200, **context) -> Response:

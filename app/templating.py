@@ -1,17 +1,19 @@
 """What every template can use."""
 
 import json
+from datetime import date
 from functools import lru_cache
 
+from babel import Locale
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
-from flask_wtf.csrf import generate_csrf
+from flask_babel import format_currency, format_date, format_datetime, get_locale
 from ua_parser import parse as parse_user_agent
 
 from app.domain.browsers import is_outdated_browser
 from app.domain.file_size import file_size
 from app.i18n import LOCALE_NAMES
-from app.services.markdown import render_markdown
+from app.services.markdown import render_course_markdown, render_markdown
+from app.services.page_cache import template_csrf_token
 
 
 @lru_cache(maxsize=512)
@@ -67,9 +69,74 @@ def register(app: Flask) -> None:
             "htmx": htmx_script(),
             "htmx_config": HTMX_CONFIG,
             "outdated_browser": outdated_browser,
-            "csrf_headers": lambda: json.dumps({"X-CSRFToken": generate_csrf()}),
+            "csrf_headers": lambda: json.dumps({"X-CSRFToken": template_csrf_token()}),
+            # Flask-WTF also puts csrf_token in the context; this one wins (page cache).
+            "csrf_token": template_csrf_token,
         }
 
-    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime)
+    app.jinja_env.globals.update(
+        format_date=format_date,
+        format_datetime=format_datetime,
+        pick=pick,
+        date_of=lambda year, month: date(year, month, 1),
+        page_args=page_args,
+        page_numbers=page_numbers,
+        money=money,
+        whole_money=whole_money,
+        # Pages rendered for the page cache get a placeholder instead of the token.
+        csrf_token=template_csrf_token,
+    )
     app.jinja_env.globals["file_size"] = lambda size: file_size(size, str(get_locale() or "en"))
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["course_markdown"] = render_course_markdown
+
+
+def pick(obj, field: str) -> tuple[str, str]:
+    """A bilingual text in the visitor's language, or the other one when it is empty:
+    (text, None) or (text, the other language's code) so templates mark a fallback
+    with `lang`."""
+    locale = str(get_locale() or "en")
+    other = "fr" if locale == "en" else "en"
+    text = getattr(obj, f"{field}_{locale}", None)
+    if text:
+        return text, None
+    return getattr(obj, f"{field}_{other}", None) or "", other
+
+
+def money(cents: int, currency: str = "EUR") -> str:
+    """€49.00 / 49,00 € in the visitor's locale."""
+    return format_currency(cents / 100, currency)
+
+
+@lru_cache(maxsize=16)
+def _whole_pattern(locale: str) -> str:
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return pattern.split(";")[0].replace("0.00", "0")
+
+
+def whole_money(amount: int, currency: str) -> str:
+    """An amount in whole units of a currency (indicative amounts), e.g. £42 / 42 £."""
+    locale = str(get_locale() or "en")
+    return format_currency(amount, currency, format=_whole_pattern(locale), currency_digits=False)
+
+
+def page_args(query, number: int) -> dict:
+    """The query string of a catalog list for another page, without empty filters."""
+    names = ("q", "level", "language", "duration", "certification", "availability")
+    args = {name: getattr(query, name) for name in names if getattr(query, name)}
+    if query.per_page != 12:
+        args["per_page"] = query.per_page
+    if number > 1:
+        args["page"] = number
+    return args
+
+
+def page_numbers(current: int, total: int) -> list[int | None]:
+    """1 … 4 5 6 … 20: the first, the last and two around the current page."""
+    shown = sorted({1, total, *range(max(1, current - 2), min(total, current + 2) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers

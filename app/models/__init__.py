@@ -1,3 +1,19 @@
+from app.models.catalog import (
+    Availability,
+    CatalogState,
+    Certification,
+    Chapter,
+    Course,
+    CurrencyRate,
+    Exercise,
+    ExerciseKind,
+    LaunchWatch,
+    LearningPath,
+    Level,
+    PathStep,
+    Price,
+    StepKind,
+)
 from app.models.inquiry import Inquiry, InquiryKind, InquiryStatus
 from app.models.legal import (
     DocumentKind,
@@ -10,16 +26,30 @@ from app.models.outbox import OutboxMessage
 from app.models.user import RecoveryCode, Role, User
 
 __all__ = [
+    "Availability",
+    "CatalogState",
+    "Certification",
+    "Chapter",
+    "Course",
+    "CurrencyRate",
     "DocumentKind",
     "DocumentPdf",
     "DocumentVersion",
+    "Exercise",
+    "ExerciseKind",
     "ImmutableDocumentError",
     "Inquiry",
     "InquiryKind",
     "InquiryStatus",
+    "LaunchWatch",
+    "LearningPath",
+    "Level",
     "OutboxMessage",
+    "PathStep",
     "PdfVariant",
+    "Price",
     "RecoveryCode",
     "Role",
+    "StepKind",
     "User",
 ]

@@ -144,3 +144,21 @@ def render_document(text: str | None) -> RenderedDocument:
         link_rel="noopener noreferrer nofollow",
     )
     return RenderedDocument(Markup(clean), tuple(headings))  # noqa: S704 (sanitized by nh3)
+
+
+COURSE_TAGS = ALLOWED_TAGS | {"img", "figure", "figcaption"}
+COURSE_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "img": {"src", "alt", "title", "width", "height"}}
+
+
+def render_course_markdown(text: str | None) -> Markup:
+    """Course chapters: the same allow-list plus images (http(s) or our own paths; the
+    Content Security Policy only loads images from this site)."""
+    html = _parser.render(text or "")
+    clean = nh3.clean(
+        html,
+        tags=COURSE_TAGS,
+        attributes=COURSE_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)  # noqa: S704 (sanitized by nh3 just above)

@@ -169,6 +169,10 @@ def seed(app, url: str) -> None:
         message = db.session.get(OutboxMessage, SEEDED_OUTBOX_MESSAGE)
         assert message is not None and message.recipient == UNCONFIRMED.email
         legal_documents.seed()  # Terms and Code of Conduct v1, with their PDFs
+        from app.catalog_seed import seed_catalog
+        from app.services.catalog import platform_today
+
+        seed_catalog(platform_today())
         db.session.remove()
 
 

@@ -10,6 +10,12 @@
     var script = document.createElement("script");
     script.src = me.dataset.htmxFallback;
     script.integrity = me.dataset.htmxIntegrity;
+    // htmx starts on DOMContentLoaded; loaded this late it may have missed it.
+    script.onload = function () {
+      if (document.readyState !== "loading" && document.body && !document.body["htmx-internal-data"]) {
+        document.dispatchEvent(new Event("DOMContentLoaded"));
+      }
+    };
     document.head.appendChild(script);
   }
 
@@ -29,6 +35,17 @@
   // After an htmx swap: focus the error summary if the answer had errors.
   document.addEventListener("htmx:afterSwap", function (event) {
     focusErrorSummary(event.detail.target.parentNode || document);
+  });
+
+  // Catalog filters: leave empty fields out of the URL (/courses?q=python, not
+  // /courses?q=python&level=&language=…), as the shareable address.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.hasAttribute || !elt.hasAttribute("data-drop-empty")) return;
+    var params = event.detail.parameters;
+    var names = [];
+    params.forEach(function (value, name) { if (value === "") names.push(name); });
+    names.forEach(function (name) { params.delete(name); });
   });
 
   // Error summary links move focus to the field, as on GOV.UK.

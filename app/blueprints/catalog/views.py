@@ -1,0 +1,263 @@
+"""The public catalog: courses, Learning Paths, the Premium page, Contact Us on a path
+and the list of people waiting for an upcoming path."""
+
+from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.blueprints.catalog import bp
+from app.blueprints.catalog.forms import INQUIRY_TYPES, LaunchWatchForm, PathContactForm
+from app.domain.errors import DomainError
+from app.domain.pricing import SOLO, path_offer
+from app.extensions import limiter
+from app.models import Availability, InquiryKind
+from app.rendering import redirect_to, render, wants_fragment
+from app.services import catalog, inquiries
+from app.services.page_cache import cached_page
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def visitor_country() -> str | None:
+    """The member's country of residence, or the region of the visitor's preferred
+    language ("en-GB" → GB). Used only for an indicative amount."""
+    if current_user.is_authenticated:
+        return current_user.country
+    for value, _quality in request.accept_languages:
+        parts = value.replace("_", "-").split("-")
+        if len(parts) >= 2 and len(parts[1]) == 2 and parts[1].isalpha():
+            return parts[1].upper()
+    return None
+
+
+def _cache_key(country: str | None = None) -> tuple:
+    return (catalog.catalog_version(), catalog.platform_today(), country)
+
+
+# --- lists ----------------------------------------------------------------------------
+
+
+@bp.route("/courses")
+def courses():
+    def page():
+        query = catalog.parse_query(request.args, for_paths=False)
+        results = catalog.search_courses(query, _locale())
+        return render(
+            "catalog/courses.html",
+            "results",
+            query=query,
+            results=results,
+            fragment=wants_fragment(),
+        )
+
+    return cached_page(_cache_key(), page)
+
+
+@bp.route("/paths")
+def paths():
+    def page():
+        query = catalog.parse_query(request.args, for_paths=True)
+        results = catalog.search_paths(query, _locale(), catalog.platform_today())
+        return render(
+            "catalog/paths.html",
+            "results",
+            query=query,
+            results=results,
+            fragment=wants_fragment(),
+            path_offer=path_offer,
+        )
+
+    return cached_page(_cache_key(), page)
+
+
+# --- courses ---------------------------------------------------------------------------
+
+
+@bp.route("/courses/<slug>")
+def course(slug: str):
+    def page():
+        found = catalog.course_by_slug(slug) or abort(404)
+        return render("catalog/course.html", "content", course=found)
+
+    return cached_page(_cache_key(), page)
+
+
+@bp.route("/courses/<slug>/chapters/<int:position>")
+def chapter(slug: str, position: int):
+    def page():
+        found = catalog.course_by_slug(slug) or abort(404)
+        chapters = found.chapters
+        index = next((i for i, c in enumerate(chapters) if c.position == position), None)
+        if index is None:
+            abort(404)
+        return render(
+            "catalog/chapter.html",
+            "content",
+            course=found,
+            chapter=chapters[index],
+            number=index + 1,
+            previous=chapters[index - 1] if index > 0 else None,
+            next_chapter=chapters[index + 1] if index + 1 < len(chapters) else None,
+        )
+
+    return cached_page(_cache_key(), page)
+
+
+# --- paths -----------------------------------------------------------------------------
+
+
+def _path_or_404(slug: str):
+    return catalog.path_by_slug(slug) or abort(404)
+
+
+def _path_context(path, watch_form=None, watched=False) -> dict:
+    today = catalog.platform_today()
+    price = catalog.current_price(path_offer(path.id), today)
+    rate = catalog.rate_for(visitor_country())
+    return {
+        "path": path,
+        "price": price,
+        "local": catalog.indicative(price.amount_cents, rate) if price else None,
+        "period": catalog.period_of(path),
+        "previous_period": catalog.period_of(path, previous=True),
+        "opened_timing": catalog.opened_relative_to_estimate(path),
+        "watch_form": watch_form or LaunchWatchForm(formdata=None),
+        "watched": watched,
+        "upcoming": path.availability is Availability.UPCOMING,
+    }
+
+
+@bp.route("/paths/<slug>")
+def path(slug: str):
+    country = visitor_country()
+
+    def page():
+        return render("catalog/path.html", "content", **_path_context(_path_or_404(slug)))
+
+    return cached_page(_cache_key(country), page)
+
+
+@bp.route("/paths/<slug>/notify", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_LAUNCH_WATCH"), methods=["POST"])
+def notify(slug: str):
+    """Leave an email address to hear when an upcoming path opens or its date moves."""
+    found = _path_or_404(slug)
+    if found.availability is not Availability.UPCOMING:
+        return redirect(url_for("catalog.path", slug=slug))
+    form = LaunchWatchForm()
+    # The form shows on this page and on the path page (under its own heading there).
+    standalone = request.method == "GET" or request.form.get("standalone") == "1"
+    if form.validate_on_submit():
+        try:
+            catalog.watch(found, form.email.data, _locale())
+        except DomainError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            if wants_fragment():
+                return render(
+                    "catalog/notify.html",
+                    "watch",
+                    standalone=standalone,
+                    **_path_context(found, form, watched=True),
+                )
+            flash(
+                _(
+                    "Thank you. We will email %(email)s when %(path)s opens, and if its "
+                    "estimated launch changes.",
+                    email=form.email.data,
+                    path=found.title_fr if _locale() == "fr" else found.title_en,
+                )
+            )
+            return redirect(url_for("catalog.path", slug=slug))
+    status = 422 if form.errors else 200
+    return render(
+        "catalog/notify.html",
+        "watch",
+        status=status,
+        standalone=standalone,
+        **_path_context(found, form),
+    )
+
+
+@bp.route("/paths/<slug>/start")
+def start_path(slug: str):
+    """Start (Terms §2.2b) begins checkout. Until checkout exists: create an account or
+    sign in, then come back to the path page."""
+    found = _path_or_404(slug)
+    back = url_for("catalog.path", slug=slug)
+    if found.availability is not Availability.OPEN:
+        return redirect(back)
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.register", next=back))
+    flash(_("Online enrolment opens soon. Meanwhile, use Contact Us and we will enrol you."))
+    return redirect(back + "#fund")
+
+
+@bp.route("/paths/<slug>/contact", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_CONTACT"), methods=["POST"])
+def contact(slug: str):
+    found = _path_or_404(slug)
+    form = PathContactForm()
+    if request.method == "GET" and current_user.is_authenticated:
+        form.name.data = form.name.data or current_user.name
+        form.email.data = form.email.data or current_user.email
+    if form.validate_on_submit():
+        inquiry = inquiries.submit(
+            inquiries.NewInquiry(
+                kind=InquiryKind.PATH,
+                topic=form.inquiry_type.data,
+                name=form.name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                message=form.message.data,
+                locale=_locale(),
+                subject_ref=f"path:{found.slug}",
+                user_id=current_user.id if current_user.is_authenticated else None,
+            )
+        )
+        session["inquiry_sent"] = {"reference": inquiry.reference, "email": inquiry.email}
+        return redirect_to(url_for("catalog.contact_sent", slug=slug))
+    status = 422 if form.errors else 200
+    return render(
+        "catalog/contact.html",
+        "form",
+        status=status,
+        path=found,
+        form=form,
+        inquiry_types=INQUIRY_TYPES,
+    )
+
+
+@bp.route("/paths/<slug>/contact/sent")
+def contact_sent(slug: str):
+    found = _path_or_404(slug)
+    sent = session.get("inquiry_sent")
+    if not sent:
+        return redirect(url_for("catalog.contact", slug=slug))
+    return render("catalog/contact_sent.html", "content", path=found, sent=sent)
+
+
+# --- Premium -----------------------------------------------------------------------------
+
+
+@bp.route("/premium")
+def premium():
+    def page():
+        today = catalog.platform_today()
+        solo = catalog.current_price(SOLO, today)
+        rate = catalog.rate_for(visitor_country())
+        return render(
+            "catalog/premium.html",
+            "content",
+            solo=solo,
+            local=catalog.indicative(solo.amount_cents, rate) if solo else None,
+        )
+
+    return cached_page(_cache_key(visitor_country()), page)

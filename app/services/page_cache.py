@@ -1,0 +1,95 @@
+"""Rendered catalog pages kept in memory, per process.
+
+Catalog pages are the same for every visitor who shares a language, a country (for the
+indicative price), a kind of visit (anonymous or member) and a browser notice; only the
+CSRF token differs. So the page is rendered once with a placeholder where the token goes
+and served again with each visitor's own token put in. The key holds the catalog version
+(a counter raised in the transaction of every catalog change) and the platform's date
+(scheduled prices start at midnight), so a stale page is never served."""
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from flask import Response, current_app, g, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+# Unguessable, different in every process: only ever replaced by the visitor's own token.
+PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
+MAX_CACHED_URL = 300
+
+_lock = threading.Lock()
+
+
+def _pages() -> OrderedDict:
+    """One cache per application (tests create many, on different databases)."""
+    return current_app.extensions.setdefault("catalog_page_cache", OrderedDict())
+
+
+def template_csrf_token() -> str:
+    """`csrf_token()` in templates: the placeholder while a page is rendered for the cache."""
+    if g.get("rendering_for_cache"):
+        return PLACEHOLDER
+    return generate_csrf()
+
+
+def clear() -> None:
+    with _lock:
+        _pages().clear()
+
+
+def _personalise(body: str) -> str:
+    return body.replace(PLACEHOLDER, generate_csrf()) if PLACEHOLDER in body else body
+
+
+def cached_page(key_parts: tuple, render: Callable[[], Response]) -> Response:
+    """Serve from the cache or render (and keep) the page. Only successful GETs without
+    flashed messages are kept."""
+    config = current_app.config
+    if (
+        not config["CATALOG_PAGE_CACHE"]
+        or request.method != "GET"
+        or session.get("_flashes")
+        or len(request.full_path) > MAX_CACHED_URL
+    ):
+        return render()
+    from app.rendering import wants_fragment
+    from app.templating import outdated_browser
+
+    key = (
+        *key_parts,
+        request.full_path,
+        wants_fragment(),
+        str(get_locale()),
+        current_user.is_authenticated,
+        current_user.is_authenticated and current_user.is_verified,
+        outdated_browser(),
+    )
+    pages = _pages()
+    with _lock:
+        entry = pages.get(key)
+        if entry is not None:
+            pages.move_to_end(key)
+    if entry is None:
+        g.rendering_for_cache = True
+        try:
+            response = render()
+        finally:
+            g.rendering_for_cache = False
+        if response.status_code != 200:
+            response.set_data(_personalise(response.get_data(as_text=True)))
+            return response
+        entry = (response.get_data(as_text=True), response.mimetype, tuple(response.vary))
+        with _lock:
+            pages[key] = entry
+            while len(pages) > config["CATALOG_PAGE_CACHE_SIZE"]:
+                pages.popitem(last=False)
+    body, mimetype, vary = entry
+    response = make_response(_personalise(body))
+    response.mimetype = mimetype
+    for header in (*vary, "Accept-Language", "Cookie"):
+        response.vary.add(header)
+    return response

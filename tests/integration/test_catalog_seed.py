@@ -1,0 +1,34 @@
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.catalog_seed import seed_catalog
+from app.domain.pricing import path_offer
+from app.extensions import db
+from app.models import Availability, Certification, Course, LearningPath, Price
+
+
+def test_demo_catalog_is_complete_and_idempotent(app):
+    today = date(2026, 11, 27)
+    first = seed_catalog(today)
+    assert first["courses"] >= 12 and first["paths"] >= 5
+    assert seed_catalog(today) == {"courses": 0, "paths": 0, "prices": 0, "rates": 0}
+    assert seed_catalog(date(2027, 2, 1)) == {"courses": 0, "paths": 0, "prices": 0, "rates": 0}
+    paths = db.session.scalars(select(LearningPath)).all()
+    assert {p.certification for p in paths} >= {Certification.RNCP, Certification.RS}
+    assert any(p.availability is Availability.UPCOMING for p in paths)
+    scheduled = [
+        p
+        for p in paths
+        if db.session.scalar(
+            select(func.count())
+            .select_from(Price)
+            .where(Price.offer == path_offer(p.id), Price.effective_from > today)
+        )
+    ]
+    assert len(scheduled) == 1
+    for course in db.session.scalars(select(Course)):
+        assert course.title_en and course.title_fr and course.summary_en and course.summary_fr
+        assert course.chapters
+    for path in paths:
+        assert path.steps and path.equipment_en and path.equipment_fr
