@@ -210,3 +210,8 @@ def current_code(secret: str) -> str:
     import pyotp
 
     return pyotp.TOTP(secret).now()
+
+
+def without_title(fragment: str) -> str:
+    """An htmx fragment less the <title> the server puts first (htmx moves it to the tab)."""
+    return re.sub(r"^\s*<title>[^<]*</title>", "", fragment).lstrip()

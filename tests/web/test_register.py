@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import User
-from tests.conftest import link_in, outbox_for, path_of
+from tests.conftest import link_in, outbox_for, path_of, without_title
 
 GOOD = {
     "name": "Camille Martin",
@@ -131,8 +131,9 @@ def test_htmx_request_gets_only_the_form_fragment(client):
     response = client.post("/register", data={}, headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert html.lstrip().startswith('<div id="register-form">')
+    assert without_title(html).startswith('<div id="register-form">')
     assert "<html" not in html
+    assert html.startswith("<title>Error: Create an account — Atelier</title>")
     assert "HX-Request" in response.headers["Vary"]
 
 
