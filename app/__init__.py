@@ -10,7 +10,17 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.config import CONFIGS, config_from_environment, ensure_secret_key
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
 
-BLUEPRINTS = ("home", "auth", "account", "legal", "catalog", "staff", "dev")
+BLUEPRINTS = (
+    "home",
+    "auth",
+    "account",
+    "legal",
+    "catalog",
+    "checkout",
+    "staff",
+    "webhooks",
+    "dev",
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

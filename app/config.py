@@ -96,8 +96,33 @@ class Config:
     CATALOG_PAGE_CACHE_SIZE = 2000
     # How long a process trusts the catalog version it last read (seconds; 0: always read).
     CATALOG_VERSION_TTL = 1.0
-    RATELIMIT_CONTACT = "5 per minute;20 per hour"
     RATELIMIT_LAUNCH_WATCH = "5 per minute;20 per hour"
+
+    # Checkout. "sandbox" (offline, the default) or "adyen" for cards; "sandbox" or
+    # "paypal" for PayPal. Credentials come from instance/config.py or the environment.
+    CARD_GATEWAY = "sandbox"
+    PAYPAL_GATEWAY = "sandbox"
+    GATEWAY_TIMEOUT_SECONDS = 20
+    PAYPAL_MODE = "sandbox"  # or "live"
+    PAYPAL_CLIENT_ID: str | None = None
+    PAYPAL_CLIENT_SECRET: str | None = None
+    PAYPAL_WEBHOOK_ID: str | None = None
+    # Webhook transmissions older than this are refused as replays.
+    PAYPAL_WEBHOOK_MAX_AGE = timedelta(minutes=10)
+    ADYEN_ENVIRONMENT = "test"  # or "live"
+    ADYEN_API_KEY: str | None = None
+    ADYEN_MERCHANT_ACCOUNT: str | None = None
+    ADYEN_CLIENT_KEY: str | None = None
+    ADYEN_HMAC_KEY: str | None = None
+    ADYEN_LIVE_URL_PREFIX: str | None = None
+    # How long the legal representative's link works (Terms §1 consent).
+    CONSENT_TOKEN_MAX_AGE = timedelta(days=7)
+    # A newcomer's discount with a member's referral code, and the member's credit.
+    REFERRAL_PERCENT_OFF = 20
+    REFERRAL_MONTHS = 1
+    REFERRAL_CREDIT_CENTS = 1000
+    RATELIMIT_CHECKOUT = "30 per minute;300 per hour"
+    RATELIMIT_CODE_CHECK = "20 per minute;100 per hour"
 
 
 class DevelopmentConfig(Config):
@@ -140,6 +165,18 @@ ENV_OVERRIDES = (
     "RATELIMIT_STORAGE_URI",
     "SUPPORT_EMAIL",
     "PUBLIC_URL",
+    "CARD_GATEWAY",
+    "PAYPAL_GATEWAY",
+    "PAYPAL_MODE",
+    "PAYPAL_CLIENT_ID",
+    "PAYPAL_CLIENT_SECRET",
+    "PAYPAL_WEBHOOK_ID",
+    "ADYEN_ENVIRONMENT",
+    "ADYEN_API_KEY",
+    "ADYEN_MERCHANT_ACCOUNT",
+    "ADYEN_CLIENT_KEY",
+    "ADYEN_HMAC_KEY",
+    "ADYEN_LIVE_URL_PREFIX",
 )
 
 

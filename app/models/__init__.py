@@ -22,14 +22,37 @@ from app.models.legal import (
     ImmutableDocumentError,
     PdfVariant,
 )
+from app.models.orders import (
+    Acceptance,
+    AcceptanceSubject,
+    AcceptedBy,
+    ConsentDecision,
+    Order,
+    PaymentKind,
+    RepresentativeConsent,
+)
 from app.models.outbox import OutboxMessage
+from app.models.payments import (
+    GatewayCall,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    SandboxTransaction,
+    WebhookEvent,
+)
+from app.models.promotions import PromoCode, PromoRedemption, Referral, ReferralCode
+from app.models.subscriptions import Subscription
 from app.models.user import RecoveryCode, Role, User
 
 __all__ = [
+    "Acceptance",
+    "AcceptanceSubject",
+    "AcceptedBy",
     "Availability",
     "CatalogState",
     "Certification",
     "Chapter",
+    "ConsentDecision",
     "Course",
     "CurrencyRate",
     "DocumentKind",
@@ -37,6 +60,7 @@ __all__ = [
     "DocumentVersion",
     "Exercise",
     "ExerciseKind",
+    "GatewayCall",
     "ImmutableDocumentError",
     "Inquiry",
     "InquiryKind",
@@ -44,12 +68,25 @@ __all__ = [
     "LaunchWatch",
     "LearningPath",
     "Level",
+    "Order",
     "OutboxMessage",
     "PathStep",
+    "Payment",
+    "PaymentKind",
+    "PaymentMethod",
+    "PaymentStatus",
     "PdfVariant",
     "Price",
+    "PromoCode",
+    "PromoRedemption",
     "RecoveryCode",
+    "Referral",
+    "ReferralCode",
+    "RepresentativeConsent",
     "Role",
+    "SandboxTransaction",
     "StepKind",
+    "Subscription",
     "User",
+    "WebhookEvent",
 ]

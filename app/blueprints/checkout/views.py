@@ -1,0 +1,1 @@
+"""Checkout steps (built next)."""

@@ -1,0 +1,87 @@
+"""What an order costs: the price in force, the discount for its first months, what is
+charged today and on which dates after. The review page, the charge and the order record
+all come from one `quote`, so they cannot disagree."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from app.domain.money import EURO
+from app.domain.orders import Plan
+from app.domain.periods import REFLECTION_DAYS, anniversary
+from app.domain.pricing import check_path_price
+from app.domain.promotions import Discount
+
+
+@dataclass(frozen=True)
+class Charge:
+    on: date
+    cents: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    plan: Plan
+    monthly_cents: int
+    # Taken off each of the first `discount_months` charges.
+    discount_cents: int
+    discount_months: int
+    due_today_cents: int
+    first_charge_on: date
+    # The charges to come, up to the first one at the full price.
+    schedule: tuple[Charge, ...]
+    currency: str = EURO
+
+    @property
+    def discounted_cents(self) -> int:
+        return self.monthly_cents - self.discount_cents
+
+    @property
+    def charged_today(self) -> bool:
+        return self.due_today_cents > 0
+
+    def figures(self) -> tuple:
+        """What the buyer agreed to at Review; Confirm refuses if any of it moved."""
+        return (
+            self.plan.value,
+            self.monthly_cents,
+            self.discount_cents,
+            self.discount_months,
+            self.due_today_cents,
+            self.first_charge_on.isoformat(),
+            self.currency,
+        )
+
+
+def quote(
+    plan: Plan,
+    monthly_cents: int,
+    today: date,
+    discount: Discount | None = None,
+    path_duration_months: int | None = None,
+) -> Quote:
+    """Solo is charged today and on each monthly anniversary. Plus charges nothing during
+    its reflection period; the first month is charged the day it ends, then monthly.
+    A Plus price is checked against the 30 % advance-payment rule again (PriceRefused)."""
+    if monthly_cents <= 0:
+        raise ValueError("a monthly price is positive")
+    if plan is Plan.PLUS:
+        check_path_price(monthly_cents, path_duration_months)
+        first = today + timedelta(days=REFLECTION_DAYS)
+    else:
+        first = today
+    off = discount.per_month(monthly_cents) if discount else 0
+    months = discount.months if discount and off else 0
+    schedule = tuple(
+        Charge(anniversary(first, n), monthly_cents - (off if n < months else 0))
+        for n in range(max(months, 1) + 1)
+    )
+    due_today = schedule[0].cents if plan is Plan.SOLO else 0
+    return Quote(
+        plan=plan,
+        monthly_cents=monthly_cents,
+        discount_cents=off,
+        discount_months=months,
+        due_today_cents=due_today,
+        first_charge_on=first,
+        schedule=schedule,
+    )

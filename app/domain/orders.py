@@ -1,0 +1,89 @@
+"""Orders: the plans, an order's statuses and the moves allowed between them."""
+
+from enum import StrEnum
+
+
+class Plan(StrEnum):
+    SOLO = "solo"
+    PLUS = "plus"
+
+
+class OrderStatus(StrEnum):
+    # Steps being filled in; a declined payment comes back here.
+    DRAFT = "draft"
+    # A minor or protected adult confirmed; the legal representative has not decided yet.
+    AWAITING_CONSENT = "awaiting_consent"
+    # A payment was started and its outcome is not known yet (PayPal approval, 3-D Secure,
+    # a gateway timeout): never charged again blindly, asked again.
+    PAYMENT_PENDING = "payment_pending"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+ALLOWED = {
+    OrderStatus.DRAFT: {
+        OrderStatus.AWAITING_CONSENT,
+        OrderStatus.PAYMENT_PENDING,
+        OrderStatus.COMPLETED,
+        OrderStatus.CANCELLED,
+    },
+    OrderStatus.AWAITING_CONSENT: {
+        OrderStatus.PAYMENT_PENDING,
+        OrderStatus.COMPLETED,
+        OrderStatus.CANCELLED,
+    },
+    OrderStatus.PAYMENT_PENDING: {
+        OrderStatus.COMPLETED,
+        OrderStatus.DRAFT,
+        OrderStatus.CANCELLED,
+    },
+    OrderStatus.COMPLETED: set(),
+    OrderStatus.CANCELLED: set(),
+}
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+def transition(current: OrderStatus, target: OrderStatus) -> OrderStatus:
+    if target not in ALLOWED[current]:
+        raise InvalidTransition(f"{current} -> {target}")
+    return target
+
+
+def is_open(status: OrderStatus) -> bool:
+    """Steps can still be changed."""
+    return status is OrderStatus.DRAFT
+
+
+class Step(StrEnum):
+    ACCOUNT = "account"
+    ELIGIBILITY = "eligibility"
+    DETAILS = "details"
+    PAYMENT = "payment"
+    REVIEW = "review"
+
+
+STEPS = tuple(Step)
+
+
+class SubscriptionStatus(StrEnum):
+    # Plus: the seven days after acceptance, nothing charged yet.
+    REFLECTION = "reflection"
+    ACTIVE = "active"
+    # Cancelled by the subscriber: runs until the end of the paid period.
+    CANCELLING = "cancelling"
+    PAST_DUE = "past_due"
+    ENDED = "ended"
+    WITHDRAWN = "withdrawn"
+    TERMINATED = "terminated"
+
+
+# A subscription in one of these gives access and blocks a second Solo.
+LIVE_SUBSCRIPTION = (
+    SubscriptionStatus.REFLECTION,
+    SubscriptionStatus.ACTIVE,
+    SubscriptionStatus.CANCELLING,
+    SubscriptionStatus.PAST_DUE,
+)

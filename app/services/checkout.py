@@ -1,0 +1,1 @@
+"""Checkout use cases (built next)."""
