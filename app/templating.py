@@ -86,6 +86,10 @@ def register(app: Flask) -> None:
         # Pages rendered for the page cache get a placeholder instead of the token.
         csrf_token=template_csrf_token,
     )
+    app.jinja_env.globals["country_name"] = country_name
+    app.jinja_env.globals["document_url"] = lambda version: url_for(
+        "legal.document_version", kind=version.kind, label=version.label
+    )
     app.jinja_env.globals["file_size"] = lambda size: file_size(size, str(get_locale() or "en"))
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["course_markdown"] = render_course_markdown
@@ -101,6 +105,12 @@ def pick(obj, field: str) -> tuple[str, str]:
     if text:
         return text, None
     return getattr(obj, f"{field}_{other}", None) or "", other
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    return Locale.parse(str(get_locale() or "en")).territories.get(code.upper(), code)
 
 
 def money(cents: int, currency: str = "EUR") -> str:

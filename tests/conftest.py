@@ -21,7 +21,7 @@ from app.models import OutboxMessage, Role
 from app.services import accounts
 
 # Fixtures of the legal-documents tests (published v1 texts, PDFs rendered once).
-pytest_plugins = ["tests.legal_fixtures"]
+pytest_plugins = ["tests.legal_fixtures", "tests.checkout_fixtures"]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"

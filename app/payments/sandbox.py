@@ -92,7 +92,7 @@ class SandboxGateway(PaymentGateway):
         )
 
     def _result(self, row: SandboxTransaction) -> ChargeResult:
-        outcome = Outcome(row.status) if row.status in Outcome else Outcome.DECLINED
+        outcome = Outcome(row.status)
         action_url = None
         if outcome is Outcome.ACTION_REQUIRED:
             endpoint = "checkout.sandbox_paypal" if row.kind == "paypal" else "checkout.sandbox_3ds"

@@ -70,9 +70,13 @@ PRICE_MESSAGES = {
 }
 
 
+def platform_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["PLATFORM_TIMEZONE"])
+
+
 def platform_today() -> date:
     """Today's date where the platform is (Europe/Paris): prices change at midnight there."""
-    return datetime.now(ZoneInfo(current_app.config["PLATFORM_TIMEZONE"])).date()
+    return datetime.now(platform_zone()).date()
 
 
 def fold(text: str) -> str:

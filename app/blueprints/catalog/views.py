@@ -186,20 +186,6 @@ def notify(slug: str):
     )
 
 
-@bp.route("/paths/<slug>/start")
-def start_path(slug: str):
-    """Start (Terms §2.2b) begins checkout. Until checkout exists: create an account or
-    sign in, then come back to the path page."""
-    found = _path_or_404(slug)
-    back = url_for("catalog.path", slug=slug)
-    if found.availability is not Availability.OPEN:
-        return redirect(back)
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.register", next=back))
-    flash(_("Online enrolment opens soon. Meanwhile, use Contact Us and we will enrol you."))
-    return redirect(back + "#fund")
-
-
 @bp.route("/paths/<slug>/contact", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_CONTACT"), methods=["POST"])
 def contact(slug: str):

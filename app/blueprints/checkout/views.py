@@ -1,1 +1,686 @@
-"""Checkout steps (built next)."""
+"""Checkout steps, each its own page under /checkout/<order>/…, plain forms that htmx
+enhances. Views read the request, call app.services.checkout and render or redirect."""
+
+from functools import wraps
+
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user
+
+from app.blueprints.auth.forms import RegisterForm
+from app.blueprints.checkout import bp
+from app.blueprints.checkout.forms import (
+    CodeForm,
+    ConsentForm,
+    DetailsForm,
+    EligibilityForm,
+    EmptyForm,
+    PaymentForm,
+    ReviewForm,
+)
+from app.domain.cards import CardProblem, card_problem, digits_only
+from app.domain.errors import DomainError
+from app.domain.orders import OrderStatus, Plan, Step
+from app.extensions import db, limiter
+from app.forms import select_choices
+from app.i18n import countries
+from app.models import LearningPath, PaymentKind
+from app.models.types import utcnow
+from app.rendering import redirect_to, render
+from app.security import log_security_event
+from app.services import accounts, catalog, checkout, consent
+from app.services.checkout import CheckoutRefused, Result
+from app.services.tokens import InvalidToken
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _country_choices(form_field) -> None:
+    form_field.choices = select_choices(countries(_locale()), _("Select a country"))
+
+
+def _client_context() -> checkout.Context:
+    public_id = g.order.public_id
+    return checkout.Context(
+        ip=request.remote_addr,
+        user_agent=request.user_agent.string,
+        return_url=url_for("checkout.gateway_return", public_id=public_id, _external=True),
+        cancel_url=url_for(
+            "checkout.gateway_return", public_id=public_id, cancelled=1, _external=True
+        ),
+    )
+
+
+def with_order(view):
+    """Load the order for this visitor, or 404 (a made-up or someone else's order looks
+    exactly like one that does not exist)."""
+
+    @wraps(view)
+    def wrapper(public_id: str, *args, **kwargs):
+        order = checkout.find(public_id, current_user)
+        if order is None:
+            abort(404)
+        g.order = order
+        return view(order, *args, **kwargs)
+
+    return wrapper
+
+
+def step_view(step: Step):
+    """A step page: needs a signed-in owner (but the account step), an order still being
+    filled in, and the steps before it done."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(order, *args, **kwargs):
+            if order.status is not OrderStatus.DRAFT:
+                return redirect(url_for("checkout.done", public_id=order.public_id))
+            if step is not Step.ACCOUNT and order.user_id is None:
+                return redirect(url_for("checkout.account", public_id=order.public_id))
+            if not checkout.may_open(order, step):
+                missing = checkout.first_missing_step(order)
+                return redirect(url_for(f"checkout.{missing.value}", public_id=order.public_id))
+            return view(order, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _next_step(order, current: Step) -> str:
+    """After a step: back to Review when the buyer came from a Change link, else onwards."""
+    if request.args.get("change") and checkout.first_missing_step(order) is Step.REVIEW:
+        return url_for("checkout.review", public_id=order.public_id)
+    return url_for(
+        f"checkout.{checkout.first_missing_step(order).value}", public_id=order.public_id
+    )
+
+
+def _page(template: str, order, form, status: int = 200, **context):
+    return render(
+        template,
+        "step",
+        status=status,
+        order=order,
+        form=form,
+        steps=list(Step),
+        change=bool(request.args.get("change")),
+        title=checkout.plan_title(order, _locale()),
+        **context,
+    )
+
+
+# --- Entry points -------------------------------------------------------------------------
+
+
+@bp.route("/solo", methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_CHECKOUT"))
+def start_solo():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = current_user if current_user.is_authenticated else None
+    try:
+        order = checkout.start(Plan.SOLO, user)
+    except CheckoutRefused as refused:
+        flash(str(refused.message))
+        return redirect_to(url_for("catalog.premium"))
+    return redirect_to(url_for("checkout.account", public_id=order.public_id))
+
+
+@bp.route("/path/<slug>", methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_CHECKOUT"))
+def start_plus(slug: str):
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    path = catalog.path_by_slug(slug)
+    if path is None:
+        abort(404)
+    user = current_user if current_user.is_authenticated else None
+    try:
+        order = checkout.start(Plan.PLUS, user, path)
+    except CheckoutRefused as refused:
+        flash(str(refused.message))
+        return redirect_to(url_for("catalog.path", slug=slug) + "#fund")
+    return redirect_to(url_for("checkout.account", public_id=order.public_id))
+
+
+@bp.route("/plus")
+def choose_path():
+    """ "Choose a Learning Path" (Terms §2.2b): the open, degree-granting paths."""
+    locale = _locale()
+    today = catalog.platform_today()
+    paths = [
+        path
+        for path in catalog.all_paths()
+        if path.availability.value == "open" and path.certification.value != "none"
+    ]
+    prices = {path.id: catalog.current_price(f"path:{path.id}", today) for path in paths}
+    paths.sort(key=lambda p: (p.title_fr if locale == "fr" else p.title_en).casefold())
+    return render("checkout/choose_path.html", "content", paths=paths, prices=prices)
+
+
+# --- Step 1: account ----------------------------------------------------------------------
+
+
+@bp.route("/<public_id>/account", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_REGISTER"), methods=["POST"])
+@with_order
+@step_view(Step.ACCOUNT)
+def account(order):
+    if current_user.is_authenticated:
+        try:
+            checkout.claim(order, current_user)
+        except CheckoutRefused as refused:
+            flash(str(refused.message))
+            return redirect(url_for("account.profile"))
+        return redirect(_next_step(order, Step.ACCOUNT))
+    form = RegisterForm()
+    _country_choices(form.country)
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(
+                accounts.NewAccount(
+                    name=form.name.data,
+                    email=form.email.data,
+                    password=form.password.data,
+                    date_of_birth=form.date_of_birth.data,
+                    country=form.country.data,
+                    legal_protection=form.legal_protection.data == "yes",
+                    locale=_locale(),
+                )
+            )
+        except DomainError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            log_security_event("account.created", user_id=user.id, during="checkout")
+            locale = session.get("locale")
+            session.clear()
+            if locale:
+                session["locale"] = locale
+            login_user(user)
+            log_security_event("signin.success", user_id=user.id, remember=False)
+            checkout.claim(order, user, created_in_flow=True)
+            return redirect_to(_next_step(order, Step.ACCOUNT))
+    status = 422 if form.errors else 200
+    signin = url_for("auth.signin", next=url_for("checkout.account", public_id=order.public_id))
+    return _page("checkout/account.html", order, form, status, signin_url=signin)
+
+
+# --- Step 2: eligibility -----------------------------------------------------------------
+
+
+@bp.route("/<public_id>/eligibility", methods=["GET", "POST"])
+@with_order
+@step_view(Step.ELIGIBILITY)
+def eligibility(order):
+    form = EligibilityForm()
+    _country_choices(form.country)
+    if request.method == "GET":
+        user = order.user
+        form.date_of_birth.data = order.date_of_birth or user.date_of_birth
+        form.country.data = order.country or user.country
+        protected = order.legal_protection
+        protected = user.legal_protection if protected is None else protected
+        form.legal_protection.data = "yes" if protected else "no"
+    if form.validate_on_submit():
+        try:
+            checkout.save_eligibility(
+                order,
+                form.date_of_birth.data,
+                form.country.data,
+                form.legal_protection.data == "yes",
+                catalog.platform_today(),
+            )
+        except DomainError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            return redirect_to(_next_step(order, Step.ELIGIBILITY))
+    status = 422 if form.errors else 200
+    return _page("checkout/eligibility.html", order, form, status)
+
+
+# --- Step 3: details ---------------------------------------------------------------------
+
+
+@bp.route("/<public_id>/details", methods=["GET", "POST"])
+@with_order
+@step_view(Step.DETAILS)
+def details(order):
+    form = DetailsForm(needs_consent=order.needs_consent)
+    _country_choices(form.billing_country)
+    if request.method == "GET":
+        form.full_name.data = order.full_name or order.user.name
+        form.address_line1.data = order.address_line1
+        form.address_line2.data = order.address_line2
+        form.postal_code.data = order.postal_code
+        form.city.data = order.city
+        form.billing_country.data = order.billing_country or order.country
+        form.locale.data = order.locale or _locale()
+        form.code.data = order.code
+        form.representative_name.data = order.representative_name
+        form.representative_email.data = order.representative_email
+    if form.validate_on_submit():
+        try:
+            checkout.save_details(
+                order,
+                checkout.Details(
+                    full_name=form.full_name.data,
+                    address_line1=form.address_line1.data,
+                    address_line2=form.address_line2.data or "",
+                    postal_code=form.postal_code.data,
+                    city=form.city.data,
+                    billing_country=form.billing_country.data,
+                    locale=form.locale.data,
+                    code=form.code.data or "",
+                    representative_name=form.representative_name.data,
+                    representative_email=form.representative_email.data,
+                ),
+                utcnow(),
+            )
+        except DomainError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            return redirect_to(_next_step(order, Step.DETAILS))
+    status = 422 if form.errors else 200
+    return _page("checkout/details.html", order, form, status)
+
+
+@bp.route("/<public_id>/code", methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_CODE_CHECK"))
+@with_order
+@step_view(Step.DETAILS)
+def check_code(order):
+    """The live check of a promo or referral code (htmx); says what it would take off."""
+    from app.services import promotions
+
+    form = CodeForm()
+    applied, problem = None, None
+    if form.validate_on_submit() and form.code.data:
+        try:
+            applied = promotions.check_code(form.code.data, order.plan, order.user, utcnow())
+        except DomainError as error:
+            problem = error.message
+    elif form.code.errors:
+        problem = form.code.errors[0]
+    preview = None
+    if applied is not None:
+        price = checkout.current_quote(order)
+        preview = applied.discount.per_month(price.monthly_cents)
+    return render(
+        "checkout/_code_status.html",
+        "code_status",
+        applied=applied,
+        problem=problem,
+        preview=preview,
+    )
+
+
+# --- Step 4: payment method --------------------------------------------------------------
+
+CARD_MESSAGES = {
+    CardProblem.NUMBER_FORMAT: _l("Enter a card number of 12 to 19 digits, as shown on your card."),
+    CardProblem.NUMBER_CHECKSUM: _l("This card number is not valid. Check it for typing mistakes."),
+    CardProblem.EXPIRY_FORMAT: _l("Enter the expiry date as shown on your card, like 04/29."),
+    CardProblem.EXPIRED: _l("This card has expired. Use another card."),
+    CardProblem.CVC_FORMAT: _l(
+        "Enter the 3-digit security code from the back of your card (4 digits on the front "
+        "for American Express)."
+    ),
+}
+
+
+def _card_message(problem: CardProblem) -> str:
+    return str(CARD_MESSAGES[problem])
+
+
+def _check_card_fields(form: PaymentForm, order) -> bool:
+    """The sandbox takes the card on this page: say exactly what is wrong with it."""
+    number = digits_only(form.card_number.data or "")
+    if not number and order.payment_method_id and order.payment_kind is PaymentKind.CARD:
+        return True  # keep the card saved before
+    if not number:
+        form.card_number.errors.append(_("Enter your card number."))
+        return False
+    found = card_problem(
+        number, form.card_expiry.data or "", form.card_cvc.data or "", catalog.platform_today()
+    )
+    if found is not None:
+        field, problem = found
+        form[field].errors.append(_card_message(problem))
+        return False
+    return True
+
+
+@bp.route("/<public_id>/payment", methods=["GET", "POST"])
+@with_order
+@step_view(Step.PAYMENT)
+def payment(order):
+    form = PaymentForm()
+    if request.method == "GET":
+        form.payment_kind.data = order.payment_kind.value if order.payment_kind else None
+        form.holder.data = order.holder_confirmed_at is not None
+    sandbox = current_app.config["CARD_GATEWAY"] == "sandbox"
+    if form.validate_on_submit():
+        kind = PaymentKind(form.payment_kind.data)
+        fields_ok = kind is not PaymentKind.CARD or not sandbox or _check_card_fields(form, order)
+        if fields_ok:
+            posted = {
+                "card_number": digits_only(form.card_number.data or ""),
+                "card_expiry": form.card_expiry.data or "",
+                "card_cvc": form.card_cvc.data or "",
+                "adyen_state_data": form.adyen_state_data.data or "",
+            }
+            try:
+                checkout.save_payment(order, kind, posted, form.holder.data)
+            except DomainError as error:
+                target = error.field if error.field in form else "card_number"
+                form[target].errors.append(error.message)
+            else:
+                return redirect_to(_next_step(order, Step.PAYMENT))
+    # The card number never goes back into the page.
+    form.card_number.data = form.card_cvc.data = ""
+    status = 422 if form.errors else 200
+    decline = checkout.decline_message(order.last_decline) if order.last_decline else None
+    return _page(
+        "checkout/payment.html",
+        order,
+        form,
+        status,
+        sandbox=sandbox,
+        paypal_sandbox=current_app.config["PAYPAL_GATEWAY"] == "sandbox",
+        adyen=current_app.config["CARD_GATEWAY"] == "adyen",
+        test_cards=TEST_CARD_ROWS if sandbox else (),
+        decline=decline,
+    )
+
+
+TEST_CARD_ROWS = (
+    ("4242 4242 4242 4242", _l("The payment succeeds.")),
+    ("5555 5555 5555 4444", _l("The payment succeeds (Mastercard).")),
+    ("4000 0000 0000 0002", _l("The bank declines the payment.")),
+    ("4000 0000 0000 9995", _l("The bank declines: insufficient funds.")),
+    ("4000 0000 0000 0069", _l("The bank declines: expired card.")),
+    ("4000 0000 0000 3220", _l("The bank asks for 3-D Secure; the sandbox page lets you approve.")),
+    ("4000 0000 0000 0119", _l("The bank's answer is lost (a timeout); check again afterwards.")),
+)
+
+
+# --- Step 5: review and confirm ----------------------------------------------------------
+
+
+def _review_page(order, form, status=200, notice=None):
+    try:
+        shown = checkout.current_quote(order)
+    except CheckoutRefused as refused:
+        flash(str(refused.message))
+        return redirect(url_for("catalog.premium"))
+    checkout.record_review(order, shown)
+    form.figures.data = checkout.figures_token(shown.figures())
+    form.versions.data = checkout.versions_token(order)
+    return _page(
+        "checkout/review.html",
+        order,
+        form,
+        status,
+        quote=shown,
+        documents=checkout.documents_for(order),
+        notice=notice,
+    )
+
+
+@bp.route("/<public_id>/review")
+@with_order
+def review(order):
+    if order.status is OrderStatus.PAYMENT_PENDING:
+        return _page("checkout/pending.html", order, EmptyForm(), 200, **_pending_context(order))
+    return _review_step(order)
+
+
+@step_view(Step.REVIEW)
+def _review_step(order):
+    return _review_page(order, ReviewForm())
+
+
+@bp.route("/<public_id>/confirm", methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_CHECKOUT"))
+@with_order
+def confirm(order):
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if order.status is OrderStatus.DRAFT:
+        if checkout.first_missing_step(order) is not Step.REVIEW:
+            missing = checkout.first_missing_step(order)
+            return redirect_to(url_for(f"checkout.{missing.value}", public_id=order.public_id))
+        if not form.accept_terms.data:
+            form.accept_terms.errors.append(_("Tick the box to accept the Terms of Service."))
+        if order.plan is Plan.PLUS and not form.accept_code.data:
+            form.accept_code.errors.append(_("Tick the box to accept the Student Code of Conduct."))
+        if order.plan is Plan.SOLO and not form.immediate_access.data:
+            form.immediate_access.errors.append(
+                _("Tick the box to ask for immediate access, or you cannot subscribe online.")
+            )
+        if form.errors:
+            return _review_page(order, form, 422)
+    try:
+        outcome = checkout.confirm(
+            order, form.figures.data or "", form.versions.data or "", _client_context()
+        )
+    except CheckoutRefused as refused:
+        flash(str(refused.message))
+        return redirect_to(url_for("checkout.done", public_id=order.public_id))
+    return _after(order, outcome)
+
+
+def _after(order, outcome: checkout.ConfirmOutcome):
+    public_id = order.public_id
+    if outcome.result is Result.CHANGED:
+        flash(
+            _(
+                "Something changed since you opened this page (the price or the documents to "
+                "accept). Nothing was charged: check the figures below and confirm again."
+            )
+        )
+        return redirect_to(url_for("checkout.review", public_id=public_id))
+    if outcome.result is Result.REDIRECT and outcome.action_url:
+        return redirect_to(outcome.action_url)
+    if outcome.result in (Result.DECLINED, Result.CANCELLED):
+        # The reason is on the payment page, next to the choice of method.
+        return redirect_to(url_for("checkout.payment", public_id=public_id))
+    return redirect_to(url_for("checkout.done", public_id=public_id))
+
+
+@bp.route("/<public_id>/return")
+@with_order
+def gateway_return(order):
+    """Where PayPal and 3-D Secure send the buyer back."""
+    if order.user_id is None or not current_user.is_authenticated:
+        abort(404)
+    outcome = checkout.finish_return(order, request.args.to_dict())
+    return _after(order, outcome)
+
+
+def _pending_context(order) -> dict:
+    from app.services.checkout import _open_payment_row
+
+    payment = _open_payment_row(order)
+    return {"payment": payment}
+
+
+@bp.route("/<public_id>/done")
+@with_order
+def done(order):
+    if order.user_id is None:
+        return redirect(url_for("checkout.account", public_id=order.public_id))
+    if order.status is OrderStatus.DRAFT:
+        return redirect(
+            url_for(
+                f"checkout.{checkout.first_missing_step(order).value}", public_id=order.public_id
+            )
+        )
+    subscription = None
+    if order.status is OrderStatus.COMPLETED:
+        from app.models import Subscription
+
+        subscription = db.session.scalar(
+            db.select(Subscription).where(Subscription.order_id == order.id)
+        )
+    return _page(
+        "checkout/done.html",
+        order,
+        EmptyForm(),
+        200,
+        subscription=subscription,
+        schedule=checkout.current_schedule(order),
+        **_pending_context(order),
+    )
+
+
+@bp.route("/<public_id>/cancel", methods=["POST"])
+@with_order
+def cancel(order):
+    form = EmptyForm()
+    if not form.validate_on_submit() or order.user_id is None:
+        abort(400)
+    if order.status in (OrderStatus.DRAFT, OrderStatus.AWAITING_CONSENT):
+        checkout.cancel(order)
+        flash(
+            _(
+                "Your order %(reference)s is cancelled. Nothing was charged.",
+                reference=order.reference,
+            )
+        )
+    return redirect_to(url_for("catalog.premium"))
+
+
+@bp.route("/<public_id>/consent/resend", methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_RESET"))
+@with_order
+def resend_consent(order):
+    form = EmptyForm()
+    if not form.validate_on_submit() or order.user_id is None:
+        abort(400)
+    if order.status is OrderStatus.AWAITING_CONSENT:
+        consent.request(order)
+        db.session.commit()
+        flash(_("We have sent the link again to %(email)s.", email=order.representative_email))
+    return redirect_to(url_for("checkout.done", public_id=order.public_id))
+
+
+# --- The legal representative -------------------------------------------------------------
+
+
+@bp.route("/consent/<token>", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_CHECKOUT"), methods=["POST"])
+def consent_page(token: str):
+    try:
+        order = consent.order_for_token(token)
+    except InvalidToken as error:
+        return render("checkout/consent_link_problem.html", "content", expired=error.expired), 400
+    if order is None:
+        abort(404)
+    decision = consent.decision_for(order)
+    form = ConsentForm()
+    if request.method == "GET" and not form.name.data:
+        form.name.data = order.representative_name
+    if request.method == "POST" and decision is None:
+        accepting = request.form.get("decision") == "accept"
+        if form.validate_on_submit():
+            if accepting and not form.agree.data:
+                form.agree.errors.append(
+                    _("Tick the box to accept the documents on the learner's behalf.")
+                )
+            else:
+                answer = consent.Answer(
+                    name=form.name.data,
+                    ip=request.remote_addr,
+                    user_agent=request.user_agent.string,
+                )
+                if accepting:
+                    consent.accept(order, answer)
+                else:
+                    consent.refuse(order, answer)
+                log_security_event(
+                    "consent.accepted" if accepting else "consent.refused",
+                    order=order.reference,
+                )
+                return redirect_to(url_for("checkout.consent_page", token=token))
+    status = 422 if form.errors else 200
+    return render(
+        "checkout/consent.html",
+        "content",
+        status=status,
+        order=order,
+        form=form,
+        decision=consent.decision_for(order),
+        documents=checkout.documents_for(order),
+        schedule=checkout.current_schedule(order),
+        title=checkout.plan_title(order, _locale()),
+        token=token,
+    )
+
+
+# --- The sandbox gateway's own pages (offline stand-ins for 3-D Secure and PayPal) --------
+
+
+def _sandbox_transaction(reference: str, kind: str):
+    from app.payments.sandbox import SandboxGateway
+
+    setting = "PAYPAL_GATEWAY" if kind == "paypal" else "CARD_GATEWAY"
+    if current_app.config[setting] != "sandbox" or not current_user.is_authenticated:
+        abort(404)
+    gateway = SandboxGateway()
+    row = gateway.transaction(reference)
+    if row is None or row.kind != kind:
+        abort(404)
+    order = db.session.scalar(
+        db.select(checkout.Order).where(checkout.Order.reference == row.merchant_reference)
+    )
+    if order is None or order.user_id != current_user.id:
+        abort(404)
+    return gateway, row, order
+
+
+def _sandbox_page(kind: str, reference: str):
+    gateway, row, order = _sandbox_transaction(reference, kind)
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        approve = request.form.get("answer") == "approve"
+        row = gateway.decide(reference, approve)
+        target = row.return_url if approve or kind != "paypal" else row.cancel_url
+        separator = "&" if "?" in target else "?"
+        return redirect(f"{target}{separator}reference={row.reference}")
+    return render(
+        "checkout/sandbox_gateway.html",
+        "content",
+        kind=kind,
+        row=row,
+        order=order,
+        form=form,
+    )
+
+
+@bp.route("/sandbox/3ds/<reference>", methods=["GET", "POST"])
+def sandbox_3ds(reference: str):
+    return _sandbox_page("card", reference)
+
+
+@bp.route("/sandbox/paypal/<reference>", methods=["GET", "POST"])
+def sandbox_paypal(reference: str):
+    return _sandbox_page("paypal", reference)
+
+
+def path_is_startable(path: LearningPath) -> bool:
+    return checkout.startable_path_problem(path) is None

@@ -1,0 +1,123 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, StringField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from app.forms import (
+    birth_date_field,
+    country_field,
+    email_validators,
+    full_name_field,
+    legal_protection_field,
+    strip,
+)
+
+
+class EligibilityForm(FlaskForm):
+    date_of_birth = birth_date_field()
+    country = country_field()
+    legal_protection = legal_protection_field()
+
+
+def _text(label, required_message, max_length, optional=False):
+    validators = [Optional()] if optional else [InputRequired(required_message)]
+    validators.append(
+        Length(max=max_length, message=_l("This must be %(n)s characters or fewer.", n=max_length))
+    )
+    return StringField(label, validators=validators, filters=[strip])
+
+
+class DetailsForm(FlaskForm):
+    full_name = full_name_field()
+    address_line1 = _text(_l("Address line 1"), _l("Enter the first line of your address."), 200)
+    address_line2 = _text(_l("Address line 2 (optional)"), None, 200, optional=True)
+    postal_code = _text(_l("Postcode"), _l("Enter your postcode."), 20)
+    city = _text(_l("Town or city"), _l("Enter your town or city."), 100)
+    billing_country = country_field()
+    locale = RadioField(
+        _l("Language for your courses and emails"),
+        choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
+        validators=[InputRequired(_l("Choose French or English."))],
+    )
+    code = _text(_l("Promo or referral code (optional)"), None, 40, optional=True)
+    representative_name = _text(
+        _l("Your legal representative's full name"),
+        _l("Enter your legal representative's full name."),
+        120,
+        optional=True,
+    )
+    representative_email = EmailField(
+        _l("Your legal representative's email address"),
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer.")),
+            Email(
+                _l("Enter an email address in the correct format, like name@example.com."),
+                check_deliverability=False,
+            ),
+        ],
+        filters=[strip],
+    )
+
+    def __init__(self, *args, needs_consent: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_consent = needs_consent
+
+    def validate_representative_name(self, field):
+        if self.needs_consent and not field.data:
+            from wtforms import ValidationError
+
+            raise ValidationError(_l("Enter your legal representative's full name."))
+
+    def validate_representative_email(self, field):
+        if self.needs_consent and not field.data:
+            from wtforms import ValidationError
+
+            raise ValidationError(_l("Enter your legal representative's email address."))
+
+
+class CodeForm(FlaskForm):
+    code = _text(_l("Promo or referral code (optional)"), None, 40, optional=True)
+
+
+class PaymentForm(FlaskForm):
+    payment_kind = RadioField(
+        _l("How would you like to pay?"),
+        choices=[SelectChoice("card", _l("Card")), SelectChoice("paypal", "PayPal")],
+        validators=[InputRequired(_l("Choose card or PayPal."))],
+    )
+    card_number = StringField(_l("Card number"), filters=[strip])
+    card_expiry = StringField(_l("Expiry date"), filters=[strip])
+    card_cvc = StringField(_l("Security code"), filters=[strip])
+    adyen_state_data = HiddenField()
+    holder = BooleanField(_l("I hold this payment method or have its holder's written consent"))
+
+    def validate_holder(self, field):
+        if not field.data:
+            from wtforms import ValidationError
+
+            raise ValidationError(
+                _l("Confirm that you hold this payment method or have its holder's consent.")
+            )
+
+
+class ReviewForm(FlaskForm):
+    figures = HiddenField()
+    versions = HiddenField()
+    accept_terms = BooleanField()
+    accept_code = BooleanField()
+    immediate_access = BooleanField()
+
+
+class ConsentForm(FlaskForm):
+    name = full_name_field()
+    agree = BooleanField()
+    decision = HiddenField()
+
+
+class EmptyForm(FlaskForm):
+    pass
+
+
+class RepresentativeEmailForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=email_validators(), filters=[strip])
