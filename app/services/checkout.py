@@ -472,8 +472,17 @@ def confirm(order: Order, shown_figures: str, shown_versions: str, context: Cont
 
 def record_acceptances(order: Order, by: AcceptedBy, context: Context, name=None) -> None:
     now = utcnow()
+    # A second Confirm after a decline keeps the first record of the same version.
+    already = {
+        (subject, version_id)
+        for subject, version_id in db.session.execute(
+            select(Acceptance.subject, Acceptance.document_version_id).where(
+                Acceptance.order_id == order.id, Acceptance.accepted_by == by
+            )
+        )
+    }
     for subject, version in documents_for(order).items():
-        if version is None:
+        if version is None or (subject, version.id) in already:
             continue
         db.session.add(
             Acceptance(
@@ -580,7 +589,8 @@ def _apply(order: Order, payment: Payment, result: ChargeResult) -> ConfirmOutco
     status = (
         PaymentStatus.CANCELLED if result.outcome is Outcome.CANCELLED else PaymentStatus.DECLINED
     )
-    payment.decline_code = (result.decline or Decline.DECLINED).value
+    if status is PaymentStatus.DECLINED:
+        payment.decline_code = (result.decline or Decline.DECLINED).value
     settle_payment(payment, status)
     return ConfirmOutcome(
         Result.CANCELLED if status is PaymentStatus.CANCELLED else Result.DECLINED,
