@@ -115,6 +115,23 @@ class Config:
     ADYEN_CLIENT_KEY: str | None = None
     ADYEN_HMAC_KEY: str | None = None
     ADYEN_LIVE_URL_PREFIX: str | None = None
+    # Adyen Web (the browser side that encrypts card data), pinned with Subresource
+    # Integrity: the hashes are those of Adyen's files for this version (the same file is
+    # served from the test and live hosts). Change the three together. "{environment}" is
+    # ADYEN_ENVIRONMENT.
+    ADYEN_WEB_VERSION = "6.6.0"
+    ADYEN_WEB_SCRIPT_URL = (
+        "https://checkoutshopper-{environment}.cdn.adyen.com/checkoutshopper/sdk/6.6.0/adyen.js"
+    )
+    ADYEN_WEB_SCRIPT_INTEGRITY: str | None = (
+        "sha384-Oa2agnE48SFtDpzmEK8mbhbmEA1X4WH6afLBbypUhFU8oDhJWAIGvLQTBrqgls4A"
+    )
+    ADYEN_WEB_STYLESHEET_URL = (
+        "https://checkoutshopper-{environment}.cdn.adyen.com/checkoutshopper/sdk/6.6.0/adyen.css"
+    )
+    ADYEN_WEB_STYLESHEET_INTEGRITY: str | None = (
+        "sha384-UAD/QSv1wQyfA60svLYxJ0OJAPl9TpkksO+HEOUX8YJcD+MYzNmn+q4XL7YBeHcr"
+    )
     # How long the legal representative's link works (Terms §1 consent).
     CONSENT_TOKEN_MAX_AGE = timedelta(days=7)
     # A newcomer's discount with a member's referral code, and the member's credit.
