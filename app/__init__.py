@@ -100,19 +100,35 @@ def register_extensions(app: Flask) -> None:
         session_cookie_http_only=True,
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
-        content_security_policy={
-            "default-src": "'self'",
-            "script-src": ["'self'", cdn_origin] if cdn_origin else "'self'",
-            "style-src": "'self'",
-            "img-src": "'self'",
-            "font-src": "'self'",
-            "connect-src": "'self'",
-            "object-src": "'none'",
-            "base-uri": "'none'",
-            "form-action": "'self'",
-            "frame-ancestors": "'none'",
-        },
+        content_security_policy=content_security_policy(app.config, cdn_origin),
     )
+
+
+def content_security_policy(config, cdn_origin: str | None) -> dict:
+    from app.payments.adyen import adyen_csp
+
+    policy = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", cdn_origin] if cdn_origin else ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    for directive, sources in adyen_csp(config).items():
+        policy.setdefault(directive, ["'self'"]).extend(sources)
+    # Confirm answers a POST with a redirect to the gateway's page, which browsers check
+    # against form-action.
+    if config["PAYPAL_GATEWAY"] == "paypal":
+        policy["form-action"] += ["https://www.paypal.com", "https://www.sandbox.paypal.com"]
+    if config["CARD_GATEWAY"] == "adyen":
+        environment = config.get("ADYEN_ENVIRONMENT") or "test"
+        policy["form-action"].append(f"https://checkoutshopper-{environment}.adyen.com")
+    return {directive: " ".join(sources) for directive, sources in policy.items()}
 
 
 def register_blueprints(app: Flask) -> None:
