@@ -255,17 +255,18 @@ def test_upcoming_path_shows_its_launch_and_no_start(demo, client):
     assert 'action="/paths/cybersecurity-analyst/notify"' in html
 
 
-def test_start_sends_visitors_to_create_an_account(demo, client):
-    response = client.get("/paths/web-developer/start")
-    assert response.headers["Location"] == "/register?next=/paths/web-developer"
-    upcoming = client.get("/paths/cybersecurity-analyst/start")
-    assert upcoming.headers["Location"] == "/paths/cybersecurity-analyst"
+def test_start_opens_checkout_and_upcoming_paths_have_no_start(demo, client):
+    html = text(client.get("/paths/web-developer"))
+    assert 'action="/checkout/path/web-developer"' in html
+    response = client.post("/checkout/path/web-developer")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account")
+    assert "/checkout/path/" not in text(client.get("/paths/cybersecurity-analyst"))
 
 
 def test_premium_page_shows_the_solo_price_in_force(demo, client):
     html = text(client.get("/premium"))
     assert "Premium Solo" in html and "€20.00 a month" in html and "€18.00" not in html
-    assert 'href="/paths"' in html
+    assert 'href="/checkout/plus"' in html and 'action="/checkout/solo"' in html
 
 
 def test_header_links_to_the_catalog(demo, client):
