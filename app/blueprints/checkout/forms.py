@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, StringField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
 
 from app.forms import (
     birth_date_field,
@@ -17,6 +17,20 @@ class EligibilityForm(FlaskForm):
     date_of_birth = birth_date_field()
     country = country_field()
     legal_protection = legal_protection_field()
+
+
+class WhenConsentNeeded:
+    """Required when the order needs a representative's consent; skipped otherwise."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not getattr(form, "needs_consent", False):
+            field.errors[:] = []
+            raise StopValidation()
+        if not field.data:
+            raise StopValidation(self.message)
 
 
 def _text(label, required_message, max_length, optional=False):
@@ -40,16 +54,18 @@ class DetailsForm(FlaskForm):
         validators=[InputRequired(_l("Choose French or English."))],
     )
     code = _text(_l("Promo or referral code (optional)"), None, 40, optional=True)
-    representative_name = _text(
+    representative_name = StringField(
         _l("Your legal representative's full name"),
-        _l("Enter your legal representative's full name."),
-        120,
-        optional=True,
+        validators=[
+            WhenConsentNeeded(_l("Enter your legal representative's full name.")),
+            Length(max=120, message=_l("This must be %(n)s characters or fewer.", n=120)),
+        ],
+        filters=[strip],
     )
     representative_email = EmailField(
         _l("Your legal representative's email address"),
         validators=[
-            Optional(),
+            WhenConsentNeeded(_l("Enter your legal representative's email address.")),
             Length(max=254, message=_l("Email address must be 254 characters or fewer.")),
             Email(
                 _l("Enter an email address in the correct format, like name@example.com."),
@@ -62,18 +78,6 @@ class DetailsForm(FlaskForm):
     def __init__(self, *args, needs_consent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.needs_consent = needs_consent
-
-    def validate_representative_name(self, field):
-        if self.needs_consent and not field.data:
-            from wtforms import ValidationError
-
-            raise ValidationError(_l("Enter your legal representative's full name."))
-
-    def validate_representative_email(self, field):
-        if self.needs_consent and not field.data:
-            from wtforms import ValidationError
-
-            raise ValidationError(_l("Enter your legal representative's email address."))
 
 
 class CodeForm(FlaskForm):
