@@ -11,7 +11,9 @@ and name a PayPal host."""
 import base64
 import binascii
 import json
+import re
 import threading
+import warnings
 import zlib
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -27,6 +29,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 from cryptography.x509.verification import (
     ExtensionPolicy,
@@ -47,7 +50,9 @@ REQUIRED_HEADERS = (
 )
 # The only algorithm PayPal uses for webhooks; SHA1withRSA would be a downgrade.
 AUTH_ALGO = "SHA256withRSA"
-CERT_PATH_PREFIX = "/v1/notifications/certs/"
+# PayPal's certificate paths read /v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77;
+# nothing else on an allowed host (no dot segments, no other API) is fetched.
+CERT_PATH = re.compile(r"^/v1/notifications/certs/[A-Za-z0-9-]{1,100}$")
 # A certificate, its intermediates and some slack: anything bigger is not a certificate.
 MAX_CERT_BYTES = 64 * 1024
 
@@ -140,7 +145,7 @@ def check_cert_url(url: str, allowed_hosts: frozenset[str]) -> None:
         raise InvalidWebhook("certificate URL carries credentials")
     if (parts.hostname or "") not in allowed_hosts or port not in (None, 443):
         raise InvalidWebhook("certificate host not allowed")
-    if not parts.path.startswith(CERT_PATH_PREFIX) or parts.query or parts.fragment:
+    if not CERT_PATH.match(parts.path) or parts.query or parts.fragment:
         raise InvalidWebhook("certificate URL is not a PayPal certificate path")
 
 
@@ -185,7 +190,21 @@ def fetch_certificates(url: str, timeout: float) -> list[x509.Certificate]:
 @lru_cache(maxsize=4)
 def _trust_store(ca_bundle: str) -> Store:
     with open(ca_bundle, "rb") as pems:
-        return Store(x509.load_pem_x509_certificates(pems.read()))
+        text = pems.read()
+    roots = []
+    end = b"-----END CERTIFICATE-----"
+    for block in text.split(end)[:-1]:
+        # certifi ships a root with a non-positive serial number, which cryptography warns
+        # about now and will refuse later: one odd root must not cost us all the others.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            try:
+                roots.append(x509.load_pem_x509_certificate(block + end))
+            except ValueError:
+                continue
+    if not roots:
+        raise InvalidWebhook("no trusted roots")
+    return Store(roots)
 
 
 def check_chain(
