@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import requests
 import responses
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.extensions import db
@@ -23,6 +25,7 @@ from app.payments.base import (
     Recurring,
 )
 from app.payments.paypal import PayPalGateway, money
+from app.payments.paypal_webhooks import to_cents
 
 API = "https://api.sandbox.paypal.com"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "paypal"
@@ -153,6 +156,16 @@ def add_agreement_creation(mock) -> None:
 
 
 # -- one-off payment ---------------------------------------------------------------
+
+
+@given(st.integers(min_value=0, max_value=10**10))
+def test_amounts_survive_the_trip_through_paypals_notation(cents):
+    assert to_cents(money(cents)) == cents
+
+
+def test_amounts_paypal_writes_are_read_exactly():
+    assert [to_cents(v) for v in ("49", "49.0", "0.05", "119.20")] == [4900, 4900, 5, 11920]
+    assert [to_cents(v) for v in ("49.001", "abc", None, "NaN")] == [None, None, None, None]
 
 
 def test_money_is_written_as_paypal_expects():
@@ -619,6 +632,9 @@ def test_refund_of_an_agreement_refunds_its_setup_fee(paypal, api):
 
     assert result.succeeded
     assert result.raw["sale_id"] == "6VB45389RK211724M"
+    (search,) = [c for c in api.calls if "/transactions?" in c.request.url]
+    assert "start_date=" in search.request.url
+    assert "end_date=" in search.request.url
 
 
 def test_refund_refused_by_paypal(paypal, api):
