@@ -109,6 +109,19 @@ class Config:
     PAYPAL_WEBHOOK_ID: str | None = None
     # Webhook transmissions older than this are refused as replays.
     PAYPAL_WEBHOOK_MAX_AGE = timedelta(minutes=10)
+    # Clock difference tolerated for a transmission time ahead of ours.
+    PAYPAL_WEBHOOK_MAX_FUTURE = timedelta(minutes=5)
+    # The only hosts a webhook's certificate is fetched from (checked before any fetch).
+    PAYPAL_WEBHOOK_CERT_HOSTS = (
+        "api.paypal.com",
+        "api-m.paypal.com",
+        "api.sandbox.paypal.com",
+        "api-m.sandbox.paypal.com",
+    )
+    # The signing certificate must name one of these domains or a host under them.
+    PAYPAL_WEBHOOK_CERT_DOMAINS = ("paypal.com",)
+    # PEM file of the roots the signing certificate must chain to; None: certifi's bundle.
+    PAYPAL_WEBHOOK_CA_BUNDLE: str | None = None
     ADYEN_ENVIRONMENT = "test"  # or "live"
     ADYEN_API_KEY: str | None = None
     ADYEN_MERCHANT_ACCOUNT: str | None = None
