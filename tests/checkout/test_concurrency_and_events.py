@@ -1,0 +1,109 @@
+"""Concurrent Confirms charge once; gateway notifications are applied once, forwards only."""
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.orders import OrderStatus
+from app.extensions import db
+from app.models import Payment, PaymentStatus, SandboxTransaction, Subscription, WebhookEvent
+from app.payments.base import GatewayEvent, Outcome
+from app.services import payment_events
+from tests.checkout_fixtures import CHALLENGE_CARD, buy_until_review, hidden
+from tests.conftest import sign_in
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_concurrent_confirms_make_one_charge_and_one_subscription(shop, app, make_user):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite serialises writers; real concurrency is tested on PostgreSQL")
+    user = make_user()
+    first = app.test_client()
+    sign_in(first, user.email, user.password)
+    buyer = buy_until_review(first)
+    html = buyer.review().get_data(as_text=True)
+    data = {
+        "figures": hidden(html, "figures"),
+        "versions": hidden(html, "versions"),
+        "accept_terms": "y",
+        "immediate_access": "y",
+    }
+    clients = [first]
+    for _ in range(4):
+        other = app.test_client()
+        sign_in(other, user.email, user.password)
+        clients.append(other)
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def confirm(client):
+        barrier.wait()
+        statuses.append(client.post(buyer.url("confirm"), data=data).status_code)
+
+    threads = [threading.Thread(target=confirm, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(status == 302 for status in statuses), statuses
+    db.session.expire_all()
+    assert count(Payment) == 1 and count(SandboxTransaction) == 1
+    assert count(Subscription) == 1
+    assert buyer.order.status is OrderStatus.COMPLETED
+
+
+def event(payment, outcome, event_id="evt-1", amount=None):
+    return GatewayEvent(
+        provider=payment.gateway,
+        event_id=event_id,
+        event_type="PAYMENT.TEST",
+        occurred_at=None,
+        payment_reference=payment.gateway_reference,
+        merchant_reference=None,
+        outcome=outcome,
+        amount_cents=payment.amount_cents if amount is None else amount,
+        currency="EUR",
+        payload={"id": event_id},
+    )
+
+
+@pytest.fixture
+def waiting_payment(shop, client, make_user):
+    """An order whose payment waits for the buyer (3-D Secure) when a notification comes."""
+    user = make_user()
+    sign_in(client, user.email, user.password)
+    buyer = buy_until_review(client, card=CHALLENGE_CARD)
+    buyer.confirm()
+    payment = db.session.scalar(select(Payment))
+    assert payment.status is PaymentStatus.ACTION_REQUIRED
+    return buyer, payment
+
+
+def test_a_success_notification_completes_the_order_once(waiting_payment):
+    buyer, payment = waiting_payment
+    assert payment_events.receive(event(payment, Outcome.SUCCEEDED)) is not None
+    assert buyer.order.status is OrderStatus.COMPLETED
+    # The same notification again: stored once, nothing more happens.
+    assert payment_events.receive(event(payment, Outcome.SUCCEEDED)) is None
+    assert count(WebhookEvent) == 1 and count(Subscription) == 1
+
+
+def test_a_late_decline_does_not_undo_a_success(waiting_payment):
+    buyer, payment = waiting_payment
+    payment_events.receive(event(payment, Outcome.SUCCEEDED, "evt-ok"))
+    late = payment_events.receive(event(payment, Outcome.DECLINED, "evt-late"))
+    assert late.outcome.startswith("ignored")
+    db.session.expire_all()
+    assert db.session.get(Payment, payment.id).status is PaymentStatus.SUCCEEDED
+    assert buyer.order.status is OrderStatus.COMPLETED
+
+
+def test_a_notification_for_another_amount_is_not_applied(waiting_payment):
+    buyer, payment = waiting_payment
+    row = payment_events.receive(event(payment, Outcome.SUCCEEDED, amount=1))
+    assert row.outcome == "ignored: amount differs"
+    assert buyer.order.status is OrderStatus.PAYMENT_PENDING
