@@ -402,6 +402,7 @@ class Result(StrEnum):
     DECLINED = "declined"
     CANCELLED = "cancelled"
     CHANGED = "changed"  # figures or documents moved since Review: nothing charged
+    REFUSED = "refused"  # a return that is not this payment's: ignored
 
 
 @dataclass(frozen=True)
@@ -766,6 +767,12 @@ def finish_return(order: Order, params: dict) -> ConfirmOutcome:
             order=order.reference,
             reason=result.decline.value,
         )
+    if result.decline is Decline.NOT_THIS_ORDER:
+        # Someone else's token, or a made-up one: refused, and the buyer's own approval
+        # still waits for them untouched.
+        payment.status = PaymentStatus.ACTION_REQUIRED
+        db.session.commit()
+        return ConfirmOutcome(Result.REFUSED)
     return _apply(order, payment, result)
 
 

@@ -5,6 +5,7 @@ Nu HTML Checker tests without node_modules (`npm ci`) or Java; REQUIRE_BROWSER=1
 (set by CI) turns every one of those skips into a failure.
 """
 
+import itertools
 import os
 import shutil
 import threading
@@ -302,6 +303,36 @@ def staff_states(browser, live_server):
         finally:
             context.close()
     return states
+
+
+@pytest.fixture(scope="session")
+def make_learner(live_server):
+    """Register a new confirmed learner on the live server: a buyer of their own for each
+    checkout test, since a member holds one Solo at a time and an order changes the account."""
+    numbers = itertools.count(1)
+
+    def factory(locale: str = "en") -> Account:
+        n = next(numbers)
+        account = Account(
+            f"Buyer {n}", f"buyer{n}.{locale}@example.org", "plum tartan lighthouse", locale
+        )
+        with live_server.app.test_request_context(base_url=live_server.url):
+            accounts.register(
+                accounts.NewAccount(
+                    account.name,
+                    account.email,
+                    account.password,
+                    date(1990, 5, 17),
+                    "FR",
+                    False,
+                    locale,
+                ),
+                verified=True,
+            )
+            db.session.remove()
+        return account
+
+    return factory
 
 
 def html_lang(page) -> str:

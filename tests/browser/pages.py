@@ -86,6 +86,8 @@ PAGES: list[Page] = [
         status=422,
     ),
     Page("/premium", label="premium"),
+    Page("/checkout/plus", label="checkout-choose-path"),
+    Page("/checkout/consent/not-a-valid-link", label="checkout-consent-link-problem", status=400),
     Page("/courses/no-such-course", label="course-not-found", status=404),
     Page("/account", who="learner", label="account"),
     Page("/courses", who="learner", label="courses-learner"),
@@ -130,3 +132,36 @@ PAGES: list[Page] = [
         status=422,
     ),
 ]
+
+# Checkout pages live at per-order addresses (/checkout/<order>/<step>), so they cannot be
+# listed above: tests/browser/test_checkout.py walks orders through these states, in each
+# language, and puts every one through the same axe and Nu HTML Checker checks.
+# "-errors": the step's form submitted with every field emptied (with htmx for axe,
+# as a plain form for the HTML checker).
+CHECKOUT_PAGES = (
+    "account",  # a visitor not signed in: create the account inside the flow
+    "account-errors",
+    "eligibility",
+    "eligibility-errors",
+    "details",
+    "details-errors",
+    "payment",
+    "payment-errors",
+    "review",  # Solo
+    "review-errors",
+    "payment-declined",  # back from Confirm with the bank's refusal
+    "sandbox-3ds",  # the sandbox's stand-in for the bank's 3-D Secure page
+    "pending-approval",  # the order's review address while 3-D Secure waits
+    "pending-timeout",  # the payment service did not answer in time
+    "done-pending",
+    "done-solo",  # confirmation page
+    "details-consent",  # a 17-year-old: the legal representative's fieldset
+    "details-consent-errors",
+    "review-plus",
+    "review-plus-errors",
+    "done-awaiting-consent",
+    "consent",  # the representative's page, from the emailed link
+    "consent-errors",
+    "consent-accepted",
+    "done-plus",
+)

@@ -492,6 +492,13 @@ def _after(order, outcome: checkout.ConfirmOutcome):
             )
         )
         return redirect_to(url_for("checkout.review", public_id=public_id))
+    if outcome.result is Result.REFUSED:
+        flash(
+            _(
+                "That answer from the payment service does not belong to this order, so we ignored it."
+            )
+        )
+        return redirect_to(url_for("checkout.done", public_id=public_id))
     if outcome.result is Result.REDIRECT and outcome.action_url:
         return redirect_to(outcome.action_url)
     if outcome.result in (Result.DECLINED, Result.CANCELLED):
