@@ -60,11 +60,11 @@ def step_is_current(page, step: str) -> None:
 
 def expect_step(page, path_end: str, step: str) -> None:
     """On this step's page: marked in the step indicator, and "Error:" in the title
-    exactly when the page shows an error summary."""
+    exactly when the page shows an error summary (or the bank's refusal)."""
     page.wait_for_url(f"**/{path_end}")
     page.wait_for_load_state()
     step_is_current(page, step)
-    errors = page.locator(".error-summary").count() > 0
+    errors = page.locator("[data-error-summary]").count() > 0
     assert page.title().startswith("Error:") == errors, page.title()
 
 

@@ -265,8 +265,10 @@ def test_another_members_order_is_not_found(member, client, app, make_user):
     sign_in(stranger, other.email, other.password)
     for step in ("account", "eligibility", "details", "payment", "review", "done", "return"):
         assert stranger.get(buyer.url(step)).status_code == 404, step
-    assert stranger.post(buyer.url("confirm"), data={}).status_code == 404
-    assert stranger.post(buyer.url("cancel")).status_code == 404
+    for action in ("confirm", "cancel", "code", "consent/resend"):
+        assert stranger.post(buyer.url(action), data={}).status_code == 404, action
+        htmx = stranger.post(buyer.url(action), data={}, headers={"HX-Request": "true"})
+        assert htmx.status_code == 404, action
     assert client.get("/checkout/made-up-order-id/review").status_code == 404
     anonymous = app.test_client()
     assert anonymous.get(buyer.url("review")).status_code == 404
