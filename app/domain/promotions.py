@@ -176,3 +176,24 @@ def setup_problems(setup: PromoSetup, redemptions: int = 0) -> list[tuple[str, S
     if not 1 <= setup.max_per_member <= MAX_PER_MEMBER:
         problems.append(("max_per_member", SetupProblem.PER_MEMBER_RANGE))
     return problems
+
+
+class PromoStatus(StrEnum):
+    ACTIVE = "active"
+    SCHEDULED = "scheduled"
+    EXPIRED = "expired"
+    USED_UP = "used_up"
+    DEACTIVATED = "deactivated"
+
+
+def promo_status(terms: PromoTerms, now: datetime, redeemed: int) -> PromoStatus:
+    """What staff see in the list: whether members can use the code now, or why not."""
+    if not terms.active:
+        return PromoStatus.DEACTIVATED
+    if now < terms.starts_at:
+        return PromoStatus.SCHEDULED
+    if terms.ends_at is not None and now >= terms.ends_at:
+        return PromoStatus.EXPIRED
+    if terms.max_redemptions is not None and redeemed >= terms.max_redemptions:
+        return PromoStatus.USED_UP
+    return PromoStatus.ACTIVE

@@ -16,11 +16,13 @@ from app.domain.promotions import (
     Discount,
     DiscountKind,
     PromoSetup,
+    PromoStatus,
     PromoTerms,
     SetupProblem,
     new_referral_code,
     normalise_code,
     promo_problem,
+    promo_status,
     referral_discount,
     referral_problem,
     setup_problems,
@@ -92,6 +94,23 @@ DURING = STARTS + timedelta(days=3)
 )
 def test_promo_problem(terms, plan, now, redeemed, by_member, expected):
     assert promo_problem(terms, plan, now, redeemed, by_member) is expected
+
+
+@pytest.mark.parametrize(
+    ("terms", "now", "redeemed", "expected"),
+    [
+        (TERMS, DURING, 0, PromoStatus.ACTIVE),
+        (TERMS, STARTS - SECOND, 0, PromoStatus.SCHEDULED),
+        (TERMS, STARTS, 0, PromoStatus.ACTIVE),
+        (TERMS, ENDS, 0, PromoStatus.EXPIRED),
+        (TERMS, DURING, 50, PromoStatus.USED_UP),
+        (replace(TERMS, max_redemptions=None), DURING, 50, PromoStatus.ACTIVE),
+        (replace(TERMS, active=False), DURING, 0, PromoStatus.DEACTIVATED),
+        (replace(TERMS, active=False), ENDS, 50, PromoStatus.DEACTIVATED),
+    ],
+)
+def test_promo_status_for_staff(terms, now, redeemed, expected):
+    assert promo_status(terms, now, redeemed) is expected
 
 
 @pytest.mark.parametrize(
