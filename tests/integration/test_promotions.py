@@ -27,6 +27,8 @@ from app.models import (
     Subscription,
     User,
 )
+from app.models.types import utcnow
+from app.promotions_seed import seed_promotions
 from app.services import promotions
 from app.services.promotions import AppliedCode, CodeRefused
 
@@ -467,3 +469,21 @@ def test_deactivate_and_reactivate(app, make_user):
     promotions.reactivate(promo)
     assert promotions.check_code("SPRING10", Plan.SOLO, None, NOW).code == "SPRING10"
     assert promotions.list_promos() == [promo]
+
+
+# --- demo data -----------------------------------------------------------------------
+
+
+def test_demo_promo_codes_are_seeded_once(app, runner):
+    first = runner.invoke(args=["demo-data"])
+    assert first.exit_code == 0, first.output
+    assert "Promo codes added: 3." in first.output
+    assert "Promo codes added: 0." in runner.invoke(args=["demo-data"]).output
+    assert seed_promotions(NOW + timedelta(days=400)) == 0
+    now = utcnow()
+    welcome = promotions.check_code("welcome20", Plan.PLUS, None, now)
+    assert welcome.discount == Discount(DiscountKind.PERCENT, 20, 3)
+    spring = promotions.check_code("spring10", Plan.SOLO, None, now)
+    assert spring.discount == Discount(DiscountKind.FIXED, 1000, 1)
+    assert refused("SPRING10", Plan.PLUS, now=now).problem is CodeProblem.WRONG_PLAN
+    assert refused("SUMMER25", Plan.PLUS, now=now).problem is CodeProblem.EXPIRED
