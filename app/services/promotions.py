@@ -310,12 +310,12 @@ def save_promo(promo: PromoCode | None, values: dict, author: User | None) -> Pr
         value=values.get("percent")
         if kind is DiscountKind.PERCENT
         else parse_euros(values.get("amount")),
-        months=values["months"],
+        months=values.get("months") or 0,
         plans=frozenset(Plan(p) for p in values.get("plans") or ()),
         starts_at=values.get("starts_at") or utcnow().replace(second=0, microsecond=0),
         ends_at=values.get("ends_at"),
         max_redemptions=values.get("max_redemptions"),
-        max_per_member=values["max_per_member"],
+        max_per_member=values.get("max_per_member") or 0,
     )
     redemptions = promo.redemptions if promo is not None else 0
     errors = [(f, _setup_message(p, redemptions)) for f, p in setup_problems(setup, redemptions)]
