@@ -10,6 +10,8 @@ from app.catalog_seed import seed_catalog
 from app.domain.errors import DomainError
 from app.domain.passwords import password_problem
 from app.models import Role
+from app.models.types import utcnow
+from app.promotions_seed import seed_promotions
 from app.services import accounts, legal_documents
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -73,6 +75,7 @@ def demo_data():
             **seed_catalog(date.today())
         )
     )
+    click.echo(f"Promo codes added: {seed_promotions(utcnow())}.")
 
 
 def register(app: Flask) -> None:

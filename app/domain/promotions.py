@@ -1,6 +1,9 @@
-"""Promo codes and referral discounts (Terms §4): whether a code applies, and how much
-it takes off one month."""
+"""Promo codes and referral discounts (Terms §4): whether a code applies, how much it
+takes off one month, and what staff may set up."""
 
+import re
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -92,3 +95,105 @@ def referral_problem(referrer_id: int, buyer_id: int | None, buyer_had_subscript
 
 def referral_discount(percent: int = REFERRAL_PERCENT_OFF, months: int = REFERRAL_MONTHS):
     return Discount(DiscountKind.PERCENT, percent, months)
+
+
+# --- the codes people type ---------------------------------------------------------------
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9-]{3,40}$")
+# No I, L, O, 0 or 1: a code read aloud or copied from paper is not mistaken.
+REFERRAL_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERRAL_CODE_LENGTH = 8
+
+
+def normalise_code(text: str) -> str:
+    """What people type, as codes are stored: spaces anywhere dropped, upper case."""
+    return "".join(text.split()).upper()
+
+
+def new_referral_code(choice: Callable[[str], str] = secrets.choice) -> str:
+    return "".join(choice(REFERRAL_ALPHABET) for _ in range(REFERRAL_CODE_LENGTH))
+
+
+# --- what staff may set up ---------------------------------------------------------------
+
+MAX_MONTHS = 120
+MAX_FIXED_CENTS = 1_000_000
+MAX_REDEMPTIONS = 1_000_000
+MAX_PER_MEMBER = 1000
+
+
+class SetupProblem(StrEnum):
+    CODE_FORMAT = "code_format"
+    PERCENT_RANGE = "percent_range"
+    AMOUNT_FORMAT = "amount_format"
+    AMOUNT_RANGE = "amount_range"
+    MONTHS_RANGE = "months_range"
+    NO_PLAN = "no_plan"
+    ENDS_BEFORE_STARTS = "ends_before_starts"
+    LIMIT_RANGE = "limit_range"
+    LIMIT_BELOW_USES = "limit_below_uses"
+    PER_MEMBER_RANGE = "per_member_range"
+
+
+@dataclass(frozen=True)
+class PromoSetup:
+    code: str
+    kind: DiscountKind
+    # Percent, or cents off each month (None: the amount typed was not an amount).
+    value: int | None
+    months: int
+    plans: frozenset[Plan]
+    starts_at: datetime
+    ends_at: datetime | None
+    max_redemptions: int | None
+    max_per_member: int
+
+
+def setup_problems(setup: PromoSetup, redemptions: int = 0) -> list[tuple[str, SetupProblem]]:
+    """Every rule a promo code breaks, with the form field it belongs to. `redemptions`
+    counts the uses already made: a limit cannot go below them."""
+    problems = []
+    if not CODE_PATTERN.match(setup.code):
+        problems.append(("code", SetupProblem.CODE_FORMAT))
+    if setup.kind is DiscountKind.PERCENT:
+        if setup.value is None or not 1 <= setup.value <= 100:
+            problems.append(("percent", SetupProblem.PERCENT_RANGE))
+    elif setup.value is None:
+        problems.append(("amount", SetupProblem.AMOUNT_FORMAT))
+    elif not 0 < setup.value <= MAX_FIXED_CENTS:
+        problems.append(("amount", SetupProblem.AMOUNT_RANGE))
+    if not 1 <= setup.months <= MAX_MONTHS:
+        problems.append(("months", SetupProblem.MONTHS_RANGE))
+    if not setup.plans:
+        problems.append(("plans", SetupProblem.NO_PLAN))
+    if setup.ends_at is not None and setup.ends_at <= setup.starts_at:
+        problems.append(("ends_at", SetupProblem.ENDS_BEFORE_STARTS))
+    if setup.max_redemptions is not None:
+        if not 1 <= setup.max_redemptions <= MAX_REDEMPTIONS:
+            problems.append(("max_redemptions", SetupProblem.LIMIT_RANGE))
+        elif setup.max_redemptions < redemptions:
+            problems.append(("max_redemptions", SetupProblem.LIMIT_BELOW_USES))
+    if not 1 <= setup.max_per_member <= MAX_PER_MEMBER:
+        problems.append(("max_per_member", SetupProblem.PER_MEMBER_RANGE))
+    return problems
+
+
+class PromoStatus(StrEnum):
+    ACTIVE = "active"
+    SCHEDULED = "scheduled"
+    EXPIRED = "expired"
+    USED_UP = "used_up"
+    DEACTIVATED = "deactivated"
+
+
+def promo_status(terms: PromoTerms, now: datetime, redeemed: int) -> PromoStatus:
+    """What staff see in the list: whether members can use the code now, or why not."""
+    if not terms.active:
+        return PromoStatus.DEACTIVATED
+    if now < terms.starts_at:
+        return PromoStatus.SCHEDULED
+    if terms.ends_at is not None and now >= terms.ends_at:
+        return PromoStatus.EXPIRED
+    if terms.max_redemptions is not None and redeemed >= terms.max_redemptions:
+        return PromoStatus.USED_UP
+    return PromoStatus.ACTIVE

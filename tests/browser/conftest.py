@@ -174,6 +174,10 @@ def seed(app, url: str) -> None:
         from app.services.catalog import platform_today
 
         seed_catalog(platform_today())
+        from app.models.types import utcnow
+        from app.promotions_seed import seed_promotions
+
+        seed_promotions(utcnow())
         db.session.remove()
 
 

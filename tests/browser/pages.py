@@ -123,6 +123,16 @@ PAGES: list[Page] = [
     Page("/staff/catalog/paths/1", who="staff", label="staff-path-edit"),
     Page("/staff/catalog/prices", who="staff", label="staff-prices"),
     Page("/staff/catalog/rates", who="staff", label="staff-rates"),
+    Page("/staff/promotions", who="staff", label="staff-promotions"),
+    Page("/staff/promotions/new", who="staff", label="staff-promotion-new"),
+    Page(
+        "/staff/promotions/new",
+        who="staff",
+        label="staff-promotion-new-errors",
+        action="submit_empty",
+        status=422,
+    ),
+    Page("/staff/promotions/1", who="staff", label="staff-promotion-edit"),
     Page("/staff/documents/new", who="staff", label="staff-document-new"),
     Page(
         "/staff/documents/new",

@@ -2,7 +2,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, session, url_for
-from flask_babel import get_locale
+from flask_babel import format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -22,8 +22,9 @@ from app.forms import select_choices
 from app.i18n import countries, country_name, timezones
 from app.rendering import redirect_to, render
 from app.security import log_security_event
-from app.services import accounts, two_factor
+from app.services import accounts, promotions, two_factor
 from app.services.tokens import InvalidToken
+from app.templating import money
 
 SETUP_SECRET = "two_factor_setup_secret"  # noqa: S105 (a session key name)
 
@@ -47,7 +48,18 @@ def profile():
         ),
         country=country_name(user.country, str(get_locale())),
         resend_form=EmptyForm(),
+        referral=_referral(user),
     )
+
+
+def _referral(user) -> dict:
+    config = current_app.config
+    return {
+        "code": promotions.referral_code_for(user),
+        "percent": format_percent(config["REFERRAL_PERCENT_OFF"] / 100),
+        "months": config["REFERRAL_MONTHS"],
+        "credit": money(config["REFERRAL_CREDIT_CENTS"]),
+    }
 
 
 @bp.route("/account/profile", methods=["GET", "POST"])
