@@ -403,6 +403,7 @@ class Result(StrEnum):
     CANCELLED = "cancelled"
     CHANGED = "changed"  # figures or documents moved since Review: nothing charged
     REFUSED = "refused"  # a return that is not this payment's: ignored
+    CODE_REFUSED = "code_refused"  # the promo code can no longer be used: nothing charged
 
 
 @dataclass(frozen=True)
@@ -410,6 +411,7 @@ class ConfirmOutcome:
     result: Result
     action_url: str | None = None
     decline: Decline | None = None
+    message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -446,7 +448,12 @@ def confirm(order: Order, shown_figures: str, shown_versions: str, context: Cont
 
     try:
         record_acceptances(order, AcceptedBy.LEARNER, context)
-        _redeem(order)
+        try:
+            _redeem(order)
+        except DomainError as refused:
+            # The code ran out or expired since Review (another buyer took the last use).
+            db.session.rollback()
+            return ConfirmOutcome(Result.CODE_REFUSED, message=str(refused.message))
         order.monthly_cents = fresh.monthly_cents
         order.discount_cents = fresh.discount_cents
         order.discount_months = fresh.discount_months
@@ -623,6 +630,11 @@ def settle_payment(payment: Payment, status: PaymentStatus) -> None:
     # next attempt gets a key of its own.
     order.status = transition(order.status, OrderStatus.DRAFT)
     order.payment_attempt += 1
+    if order.promo_code_id is not None:
+        # Nothing was paid: the code's use goes back until the next Confirm takes it again.
+        from app.services import promotions
+
+        promotions.release(order)
     order.last_decline = payment.decline_code or (
         "cancelled" if status is PaymentStatus.CANCELLED else Decline.DECLINED.value
     )

@@ -492,6 +492,15 @@ def _after(order, outcome: checkout.ConfirmOutcome):
             )
         )
         return redirect_to(url_for("checkout.review", public_id=public_id))
+    if outcome.result is Result.CODE_REFUSED:
+        flash(
+            _(
+                "Your code can no longer be used: %(reason)s Nothing was charged. Remove the "
+                "code or enter another one.",
+                reason=outcome.message,
+            )
+        )
+        return redirect_to(url_for("checkout.details", public_id=public_id, change=1) + "#code")
     if outcome.result is Result.REFUSED:
         flash(
             _(
