@@ -134,6 +134,30 @@ def start(plan: Plan, user: User | None, path: LearningPath | None = None) -> Or
     return order
 
 
+def subscriptions_of(user: User) -> list[Subscription]:
+    return list(
+        db.session.scalars(
+            select(Subscription)
+            .where(Subscription.user_id == user.id, Subscription.status.in_(LIVE_SUBSCRIPTION))
+            .order_by(Subscription.created_at)
+        )
+    )
+
+
+def waiting_orders_of(user: User) -> list[Order]:
+    """Orders the member still has to act on, or waits on: consent or a payment answer."""
+    return list(
+        db.session.scalars(
+            select(Order)
+            .where(
+                Order.user_id == user.id,
+                Order.status.in_((OrderStatus.AWAITING_CONSENT, OrderStatus.PAYMENT_PENDING)),
+            )
+            .order_by(Order.created_at)
+        )
+    )
+
+
 def find(public_id: str, user: User | None) -> Order | None:
     """The order if this visitor may see it: its owner, or anyone holding the link of an
     order nobody has signed in to yet (its first step is signing in or registering)."""

@@ -402,3 +402,10 @@ def test_order_summary_email_matches_the_review(member, client):
     amount = f"{order.due_today_cents / 100:.2f}".replace(".", ",")
     assert amount in mail.text_body
     assert hidden(html, "figures")
+
+
+def test_the_profile_shows_the_plan_and_waiting_orders(member, client):
+    assert "See the premium plans" in text_of(client.get("/account"))
+    buy_until_review(client, plan="plus").confirm(ticks=("accept_terms", "accept_code"))
+    page = text_of(client.get("/account"))
+    assert "Premium Plus" in page and "reflection period until" in page

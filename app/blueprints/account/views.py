@@ -22,7 +22,7 @@ from app.forms import select_choices
 from app.i18n import countries, country_name, timezones
 from app.rendering import redirect_to, render
 from app.security import log_security_event
-from app.services import accounts, promotions, two_factor
+from app.services import accounts, checkout, promotions, two_factor
 from app.services.tokens import InvalidToken
 from app.templating import money
 
@@ -49,6 +49,8 @@ def profile():
         country=country_name(user.country, str(get_locale())),
         resend_form=EmptyForm(),
         referral=_referral(user),
+        subscriptions=checkout.subscriptions_of(user),
+        waiting_orders=checkout.waiting_orders_of(user),
     )
 
 
