@@ -1,0 +1,70 @@
+"""Over random prices and promo codes: what Review shows charged today is what the gateway
+charges and what the order records."""
+
+import re
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
+
+from app.domain.promotions import DiscountKind
+from app.extensions import db
+from app.models import Payment, Price, PromoCode, SandboxTransaction
+from app.models.types import utcnow
+from app.services import catalog
+from tests.checkout_fixtures import buy_until_review
+from tests.conftest import sign_in
+
+codes = st.one_of(
+    st.none(),
+    st.tuples(st.just(DiscountKind.PERCENT), st.integers(1, 100), st.integers(1, 6)),
+    st.tuples(st.just(DiscountKind.FIXED), st.integers(1, 60_000), st.integers(1, 6)),
+)
+
+
+def euros(text: str) -> int:
+    return int(text.replace(",", "").replace(".", ""))
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(monthly=st.integers(100, 50_000), code=codes)
+def test_review_charge_and_order_agree(shop, app, make_user, monthly, code):
+    today = catalog.platform_today()
+    db.session.execute(delete(Price).where(Price.offer == "solo", Price.effective_from == today))
+    db.session.add(Price(offer="solo", amount_cents=monthly, effective_from=today))
+    db.session.execute(delete(PromoCode).where(PromoCode.code == "PROP"))
+    if code:
+        kind, value, months = code
+        db.session.add(
+            PromoCode(
+                code="PROP",
+                kind=kind,
+                value=value,
+                months=months,
+                starts_at=utcnow() - timedelta(days=1),
+            )
+        )
+    db.session.commit()
+    client = app.test_client()
+    user = make_user()
+    sign_in(client, user.email, user.password)
+    buyer = buy_until_review(client, code="PROP" if code else "")
+    html = buyer.review().get_data(as_text=True)
+    shown = re.search(r"Charged today</dt>\s*<dd[^>]*>€([\d,.]+)</dd>", html)
+    assert shown, html
+    buyer.confirm(review_html=html)
+    order = buyer.order
+    payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+    bank = db.session.scalar(
+        select(SandboxTransaction).where(
+            SandboxTransaction.idempotency_key == payment.idempotency_key
+        )
+    )
+    assert euros(shown.group(1)) == order.due_today_cents == payment.amount_cents
+    assert bank.amount_cents == payment.amount_cents
+    assert 0 <= order.due_today_cents <= monthly
