@@ -71,6 +71,29 @@ def check_production_settings(app: Flask) -> None:
         )
     if app.config["MAIL_BACKEND"] == "outbox":
         raise RuntimeError("MAIL_BACKEND=outbox is for development; set MAIL_BACKEND=smtp")
+    check_payment_settings(app.config)
+
+
+# What each real gateway cannot work without.
+GATEWAY_SETTINGS = {
+    "paypal": ("PAYPAL_CLIENT_ID", "PAYPAL_CLIENT_SECRET", "PAYPAL_WEBHOOK_ID"),
+    "adyen": ("ADYEN_API_KEY", "ADYEN_MERCHANT_ACCOUNT", "ADYEN_CLIENT_KEY", "ADYEN_HMAC_KEY"),
+}
+
+
+def check_payment_settings(config) -> None:
+    """In production the sandbox would take test cards as payment: it needs an explicit
+    ALLOW_SANDBOX_PAYMENTS (a staging site); a real gateway needs its credentials."""
+    for setting in ("CARD_GATEWAY", "PAYPAL_GATEWAY"):
+        name = config[setting]
+        if name == "sandbox" and not config.get("ALLOW_SANDBOX_PAYMENTS"):
+            raise RuntimeError(
+                f"{setting}=sandbox takes test cards as payment; choose a real gateway in "
+                "production, or set ALLOW_SANDBOX_PAYMENTS=True for a staging site"
+            )
+        missing = [key for key in GATEWAY_SETTINGS.get(name, ()) if not config.get(key)]
+        if missing:
+            raise RuntimeError(f"{setting}={name} needs {', '.join(missing)}")
 
 
 def register_extensions(app: Flask) -> None:

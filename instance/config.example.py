@@ -9,3 +9,17 @@
 # MAIL_USERNAME = "..."
 # MAIL_PASSWORD = "..."
 # SUPPORT_EMAIL = "success@example.org"
+# Payments: "sandbox" (offline test cards) is refused in production unless
+# ALLOW_SANDBOX_PAYMENTS = True (a staging site).
+# CARD_GATEWAY = "adyen"
+# ADYEN_ENVIRONMENT = "live"
+# ADYEN_API_KEY = "..."
+# ADYEN_MERCHANT_ACCOUNT = "..."
+# ADYEN_CLIENT_KEY = "..."
+# ADYEN_HMAC_KEY = "..."
+# ADYEN_LIVE_URL_PREFIX = "..."
+# PAYPAL_GATEWAY = "paypal"
+# PAYPAL_MODE = "live"
+# PAYPAL_CLIENT_ID = "..."
+# PAYPAL_CLIENT_SECRET = "..."
+# PAYPAL_WEBHOOK_ID = "..."

@@ -235,12 +235,49 @@ def test_production_cookies_are_secure(monkeypatch):
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             "RATELIMIT_STORAGE_URI": "memcached://127.0.0.1:1",
             "MAIL_BACKEND": "smtp",
+            "ALLOW_SANDBOX_PAYMENTS": True,
         }
     )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["REMEMBER_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == app.config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
     assert not app.debug
+
+
+PRODUCTION = {
+    "ENV_NAME": "production",
+    "SECRET_KEY": "x" * 32,
+    "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    "RATELIMIT_STORAGE_URI": "memcached://127.0.0.1:1",
+    "MAIL_BACKEND": "smtp",
+}
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({}, "CARD_GATEWAY=sandbox takes test cards"),
+        (
+            {"CARD_GATEWAY": "adyen", "PAYPAL_GATEWAY": "paypal"},
+            "CARD_GATEWAY=adyen needs ADYEN_API_KEY",
+        ),
+        (
+            {
+                "CARD_GATEWAY": "adyen",
+                "ADYEN_API_KEY": "k",
+                "ADYEN_MERCHANT_ACCOUNT": "m",
+                "ADYEN_CLIENT_KEY": "c",
+                "ADYEN_HMAC_KEY": "00",
+                "PAYPAL_GATEWAY": "paypal",
+                "PAYPAL_CLIENT_ID": "id",
+            },
+            "PAYPAL_GATEWAY=paypal needs PAYPAL_CLIENT_SECRET, PAYPAL_WEBHOOK_ID",
+        ),
+    ],
+)
+def test_production_refuses_the_sandbox_and_gateways_without_credentials(settings, message):
+    with pytest.raises(RuntimeError, match=message):
+        create_app({**PRODUCTION, **settings})
 
 
 def test_proxy_fix_trusts_exactly_one_proxy(make_app):
