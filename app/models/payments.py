@@ -53,6 +53,8 @@ class PaymentMethod(db.Model):
 class PaymentStatus(StrEnum):
     # Row inserted, gateway not answered yet (or the answer was lost: asked again later).
     PENDING = "pending"
+    # The call ended without an answer (timeout): the gateway is asked, never charged again.
+    UNKNOWN = "unknown"
     # Waiting for the buyer: PayPal approval or a 3-D Secure challenge.
     ACTION_REQUIRED = "action_required"
     SUCCEEDED = "succeeded"

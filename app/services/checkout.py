@@ -8,7 +8,7 @@ and shows its state instead. The answer is applied in a second transaction."""
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from flask import current_app, url_for
@@ -591,7 +591,8 @@ def charge(order: Order, payment: Payment, context: Context) -> ConfirmOutcome:
     try:
         result = gateway.charge(request)
     except GatewayTimeout:
-        db.session.commit()  # the gateway log; the payment stays pending
+        payment.status = PaymentStatus.UNKNOWN
+        db.session.commit()  # with the gateway log
         log_security_event("checkout.payment_unknown", user_id=order.user_id, order=order.reference)
         return ConfirmOutcome(Result.PENDING)
     return _apply(order, payment, result)
@@ -606,6 +607,7 @@ def _apply(order: Order, payment: Payment, result: ChargeResult) -> ConfirmOutco
         db.session.commit()
         return ConfirmOutcome(Result.REDIRECT, action_url=result.action_url)
     if result.outcome is Outcome.UNKNOWN:
+        payment.status = PaymentStatus.UNKNOWN
         db.session.commit()
         return ConfirmOutcome(Result.PENDING)
     if result.outcome in (Outcome.SUCCEEDED, Outcome.AUTHORISED):
@@ -752,15 +754,30 @@ def resume(order: Order) -> ConfirmOutcome:
         return _state_of(order)
     if payment.status is PaymentStatus.ACTION_REQUIRED:
         return ConfirmOutcome(Result.REDIRECT, action_url=payment.action_url)
-    if payment.status is not PaymentStatus.PENDING:
+    if payment.status is PaymentStatus.PENDING and _maybe_in_flight(payment):
+        # Another request is still waiting for the gateway's answer: asking now could
+        # read "never reached the bank" a moment before the charge lands.
+        return ConfirmOutcome(Result.PENDING)
+    if payment.status not in (PaymentStatus.PENDING, PaymentStatus.UNKNOWN):
         return _state_of(order)
     gateway = gateway_named(payment.gateway)
     try:
         result = gateway.lookup(payment.idempotency_key, payment.gateway_reference)
     except GatewayTimeout:
+        payment.status = PaymentStatus.UNKNOWN
         db.session.commit()
         return ConfirmOutcome(Result.PENDING)
+    if result.outcome is Outcome.DECLINED and result.decline is Decline.GATEWAY_ERROR:
+        # Nothing reached the gateway: the order goes back to its payment step.
+        payment.decline_code = Decline.GATEWAY_ERROR.value
     return _apply(order, payment, result)
+
+
+def _maybe_in_flight(payment: Payment) -> bool:
+    """A pending payment younger than the gateway timeout (plus a margin) may still have
+    its request running; after that, the request has ended one way or another."""
+    window = timedelta(seconds=current_app.config["GATEWAY_TIMEOUT_SECONDS"] + 10)
+    return utcnow() - payment.updated_at < window
 
 
 def finish_return(order: Order, params: dict) -> ConfirmOutcome:
@@ -887,8 +904,6 @@ def current_schedule(order: Order):
 
 
 def _reflection_start(order: Order) -> date:
-    from datetime import timedelta
-
     from app.domain.periods import REFLECTION_DAYS
 
     return order.first_charge_on - timedelta(days=REFLECTION_DAYS)

@@ -15,6 +15,7 @@ from app.payments.base import GatewayEvent, Outcome
 # How far along a payment is: an event may only move it forwards.
 _RANK = {
     PaymentStatus.PENDING: 0,
+    PaymentStatus.UNKNOWN: 0,
     PaymentStatus.ACTION_REQUIRED: 0,
     PaymentStatus.DECLINED: 1,
     PaymentStatus.CANCELLED: 1,

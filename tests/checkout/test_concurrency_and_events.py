@@ -107,3 +107,20 @@ def test_a_notification_for_another_amount_is_not_applied(waiting_payment):
     row = payment_events.receive(event(payment, Outcome.SUCCEEDED, amount=1))
     assert row.outcome == "ignored: amount differs"
     assert buyer.order.status is OrderStatus.PAYMENT_PENDING
+
+
+def test_check_again_while_the_first_request_still_waits_asks_nothing(shop, client, make_user):
+    from app.services import checkout
+
+    user = make_user()
+    sign_in(client, user.email, user.password)
+    buyer = buy_until_review(client)
+    buyer.review()
+    order = buyer.order
+    checkout.open_payment(order)  # as Confirm does just before calling the gateway
+    db.session.commit()
+    response = client.post(buyer.url("confirm"))
+    assert response.headers["Location"].endswith("/done")
+    db.session.expire_all()
+    assert db.session.scalar(select(Payment.status)) is PaymentStatus.PENDING
+    assert count(SandboxTransaction) == 0 and buyer.order.status is OrderStatus.PAYMENT_PENDING
