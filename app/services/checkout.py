@@ -158,6 +158,14 @@ def waiting_orders_of(user: User) -> list[Order]:
     )
 
 
+def find_by_reference(reference: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.reference == reference))
+
+
+def subscription_for(order: Order) -> Subscription | None:
+    return db.session.scalar(select(Subscription).where(Subscription.order_id == order.id))
+
+
 def find(public_id: str, user: User | None) -> Order | None:
     """The order if this visitor may see it: its owner, or anyone holding the link of an
     order nobody has signed in to yet (its first step is signing in or registering)."""
@@ -718,7 +726,7 @@ def _end_solo_for_plus(user: User) -> None:
         solo.ends_on = solo.current_period_end
 
 
-def _open_payment_row(order: Order) -> Payment | None:
+def open_payment_row(order: Order) -> Payment | None:
     return db.session.scalar(
         select(Payment).where(
             Payment.order_id == order.id, Payment.attempt == order.payment_attempt
@@ -733,7 +741,7 @@ def _state_of(order: Order) -> ConfirmOutcome:
         return ConfirmOutcome(Result.AWAITING_CONSENT)
     if order.status is OrderStatus.DRAFT and order.last_decline:
         return ConfirmOutcome(Result.DECLINED, decline=_decline_of(order.last_decline))
-    payment = _open_payment_row(order)
+    payment = open_payment_row(order)
     if payment is not None and payment.status is PaymentStatus.ACTION_REQUIRED:
         return ConfirmOutcome(Result.REDIRECT, action_url=payment.action_url)
     return ConfirmOutcome(Result.PENDING)
@@ -749,7 +757,7 @@ def _decline_of(code: str | None) -> Decline | None:
 def resume(order: Order) -> ConfirmOutcome:
     """A payment is under way: send the buyer back to the gateway if it waits for them, or
     ask the gateway what happened if its answer was lost (never charge again blindly)."""
-    payment = _open_payment_row(order)
+    payment = open_payment_row(order)
     if payment is None:
         return _state_of(order)
     if payment.status is PaymentStatus.ACTION_REQUIRED:
@@ -783,7 +791,7 @@ def _maybe_in_flight(payment: Payment) -> bool:
 def finish_return(order: Order, params: dict) -> ConfirmOutcome:
     """The buyer is back from PayPal or 3-D Secure. Only a payment still waiting for them
     is completed, and only once: the conditional update below claims it."""
-    payment = _open_payment_row(order)
+    payment = open_payment_row(order)
     if payment is None or order.status is not OrderStatus.PAYMENT_PENDING:
         log_security_event("checkout.return_refused", user_id=order.user_id, order=order.reference)
         return _state_of(order)

@@ -26,7 +26,7 @@ from app.domain.orders import OrderStatus, Plan, Step
 from app.extensions import db, limiter
 from app.forms import select_choices
 from app.i18n import countries
-from app.models import LearningPath, PaymentKind
+from app.models import PaymentKind
 from app.models.types import utcnow
 from app.rendering import redirect_to, render
 from app.security import log_security_event
@@ -527,10 +527,7 @@ def gateway_return(order):
 
 
 def _pending_context(order) -> dict:
-    from app.services.checkout import _open_payment_row
-
-    payment = _open_payment_row(order)
-    return {"payment": payment}
+    return {"payment": checkout.open_payment_row(order)}
 
 
 @bp.route("/<public_id>/done")
@@ -546,11 +543,7 @@ def done(order):
         )
     subscription = None
     if order.status is OrderStatus.COMPLETED:
-        from app.models import Subscription
-
-        subscription = db.session.scalar(
-            db.select(Subscription).where(Subscription.order_id == order.id)
-        )
+        subscription = checkout.subscription_for(order)
     return _page(
         "checkout/done.html",
         order,
@@ -659,9 +652,7 @@ def _sandbox_transaction(reference: str, kind: str):
     row = gateway.transaction(reference)
     if row is None or row.kind != kind:
         abort(404)
-    order = db.session.scalar(
-        db.select(checkout.Order).where(checkout.Order.reference == row.merchant_reference)
-    )
+    order = checkout.find_by_reference(row.merchant_reference)
     if order is None or order.user_id != current_user.id:
         abort(404)
     return gateway, row, order
@@ -696,7 +687,3 @@ def sandbox_3ds(reference: str):
 @bp.route("/sandbox/paypal/<reference>", methods=["GET", "POST"])
 def sandbox_paypal(reference: str):
     return _sandbox_page("paypal", reference)
-
-
-def path_is_startable(path: LearningPath) -> bool:
-    return checkout.startable_path_problem(path) is None
