@@ -11,7 +11,6 @@ from enum import StrEnum
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     Numeric,
@@ -23,13 +22,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.launch import Precision
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, str_enum, utcnow
 
 
 def _enum(cls, length=16):
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
+    return str_enum(cls, length)
 
 
 class Level(StrEnum):

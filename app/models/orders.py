@@ -6,7 +6,6 @@ from enum import StrEnum
 from sqlalchemy import (
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -19,14 +18,8 @@ from app.domain.orders import OrderStatus, Plan
 from app.extensions import db
 from app.models.catalog import LearningPath
 from app.models.legal import DocumentVersion
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
-
-
-def _enum(cls, length=20):
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class PaymentKind(StrEnum):
@@ -44,14 +37,14 @@ class Order(db.Model):
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     # Every charge for this order derives its key from this (SECURITY: idempotency).
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
-    plan: Mapped[Plan] = mapped_column(_enum(Plan))
+    plan: Mapped[Plan] = mapped_column(str_enum(Plan))
     path_id: Mapped[int | None] = mapped_column(
         ForeignKey("learning_paths.id", ondelete="RESTRICT")
     )
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus), default=OrderStatus.DRAFT)
+    status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus), default=OrderStatus.DRAFT)
     account_created_in_flow: Mapped[bool] = mapped_column(Boolean, default=False)
 
     # Eligibility (Terms §1), as answered for this order.
@@ -77,7 +70,7 @@ class Order(db.Model):
     representative_email: Mapped[str | None] = mapped_column(String(254))
 
     # Payment method.
-    payment_kind: Mapped[PaymentKind | None] = mapped_column(_enum(PaymentKind))
+    payment_kind: Mapped[PaymentKind | None] = mapped_column(str_enum(PaymentKind))
     payment_method_id: Mapped[int | None] = mapped_column(
         ForeignKey("payment_methods.id", ondelete="SET NULL")
     )
@@ -121,7 +114,7 @@ class RepresentativeConsent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
-    decision: Mapped[ConsentDecision] = mapped_column(_enum(ConsentDecision))
+    decision: Mapped[ConsentDecision] = mapped_column(str_enum(ConsentDecision))
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -153,11 +146,13 @@ class Acceptance(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
-    subject: Mapped[AcceptanceSubject] = mapped_column(_enum(AcceptanceSubject, 24))
+    subject: Mapped[AcceptanceSubject] = mapped_column(str_enum(AcceptanceSubject, 24))
     document_version_id: Mapped[int] = mapped_column(
         ForeignKey("document_versions.id", ondelete="RESTRICT")
     )
-    accepted_by: Mapped[AcceptedBy] = mapped_column(_enum(AcceptedBy), default=AcceptedBy.LEARNER)
+    accepted_by: Mapped[AcceptedBy] = mapped_column(
+        str_enum(AcceptedBy), default=AcceptedBy.LEARNER
+    )
     representative_name: Mapped[str | None] = mapped_column(String(120))
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip: Mapped[str | None] = mapped_column(String(45))

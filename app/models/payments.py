@@ -5,7 +5,6 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -16,14 +15,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
-
-
-def _enum(cls, length=20):
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class PaymentMethod(db.Model):
@@ -94,7 +87,7 @@ class Payment(db.Model):
     amount_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     status: Mapped[PaymentStatus] = mapped_column(
-        _enum(PaymentStatus), default=PaymentStatus.PENDING
+        str_enum(PaymentStatus), default=PaymentStatus.PENDING
     )
     # The gateway's id for this payment (PSP reference, PayPal payment/sale id, …).
     gateway_reference: Mapped[str | None] = mapped_column(String(100), index=True)

@@ -5,7 +5,6 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -16,14 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.domain.orders import Plan
 from app.domain.promotions import Discount, DiscountKind, PromoTerms
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
-
-
-def _enum(cls, length=20):
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class PromoCode(db.Model):
@@ -43,7 +36,7 @@ class PromoCode(db.Model):
     # Stored upper-case; what people type is upper-cased before lookup.
     code: Mapped[str] = mapped_column(String(40), unique=True)
     description: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[DiscountKind] = mapped_column(_enum(DiscountKind))
+    kind: Mapped[DiscountKind] = mapped_column(str_enum(DiscountKind))
     # Percent (1..100) or cents off each discounted month.
     value: Mapped[int] = mapped_column(Integer)
     months: Mapped[int] = mapped_column(Integer, default=1)

@@ -2,20 +2,14 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.orders import LIVE_SUBSCRIPTION, Plan, SubscriptionStatus
 from app.extensions import db
 from app.models.catalog import LearningPath
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
-
-
-def _enum(cls, length=20):
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class Subscription(db.Model):
@@ -25,11 +19,11 @@ class Subscription(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     # One order makes at most one subscription, whatever happens to its requests.
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="RESTRICT"), unique=True)
-    plan: Mapped[Plan] = mapped_column(_enum(Plan))
+    plan: Mapped[Plan] = mapped_column(str_enum(Plan))
     path_id: Mapped[int | None] = mapped_column(
         ForeignKey("learning_paths.id", ondelete="RESTRICT")
     )
-    status: Mapped[SubscriptionStatus] = mapped_column(_enum(SubscriptionStatus))
+    status: Mapped[SubscriptionStatus] = mapped_column(str_enum(SubscriptionStatus))
     # The price locked at enrolment (Terms §2.2f) and the discount still to come.
     monthly_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")

@@ -47,6 +47,18 @@ def complete_sign_in(user: User, remember: bool, next_url: str | None, message: 
     return redirect_to(safe_next(next_url) or url_for("account.profile"))
 
 
+def new_account_from(form: RegisterForm) -> accounts.NewAccount:
+    return accounts.NewAccount(
+        name=form.name.data,
+        email=form.email.data,
+        password=form.password.data,
+        date_of_birth=form.date_of_birth.data,
+        country=form.country.data,
+        legal_protection=form.legal_protection.data == "yes",
+        locale=str(get_locale()),
+    )
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
@@ -56,17 +68,7 @@ def register():
     form.country.choices = select_choices(countries(str(get_locale())), _("Select a country"))
     if form.validate_on_submit():
         try:
-            user = accounts.register(
-                accounts.NewAccount(
-                    name=form.name.data,
-                    email=form.email.data,
-                    password=form.password.data,
-                    date_of_birth=form.date_of_birth.data,
-                    country=form.country.data,
-                    legal_protection=form.legal_protection.data == "yes",
-                    locale=str(get_locale()),
-                )
-            )
+            user = accounts.register(new_account_from(form))
         except DomainError as error:
             form[error.field].errors.append(error.message)
         else:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
 from app.blueprints.auth.forms import RegisterForm
+from app.blueprints.auth.views import new_account_from
 from app.blueprints.checkout import bp
 from app.blueprints.checkout.forms import (
     CodeForm,
@@ -188,17 +189,7 @@ def account(order):
     _country_choices(form.country)
     if form.validate_on_submit():
         try:
-            user = accounts.register(
-                accounts.NewAccount(
-                    name=form.name.data,
-                    email=form.email.data,
-                    password=form.password.data,
-                    date_of_birth=form.date_of_birth.data,
-                    country=form.country.data,
-                    legal_protection=form.legal_protection.data == "yes",
-                    locale=_locale(),
-                )
-            )
+            user = accounts.register(new_account_from(form))
         except DomainError as error:
             form[error.field].errors.append(error.message)
         else:
