@@ -409,3 +409,12 @@ def test_the_profile_shows_the_plan_and_waiting_orders(member, client):
     buy_until_review(client, plan="plus").confirm(ticks=("accept_terms", "accept_code"))
     page = text_of(client.get("/account"))
     assert "Premium Plus" in page and "reflection period until" in page
+
+
+def test_after_a_decline_the_declined_card_is_not_offered_again(member, client):
+    buyer = buy_until_review(client, card=DECLINED_CARD)
+    buyer.confirm()
+    page = text_of(client.get(buyer.url("payment")))
+    assert "Leave the fields empty to keep it" not in page
+    response = client.post(buyer.url("payment"), data={"payment_kind": "card", "holder": "y"})
+    assert response.status_code == 422 and "Enter your card number." in text_of(response)

@@ -1,6 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
 
 from app.forms import (
@@ -47,7 +55,10 @@ class DetailsForm(FlaskForm):
     address_line2 = _text(_l("Address line 2 (optional)"), None, 200, optional=True)
     postal_code = _text(_l("Postcode"), _l("Enter your postcode."), 20)
     city = _text(_l("Town or city"), _l("Enter your town or city."), 100)
-    billing_country = country_field()
+    billing_country = SelectField(
+        _l("Country"),
+        validators=[InputRequired(_l("Select the country of your billing address."))],
+    )
     locale = RadioField(
         _l("Language for your courses and emails"),
         choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
@@ -92,7 +103,7 @@ class PaymentForm(FlaskForm):
     )
     card_number = StringField(_l("Card number"), filters=[strip])
     card_expiry = StringField(_l("Expiry date"), filters=[strip])
-    card_cvc = StringField(_l("Security code"), filters=[strip])
+    card_cvc = StringField(_l("Card security code"), filters=[strip])
     adyen_state_data = HiddenField()
     holder = BooleanField(_l("I hold this payment method or have its holder's written consent"))
 

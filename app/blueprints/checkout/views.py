@@ -337,8 +337,9 @@ def _card_message(problem: CardProblem) -> str:
 def _check_card_fields(form: PaymentForm, order) -> bool:
     """The sandbox takes the card on this page: say exactly what is wrong with it."""
     number = digits_only(form.card_number.data or "")
-    if not number and order.payment_method_id and order.payment_kind is PaymentKind.CARD:
-        return True  # keep the card saved before
+    keep = order.payment_method_id and order.payment_kind is PaymentKind.CARD
+    if not number and keep and not order.last_decline:
+        return True  # keep the card saved before (never one the bank just declined)
     if not number:
         form.card_number.errors.append(_("Enter your card number."))
         return False
