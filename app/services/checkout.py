@@ -27,7 +27,7 @@ from app.domain.orders import (
     SubscriptionStatus,
     transition,
 )
-from app.domain.periods import anniversary, reflection_ends
+from app.domain.periods import REFLECTION_DAYS, anniversary, reflection_ends
 from app.domain.pricing import SOLO, PriceRefused, path_offer
 from app.extensions import db
 from app.models import (
@@ -383,6 +383,10 @@ def current_quote(order: Order, today: date | None = None) -> Quote:
         raise CheckoutRefused(
             None, _l("This Learning Path cannot be sold at its current price.")
         ) from error
+
+
+def first_charge_from(plan: Plan, today: date) -> date:
+    return today + timedelta(days=REFLECTION_DAYS) if plan is Plan.PLUS else today
 
 
 def figures_token(figures: tuple) -> str:
@@ -912,8 +916,6 @@ def current_schedule(order: Order):
 
 
 def _reflection_start(order: Order) -> date:
-    from app.domain.periods import REFLECTION_DAYS
-
     return order.first_charge_on - timedelta(days=REFLECTION_DAYS)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.domain.orders import OrderStatus
 from app.extensions import db
 from app.models import AcceptedBy, ConsentDecision, Order, RepresentativeConsent
-from app.services import checkout, mail, tokens
+from app.services import catalog, checkout, mail, tokens
 
 PURPOSE = "consent"
 
@@ -99,6 +99,8 @@ def accept(order: Order, answer: Answer) -> checkout.ConfirmOutcome | None:
         ),
     )
     checkout.record_acceptances(order, AcceptedBy.REPRESENTATIVE, context, answer.name.strip())
+    # The contract starts now: Solo's first month is today, Plus's reflection runs from now.
+    order.first_charge_on = checkout.first_charge_from(order.plan, catalog.platform_today())
     payment = checkout.open_payment(order)
     db.session.commit()
     outcome = checkout.charge(order, payment, context)
