@@ -375,7 +375,17 @@ def payment(order):
             try:
                 checkout.save_payment(order, kind, posted, form.holder.data)
             except DomainError as error:
-                target = error.field if error.field in form else "card_number"
+                # With Adyen the card fields are Adyen's own: the error goes on the choice.
+                visible = (
+                    "payment_kind"
+                    if current_app.config["CARD_GATEWAY"] == "adyen"
+                    else "card_number"
+                )
+                target = (
+                    error.field
+                    if error.field in form and error.field != "adyen_state_data"
+                    else visible
+                )
                 form[target].errors.append(error.message)
             else:
                 return redirect_to(_next_step(order, Step.PAYMENT))
