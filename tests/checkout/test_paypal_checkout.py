@@ -90,7 +90,7 @@ def execute_answer(paypal_api, buyer, status=200, amount=None):
     )
 
 
-def test_approved_on_paypal_then_executed_once(buyer, paypal_api):
+def test_approved_on_paypal_then_executed_once(buyer, paypal_api, caplog):
     execute_answer(paypal_api, buyer)
     response = buyer.confirm()
     assert response.headers["Location"].startswith("https://www.sandbox.paypal.com/")
@@ -101,8 +101,9 @@ def test_approved_on_paypal_then_executed_once(buyer, paypal_api):
     payment = db.session.scalar(select(Payment))
     assert payment.status is PaymentStatus.SUCCEEDED and payment.gateway_reference == AGREEMENT
     assert order.payment_method.token == AGREEMENT and order.payment_method.kind == "paypal"
-    # The same return replayed (refresh, back button): no second execute.
+    # The same return replayed (refresh, back button): no second execute, and it is logged.
     again = buyer.client.get(buyer.url("return") + f"?token={TOKEN}")
+    assert "checkout.return_refused" in caplog.text
     assert again.headers["Location"].endswith("/done") and executes(paypal_api) == 1
     operations = set(db.session.scalars(select(GatewayCall.operation)))
     assert operations  # every exchange is in the gateway log
@@ -125,10 +126,11 @@ def test_execute_failure_is_a_decline_and_the_order_is_kept(buyer, paypal_api):
     assert buyer.order.status is OrderStatus.DRAFT and buyer.order.payment_attempt == 2
 
 
-def test_a_foreign_token_is_refused_and_the_real_approval_still_works(buyer, paypal_api):
+def test_a_foreign_token_is_refused_and_the_real_approval_still_works(buyer, paypal_api, caplog):
     execute_answer(paypal_api, buyer)
     buyer.confirm()
     forged = buyer.client.get(buyer.url("return") + "?token=EC-SOMEONEELSE000")
+    assert "checkout.return_mismatch" in caplog.text and "not_this_order" in caplog.text
     assert forged.headers["Location"].endswith("/done")
     assert executes(paypal_api) == 0
     assert db.session.scalar(select(Payment.status)) is PaymentStatus.ACTION_REQUIRED
