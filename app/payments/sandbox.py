@@ -50,6 +50,10 @@ _DECLINES = {
 }
 
 
+# The buyer said yes on the sandbox's page; nothing is charged until `complete`.
+APPROVED = "approved"
+
+
 def scenario_of(token: str | None) -> str:
     """Tokens read `sbx_<scenario>_<random>`; PayPal approvals are always `paypal`."""
     if not token or not token.startswith("sbx_"):
@@ -92,7 +96,8 @@ class SandboxGateway(PaymentGateway):
         )
 
     def _result(self, row: SandboxTransaction) -> ChargeResult:
-        outcome = Outcome(row.status)
+        # Approved but not completed by the shop is still waiting, as far as the shop knows.
+        outcome = Outcome.ACTION_REQUIRED if row.status == APPROVED else Outcome(row.status)
         action_url = None
         if outcome is Outcome.ACTION_REQUIRED:
             endpoint = "checkout.sandbox_paypal" if row.kind == "paypal" else "checkout.sandbox_3ds"
@@ -168,9 +173,9 @@ class SandboxGateway(PaymentGateway):
         if row is None or row.status != Outcome.ACTION_REQUIRED.value:
             return row
         if approve:
-            row.status = (Outcome.SUCCEEDED if row.amount_cents else Outcome.AUTHORISED).value
-            if row.kind == "paypal":
-                row.method_token = f"sbx_paypal_{secrets.token_hex(8)}"
+            # Approved, not yet charged: like PayPal's execute or Adyen's /payments/details,
+            # the charge happens only when the shop completes it (`complete`).
+            row.status = APPROVED
         else:
             row.status = (Outcome.CANCELLED if row.kind == "paypal" else Outcome.DECLINED).value
             if row.kind != "paypal":
@@ -188,6 +193,11 @@ class SandboxGateway(PaymentGateway):
             return ChargeResult(Outcome.DECLINED, decline=Decline.NOT_THIS_ORDER)
         if (row.amount_cents, row.currency) != (expected.amount_cents, expected.currency):
             return ChargeResult(Outcome.DECLINED, decline=Decline.AMOUNT_MISMATCH)
+        if row.status == APPROVED:
+            row.status = (Outcome.SUCCEEDED if row.amount_cents else Outcome.AUTHORISED).value
+            if row.kind == "paypal":
+                row.method_token = f"sbx_paypal_{secrets.token_hex(8)}"
+            db.session.commit()
         result = self._result(row)
         if row.scenario == "authentication_failed":
             result = ChargeResult(

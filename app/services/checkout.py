@@ -841,6 +841,25 @@ def finish_return(order: Order, params: dict) -> ConfirmOutcome:
     return _apply(order, payment, result)
 
 
+def abandon_action(order: Order) -> bool:
+    """The buyer gives up on an approval or 3-D Secure page and wants another way to pay.
+    Only a payment still waiting for them can be dropped: nothing was charged for it."""
+    payment = open_payment_row(order)
+    if payment is None or order.status is not OrderStatus.PAYMENT_PENDING:
+        return False
+    dropped = db.session.execute(
+        update(Payment)
+        .where(Payment.id == payment.id, Payment.status == PaymentStatus.ACTION_REQUIRED)
+        .values(status=PaymentStatus.CANCELLED, decline_code="abandoned")
+    ).rowcount
+    if not dropped:
+        db.session.rollback()
+        return False
+    db.session.refresh(payment)
+    settle_payment(payment, PaymentStatus.CANCELLED)
+    return True
+
+
 def cancel(order: Order) -> None:
     """The buyer (or the representative's refusal) abandons an unfinished order."""
     if order.status in (OrderStatus.COMPLETED, OrderStatus.CANCELLED):
@@ -884,6 +903,8 @@ DECLINE_MESSAGES = {
 
 
 def decline_message(decline: Decline | str | None) -> str:
+    if decline == "abandoned":
+        return str(_l("You left the payment unfinished. Nothing was charged. Choose how to pay."))
     if decline == "cancelled":
         return str(
             _l("You cancelled the payment on PayPal. Nothing was charged. Choose how to pay.")

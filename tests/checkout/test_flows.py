@@ -426,3 +426,32 @@ def test_after_a_decline_the_declined_card_is_not_offered_again(member, client):
     assert "Leave the fields empty to keep it" not in page
     response = client.post(buyer.url("payment"), data={"payment_kind": "card", "holder": "y"})
     assert response.status_code == 422 and "Enter your card number." in text_of(response)
+
+
+def test_a_buyer_who_leaves_the_approval_page_can_choose_another_way_to_pay(member, client):
+    buyer = buy_until_review(client, card=CHALLENGE_CARD)
+    challenge = buyer.confirm().headers["Location"]
+    page = text_of(client.get(buyer.url("done")))
+    assert "Continue to approve the payment" in page and "Choose another way to pay" in page
+    response = client.post(buyer.url("payment/abandon"))
+    assert response.headers["Location"].endswith("/payment")
+    assert "You left the payment unfinished" in text_of(client.get(buyer.url("payment")))
+    assert buyer.order.status is OrderStatus.DRAFT
+    # The old challenge, answered late, changes nothing.
+    late = client.post(challenge, data={"answer": "approve"})
+    client.get(path_of(late.headers["Location"]))
+    assert buyer.order.status is OrderStatus.DRAFT and count(Subscription) == 0
+    buyer.card(GOOD_CARD)
+    buyer.confirm()
+    assert buyer.order.status is OrderStatus.COMPLETED
+
+
+def test_an_approval_the_shop_never_completes_charges_nothing(member, client):
+    from app.models import SandboxTransaction
+
+    buyer = buy_until_review(client, card=CHALLENGE_CARD)
+    challenge = buyer.confirm().headers["Location"]
+    client.post(buyer.url("payment/abandon"))
+    client.post(challenge, data={"answer": "approve"})
+    bank = db.session.scalar(select(SandboxTransaction))
+    assert bank.status == "approved"  # approved by the buyer, never charged

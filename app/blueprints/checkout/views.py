@@ -574,6 +574,16 @@ def cancel(order):
     return redirect_to(url_for("catalog.premium"))
 
 
+@bp.route("/<public_id>/payment/abandon", methods=["POST"])
+@with_order
+def abandon_payment(order):
+    form = EmptyForm()
+    if not form.validate_on_submit() or order.user_id is None:
+        abort(400)
+    checkout.abandon_action(order)
+    return redirect_to(url_for("checkout.payment", public_id=order.public_id))
+
+
 @bp.route("/<public_id>/consent/resend", methods=["POST"])
 @limiter.limit(_limit("RATELIMIT_RESET"))
 @with_order
