@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import CONFIGS, config_from_environment, ensure_secret_key
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from app.sessions import SessionInterface
 
 BLUEPRINTS = ("home", "auth", "account", "legal", "catalog", "staff", "dev")
 
@@ -29,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    app.session_interface = SessionInterface()
     logging.getLogger("atelier").setLevel(logging.INFO)
     register_extensions(app)
     register_blueprints(app)
