@@ -51,6 +51,12 @@ def configure_defaults(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'atelier.sqlite'}"
         )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file opened in this process: no server to drop the connection, so no
+        # "SELECT 1" before every checkout.
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def check_production_settings(app: Flask) -> None:
