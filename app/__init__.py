@@ -78,7 +78,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    babel.init_app(
+        app, locale_selector=i18n.select_babel_locale, timezone_selector=i18n.select_timezone
+    )
     limiter.init_app(app)
 
     login_manager.init_app(app)

@@ -11,6 +11,17 @@ from flask_login import current_user
 LOCALE_NAMES = {"en": "English", "fr": "Français"}
 
 
+def select_babel_locale() -> Locale:
+    """Flask-Babel's selector: the same choice as select_locale(), as a Locale parsed
+    once per process (Flask-Babel would parse the code again on every request)."""
+    return parsed_locale(select_locale())
+
+
+@cache
+def parsed_locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
 def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():  # command-line tools
