@@ -12,10 +12,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import Response, current_app, g, make_response, request, session
+from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import HeaderSet
 
 # Unguessable, different in every process: only ever replaced by the visitor's own token.
 PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
@@ -82,14 +83,20 @@ def cached_page(key_parts: tuple, render: Callable[[], Response]) -> Response:
         if response.status_code != 200:
             response.set_data(_personalise(response.get_data(as_text=True)))
             return response
-        entry = (response.get_data(as_text=True), response.mimetype, tuple(response.vary))
+        vary = HeaderSet(response.vary)
+        vary.update(("Accept-Language", "Cookie"))
+        entry = (
+            tuple(part.encode() for part in response.get_data(as_text=True).split(PLACEHOLDER)),
+            response.mimetype,
+            vary.to_header(),
+        )
         with _lock:
             pages[key] = entry
             while len(pages) > config["CATALOG_PAGE_CACHE_SIZE"]:
                 pages.popitem(last=False)
-    body, mimetype, vary = entry
-    response = make_response(_personalise(body))
-    response.mimetype = mimetype
-    for header in (*vary, "Accept-Language", "Cookie"):
-        response.vary.add(header)
+    parts, mimetype, vary = entry
+    # The page split where the placeholder was, joined again with this visitor's token.
+    body = generate_csrf().encode().join(parts) if len(parts) > 1 else parts[0]
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Vary"] = vary
     return response
