@@ -112,6 +112,10 @@ def build_database(url: str, secret: str) -> str:
             verified=True,
         )
         client = app.test_client()
+        # wrk sends no User-Agent: sign in as that same client. Flask-Login ties the
+        # session to the address and User-Agent, and would otherwise rewrite the cookie
+        # (marked not fresh) on every request, a new cookie that wrk never keeps.
+        client.environ_base.pop("HTTP_USER_AGENT", None)
         response = client.post("/signin", data={"email": MEMBER[0], "password": MEMBER[1]})
         assert response.status_code == 302, response.status_code
         cookie = client.get_cookie("session").value
