@@ -15,8 +15,9 @@ from collections.abc import Callable
 from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import HeaderSet
+
+from app.sessions import csrf_token
 
 # Unguessable, different in every process: only ever replaced by the visitor's own token.
 PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
@@ -34,7 +35,7 @@ def template_csrf_token() -> str:
     """`csrf_token()` in templates: the placeholder while a page is rendered for the cache."""
     if g.get("rendering_for_cache"):
         return PLACEHOLDER
-    return generate_csrf()
+    return csrf_token()
 
 
 def clear() -> None:
@@ -43,7 +44,7 @@ def clear() -> None:
 
 
 def _personalise(body: str) -> str:
-    return body.replace(PLACEHOLDER, generate_csrf()) if PLACEHOLDER in body else body
+    return body.replace(PLACEHOLDER, csrf_token()) if PLACEHOLDER in body else body
 
 
 def cached_page(key_parts: tuple, render: Callable[[], Response]) -> Response:
@@ -96,7 +97,7 @@ def cached_page(key_parts: tuple, render: Callable[[], Response]) -> Response:
                 pages.popitem(last=False)
     parts, mimetype, vary = entry
     # The page split where the placeholder was, joined again with this visitor's token.
-    body = generate_csrf().encode().join(parts) if len(parts) > 1 else parts[0]
+    body = csrf_token().encode().join(parts) if len(parts) > 1 else parts[0]
     response = current_app.response_class(body, mimetype=mimetype)
     response.headers["Vary"] = vary
     return response

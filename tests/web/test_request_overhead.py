@@ -5,16 +5,21 @@ protections, one query for a signed-in page."""
 import re
 
 import pytest
-from flask import Response
+from flask import Response, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter.util import get_qualified_name
 from flask_talisman import Talisman
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event
+from wtforms import ValidationError
 
 from app.catalog_seed import seed_catalog
 from app.config import Config
 from app.extensions import READ_METHODS, db, limiter, talisman
 from app.models import OutboxMessage, User
 from app.services import accounts, catalog
+from app.sessions import csrf_token
 from tests.conftest import sign_in
 
 
@@ -188,6 +193,38 @@ def test_a_new_secret_key_ends_old_sessions_unless_kept_as_fallback(app, client,
     app.config["SECRET_KEY"] = "another-secret-key"
     assert client.get("/account").status_code == 302
     app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert client.get("/account").status_code == 200
+
+
+def test_csrf_tokens_are_flask_wtf_ones(app):
+    with app.test_request_context("/"):
+        token = csrf_token()
+        assert generate_csrf() == token  # one token per request, whoever asks
+        validate_csrf(token)
+        raw = session["csrf_token"]
+        stock = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+        assert stock.split(".")[0] == token.split(".")[0]  # the same payload, uncompressed
+    with app.test_request_context("/"):
+        session["csrf_token"] = raw
+        validate_csrf(token)  # a later request, same session
+        with pytest.raises(ValidationError):
+            validate_csrf(token[:-2] + "xx")
+
+
+def test_session_cookies_signed_before_still_read(app, client, make_user):
+    user = make_user()
+    sign_in(client, user.email, user.password)
+    value = client.get_cookie("session", domain="atelier.test").value
+    assert not value.startswith(".")  # short: no longer compressed
+    ours = app.session_interface.get_signing_serializer(app)
+    contents = ours.loads(value)
+    stock = SecureCookieSessionInterface().get_signing_serializer(app)
+    padded = {**contents, "padding": "x" * 2000}
+    for old in (stock.dumps(contents), stock.dumps(padded)):
+        assert ours.loads(old)["_user_id"] == contents["_user_id"]
+    assert ours.dumps(padded).startswith(".")  # long ones still are
+    assert stock.loads(ours.dumps(padded)) == padded
+    client.set_cookie("session", stock.dumps(contents), domain="atelier.test")
     assert client.get("/account").status_code == 200
 
 
