@@ -185,6 +185,26 @@ def test_a_cached_member_page_costs_one_query_and_still_checks_the_session(
     assert "Sign out" not in thief.get("/courses").get_data(as_text=True)
 
 
+def test_the_signed_in_user_is_the_orm_user(app, make_user):
+    user = make_user(country="GB", locale="fr")
+    session_id = user.get_id()
+    columns = [column.key for column in User.__table__.columns]
+    db.session.remove()
+    expected = {key: getattr(db.session.get(User, user.id), key) for key in columns}
+    db.session.remove()
+    loaded = accounts.load_session_user(session_id)
+    assert {key: getattr(loaded, key) for key in columns} == expected
+    assert db.session.get(User, user.id) is loaded and not db.session.dirty
+    assert loaded.recovery_codes == []  # relationships load on use
+    loaded.name = "Changed"
+    db.session.commit()
+    db.session.remove()
+    assert db.session.get(User, user.id).name == "Changed"
+    assert accounts.load_session_user(session_id) is not None
+    assert accounts.load_session_user(f"{user.id}:{int(session_id.split(':')[1]) + 1}") is None
+    assert accounts.load_session_user("999999:1") is None
+
+
 def test_a_new_secret_key_ends_old_sessions_unless_kept_as_fallback(app, client, make_user):
     user = make_user()
     sign_in(client, user.email, user.password)
@@ -229,7 +249,7 @@ def test_session_cookies_signed_before_still_read(app, client, make_user):
 
 
 def test_sqlite_connections_are_not_pinged_but_postgresql_ones_are(make_app):
-    sqlite = make_app()
+    sqlite = make_app(SQLALCHEMY_DATABASE_URI="sqlite://")
     assert "pool_pre_ping" not in sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert Config.SQLALCHEMY_ENGINE_OPTIONS["pool_pre_ping"] is True
     postgresql = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://u:p@127.0.0.1:9/none")
