@@ -26,8 +26,9 @@ def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():  # command-line tools
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user.is_authenticated and current_user.locale in supported:
-        return current_user.locale
+    user = current_user._get_current_object()
+    if user.is_authenticated and user.locale in supported:
+        return user.locale
     if session.get("locale") in supported:
         return session["locale"]
     return (

@@ -61,13 +61,14 @@ def cached_page(key_parts: tuple, render: Callable[[], Response]) -> Response:
     from app.rendering import wants_fragment
     from app.templating import outdated_browser
 
+    user = current_user._get_current_object()
     key = (
         *key_parts,
         request.full_path,
         wants_fragment(),
         str(get_locale()),
-        current_user.is_authenticated,
-        current_user.is_authenticated and current_user.is_verified,
+        user.is_authenticated,
+        user.is_authenticated and user.is_verified,
         outdated_browser(),
     )
     pages = _pages()
