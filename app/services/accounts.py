@@ -104,25 +104,19 @@ _USER_ROW = select(*_USERS.columns).where(_USERS.c.id == bindparam("id"))
 
 def _user_by_id(user_id: int) -> User | None:
     """db.session.get(User, id) without what it costs beyond the query on every
-    signed-in request: the ORM's query machinery, and on a database server a
-    transaction (BEGIN and ROLLBACK, two more round trips) around a single read. One
-    SELECT by primary key, its row made into a User of db.session exactly as if the ORM
-    had loaded it (persistent, changes flushed on commit, relationships loaded on use).
-    On a server it runs in autocommit, so the request's own transaction starts only if
-    the request uses the database; SQLite has no round trips, and there the request's
-    connection is the cheapest."""
+    signed-in request: the ORM's query machinery, the ORM session's transaction and, on
+    a database server, the BEGIN and ROLLBACK (two more round trips) around a single
+    read. One SELECT by primary key on a connection of its own (in autocommit on a
+    server), its row made into a User of db.session exactly as if the ORM had loaded it
+    (persistent, changes flushed on commit, relationships loaded on use). The request's
+    own transaction starts only if the request uses the database."""
     if identity_key(User, user_id) in db.session.identity_map:
         return db.session.get(User, user_id)
     engine = db.engine
-    if engine.dialect.name == "sqlite":
-        row = db.session.connection().execute(_USER_ROW, {"id": user_id}).one_or_none()
-    else:
-        with engine.connect() as connection:
-            row = (
-                connection.execution_options(isolation_level="AUTOCOMMIT")
-                .execute(_USER_ROW, {"id": user_id})
-                .one_or_none()
-            )
+    with engine.connect() as connection:
+        if engine.dialect.name != "sqlite":  # SQLite reads without a transaction anyway
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        row = connection.execute(_USER_ROW, {"id": user_id}).one_or_none()
     if row is None:
         return None
     user = User(**row._mapping)
