@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import CONFIGS, config_from_environment, ensure_secret_key
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from app.sessions import SessionInterface
 
 BLUEPRINTS = (
     "home",
@@ -39,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    app.session_interface = SessionInterface()
     logging.getLogger("atelier").setLevel(logging.INFO)
     register_extensions(app)
     register_blueprints(app)
@@ -59,6 +61,12 @@ def configure_defaults(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'atelier.sqlite'}"
         )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file opened in this process: no server to drop the connection, so no
+        # "SELECT 1" before every checkout.
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def check_production_settings(app: Flask) -> None:
@@ -103,7 +111,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    babel.init_app(
+        app, locale_selector=i18n.select_babel_locale, timezone_selector=i18n.select_timezone
+    )
     limiter.init_app(app)
 
     login_manager.init_app(app)

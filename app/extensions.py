@@ -1,15 +1,17 @@
 """Extensions, created unbound and initialised in the application factory."""
 
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from app.security_headers import CachedTalisman
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -30,4 +32,21 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
-talisman = Talisman()
+talisman = CachedTalisman()
+
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@limiter.request_filter
+def reads_are_not_limited() -> bool:
+    """Every limit here guards a form POST (sign-in, registration, reset, contact, launch
+    watch; a test checks it): no page read has one, yet Flask-Limiter would look them up
+    for every page. Should default or application-wide limits ever be set, reads are
+    checked again."""
+    manager = limiter.limit_manager
+    return (
+        request.method in READ_METHODS
+        and not manager.default_limits
+        and not manager.application_limits
+    )

@@ -15,10 +15,11 @@ TWO_FACTOR_EXEMPT = {
 def register(app: Flask) -> None:
     @app.before_request
     def require_two_factor_for_privileged_roles():
+        user = current_user._get_current_object()  # one lookup, not one per attribute
         if (
-            current_user.is_authenticated
-            and current_user.requires_two_factor
-            and not current_user.has_two_factor
+            user.is_authenticated
+            and user.requires_two_factor
+            and not user.has_two_factor
             and request.endpoint not in TWO_FACTOR_EXEMPT
             and not (request.endpoint or "").startswith("legal.")
         ):

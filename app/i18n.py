@@ -11,12 +11,24 @@ from flask_login import current_user
 LOCALE_NAMES = {"en": "English", "fr": "Français"}
 
 
+def select_babel_locale() -> Locale:
+    """Flask-Babel's selector: the same choice as select_locale(), as a Locale parsed
+    once per process (Flask-Babel would parse the code again on every request)."""
+    return parsed_locale(select_locale())
+
+
+@cache
+def parsed_locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
 def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():  # command-line tools
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user.is_authenticated and current_user.locale in supported:
-        return current_user.locale
+    user = current_user._get_current_object()
+    if user.is_authenticated and user.locale in supported:
+        return user.locale
     if session.get("locale") in supported:
         return session["locale"]
     return (

@@ -12,10 +12,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import Response, current_app, g, make_response, request, session
+from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import HeaderSet
+
+from app.sessions import csrf_token
 
 # Unguessable, different in every process: only ever replaced by the visitor's own token.
 PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
@@ -33,7 +35,7 @@ def template_csrf_token() -> str:
     """`csrf_token()` in templates: the placeholder while a page is rendered for the cache."""
     if g.get("rendering_for_cache"):
         return PLACEHOLDER
-    return generate_csrf()
+    return csrf_token()
 
 
 def clear() -> None:
@@ -42,7 +44,7 @@ def clear() -> None:
 
 
 def _personalise(body: str) -> str:
-    return body.replace(PLACEHOLDER, generate_csrf()) if PLACEHOLDER in body else body
+    return body.replace(PLACEHOLDER, csrf_token()) if PLACEHOLDER in body else body
 
 
 def cached_page(key_parts: tuple, render: Callable[[], Response]) -> Response:
@@ -59,13 +61,14 @@ def cached_page(key_parts: tuple, render: Callable[[], Response]) -> Response:
     from app.rendering import wants_fragment
     from app.templating import outdated_browser
 
+    user = current_user._get_current_object()
     key = (
         *key_parts,
         request.full_path,
         wants_fragment(),
         str(get_locale()),
-        current_user.is_authenticated,
-        current_user.is_authenticated and current_user.is_verified,
+        user.is_authenticated,
+        user.is_authenticated and user.is_verified,
         outdated_browser(),
     )
     pages = _pages()
@@ -82,14 +85,20 @@ def cached_page(key_parts: tuple, render: Callable[[], Response]) -> Response:
         if response.status_code != 200:
             response.set_data(_personalise(response.get_data(as_text=True)))
             return response
-        entry = (response.get_data(as_text=True), response.mimetype, tuple(response.vary))
+        vary = HeaderSet(response.vary)
+        vary.update(("Accept-Language", "Cookie"))
+        entry = (
+            tuple(part.encode() for part in response.get_data(as_text=True).split(PLACEHOLDER)),
+            response.mimetype,
+            vary.to_header(),
+        )
         with _lock:
             pages[key] = entry
             while len(pages) > config["CATALOG_PAGE_CACHE_SIZE"]:
                 pages.popitem(last=False)
-    body, mimetype, vary = entry
-    response = make_response(_personalise(body))
-    response.mimetype = mimetype
-    for header in (*vary, "Accept-Language", "Cookie"):
-        response.vary.add(header)
+    parts, mimetype, vary = entry
+    # The page split where the placeholder was, joined again with this visitor's token.
+    body = csrf_token().encode().join(parts) if len(parts) > 1 else parts[0]
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Vary"] = vary
     return response

@@ -1,4 +1,4 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -21,6 +21,7 @@ from app.rendering import redirect_to, render
 from app.security import log_security_event, safe_next
 from app.services import accounts, two_factor
 from app.services.tokens import InvalidToken
+from app.sessions import csrf_token
 
 PENDING_SECOND_FACTOR = "pending_second_factor"
 
@@ -41,6 +42,10 @@ def complete_sign_in(user: User, remember: bool, next_url: str | None, message: 
         user.locale = locale
         db.session.commit()
     login_user(user, remember=remember)
+    # The new session's own CSRF token goes out with this response: otherwise the first
+    # page after sign-in would add it and send the cookie again.
+    g.pop("csrf_token", None)
+    csrf_token()
     if message:
         flash(message)
     log_security_event("signin.success", user_id=user.id, remember=remember)
