@@ -2,11 +2,12 @@
 charges and what the order records."""
 
 import re
+import secrets
 from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from app.domain.promotions import DiscountKind
 from app.extensions import db
@@ -35,14 +36,21 @@ def euros(text: str) -> int:
 @given(monthly=st.integers(100, 50_000), code=codes)
 def test_review_charge_and_order_agree(shop, app, make_user, monthly, code):
     today = catalog.platform_today()
-    db.session.execute(delete(Price).where(Price.offer == "solo", Price.effective_from == today))
-    db.session.add(Price(offer="solo", amount_cents=monthly, effective_from=today))
-    db.session.execute(delete(PromoCode).where(PromoCode.code == "PROP"))
+    # Orders of earlier examples point at today's price row: change its amount in place.
+    todays = db.session.scalar(
+        select(Price).where(Price.offer == "solo", Price.effective_from == today)
+    )
+    if todays is None:
+        db.session.add(Price(offer="solo", amount_cents=monthly, effective_from=today))
+    else:
+        todays.amount_cents = monthly
+    # A fresh code per example: redeemed codes are referenced by their orders.
+    code_text = f"PROP{secrets.token_hex(4).upper()}"
     if code:
         kind, value, months = code
         db.session.add(
             PromoCode(
-                code="PROP",
+                code=code_text,
                 kind=kind,
                 value=value,
                 months=months,
@@ -53,7 +61,7 @@ def test_review_charge_and_order_agree(shop, app, make_user, monthly, code):
     client = app.test_client()
     user = make_user()
     sign_in(client, user.email, user.password)
-    buyer = buy_until_review(client, code="PROP" if code else "")
+    buyer = buy_until_review(client, code=code_text if code else "")
     html = buyer.review().get_data(as_text=True)
     shown = re.search(r"Charged today</dt>\s*<dd[^>]*>€([\d,.]+)</dd>", html)
     assert shown, html
