@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import CONFIGS, config_from_environment, ensure_secret_key
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from app.first_visit_pages import FirstVisitPages
 from app.sessions import SessionInterface
 
 BLUEPRINTS = (
@@ -35,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_defaults(app)
     check_production_settings(app)
 
+    app.wsgi_app = FirstVisitPages(app, app.wsgi_app)
     if app.config["PROXY_COUNT"]:
         # Trust exactly as many proxies as there are, so X-Forwarded-For cannot be spoofed.
         count = app.config["PROXY_COUNT"]

@@ -61,17 +61,26 @@ def _csrf_serializer(secret_key) -> SigningSerializer:
     return SigningSerializer(secret_key, salt="wtf-csrf-token")
 
 
+def new_csrf_secret() -> str:
+    """The raw token kept in a new visitor's session, made as Flask-WTF makes it."""
+    return hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 (as Flask-WTF)
+
+
+def sign_csrf_secret(app: Flask, raw: str) -> str:
+    """The token put in forms for the raw token `raw`, as Flask-WTF signs it."""
+    secret_key = app.config.get("WTF_CSRF_SECRET_KEY", app.secret_key)
+    if not secret_key:
+        raise RuntimeError("A secret key is required to use CSRF.")
+    return _csrf_serializer(secret_key).dumps(raw)
+
+
 def csrf_token() -> str:
     """This visitor's signed CSRF token (flask_wtf.csrf.generate_csrf, made cheaper)."""
-    config = current_app.config
-    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     token = g.get(field)
     if token is None:
-        secret_key = config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
-        if not secret_key:
-            raise RuntimeError("A secret key is required to use CSRF.")
         if field not in session:
-            session[field] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 (as Flask-WTF)
-        token = _csrf_serializer(secret_key).dumps(session[field])
+            session[field] = new_csrf_secret()
+        token = sign_csrf_secret(current_app, session[field])
         setattr(g, field, token)
     return token

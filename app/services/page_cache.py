@@ -11,6 +11,8 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import date
+from typing import NamedTuple
 
 from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
@@ -24,6 +26,28 @@ PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
 MAX_CACHED_URL = 300
 
 _lock = threading.Lock()
+
+
+class CacheKey(NamedTuple):
+    """What a catalog page depends on besides the request: the catalog version, the
+    platform's date and the visitor's country (indicative prices; None on pages without)."""
+
+    version: int
+    today: date
+    country: str | None = None
+
+
+class FirstVisitPage(NamedTuple):
+    """Left in the WSGI environ for app.first_visit_pages: a cached page just answered to
+    a visitor who sent no cookie, split where the CSRF token goes, the key it was
+    rendered for and the token it was answered with."""
+
+    parts: tuple[bytes, ...]
+    key: CacheKey
+    token: str | None
+
+
+FIRST_VISIT_ENVIRON_KEY = "atelier.first_visit_page"
 
 
 def _pages() -> OrderedDict:
@@ -41,13 +65,16 @@ def template_csrf_token() -> str:
 def clear() -> None:
     with _lock:
         _pages().clear()
+    pages = current_app.extensions.get("first_visit_pages")
+    if pages is not None:
+        pages.clear()
 
 
 def _personalise(body: str) -> str:
     return body.replace(PLACEHOLDER, csrf_token()) if PLACEHOLDER in body else body
 
 
-def cached_page(key_parts: tuple, render: Callable[[], Response]) -> Response:
+def cached_page(key_parts: CacheKey, render: Callable[[], Response]) -> Response:
     """Serve from the cache or render (and keep) the page. Only successful GETs without
     flashed messages are kept."""
     config = current_app.config
@@ -98,7 +125,10 @@ def cached_page(key_parts: tuple, render: Callable[[], Response]) -> Response:
                 pages.popitem(last=False)
     parts, mimetype, vary = entry
     # The page split where the placeholder was, joined again with this visitor's token.
-    body = csrf_token().encode().join(parts) if len(parts) > 1 else parts[0]
+    token = csrf_token() if len(parts) > 1 else None
+    body = token.encode().join(parts) if token else parts[0]
     response = current_app.response_class(body, mimetype=mimetype)
     response.headers["Vary"] = vary
+    if not user.is_authenticated and not request.environ.get("HTTP_COOKIE"):
+        request.environ[FIRST_VISIT_ENVIRON_KEY] = FirstVisitPage(parts, key_parts, token)
     return response

@@ -14,7 +14,7 @@ from app.extensions import limiter
 from app.models import Availability, InquiryKind
 from app.rendering import redirect_to, render, wants_fragment
 from app.services import catalog, inquiries
-from app.services.page_cache import cached_page
+from app.services.page_cache import CacheKey, cached_page
 
 
 def _limit(name: str):
@@ -37,8 +37,8 @@ def visitor_country() -> str | None:
     return None
 
 
-def _cache_key(country: str | None = None) -> tuple:
-    return (catalog.catalog_version(), catalog.platform_today(), country)
+def _cache_key(country: str | None = None) -> CacheKey:
+    return CacheKey(catalog.catalog_version(), catalog.platform_today(), country)
 
 
 # --- lists ----------------------------------------------------------------------------
