@@ -112,9 +112,7 @@ def test_what_a_page_depends_on_gets_a_page_of_its_own(site, headers, base_url):
     other = first_visit(site, "/paths/web-developer", headers=headers, base_url=base_url)
     again = first_visit(site, "/paths/web-developer", headers=headers, base_url=base_url)
     assert len(site.flask_answers) == 2  # the second kind of visit was rendered once
-    assert without_tokens(other) != without_tokens(plain) or headers_of(other) != headers_of(
-        plain
-    )
+    assert without_tokens(other) != without_tokens(plain) or headers_of(other) != headers_of(plain)
     assert without_tokens(again) == without_tokens(other)
     assert headers_of(again) == headers_of(other)
     if base_url.startswith("https"):
