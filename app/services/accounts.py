@@ -119,7 +119,10 @@ def _user_by_id(user_id: int) -> User | None:
         row = connection.execute(_USER_ROW, {"id": user_id}).one_or_none()
     if row is None:
         return None
-    user = User(**row._mapping)
+    # As the ORM's loader fills an instance: the values straight into its __dict__ (no
+    # attribute events, no history), then the identity key.
+    user = User.__mapper__.class_manager.new_instance()
+    user.__dict__.update(row._mapping)
     make_transient_to_detached(user)
     db.session.add(user)
     return user

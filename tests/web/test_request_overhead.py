@@ -3,9 +3,11 @@ limiter's read filter, the page cache) must keep: the same headers, the same
 protections, one query for a signed-in page."""
 
 import re
+import time
 
 import pytest
 from flask import Response, session
+from flask import request as flask_request
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter.util import get_qualified_name
 from flask_talisman import Talisman
@@ -246,6 +248,66 @@ def test_session_cookies_signed_before_still_read(app, client, make_user):
     assert stock.loads(ours.dumps(padded)) == padded
     client.set_cookie("session", stock.dumps(contents), domain="atelier.test")
     assert client.get("/account").status_code == 200
+
+
+def open_cookie(app, value: str) -> dict:
+    with app.test_request_context("/", headers={"Cookie": f"session={value}"}):
+        return dict(app.session_interface.open_session(app, flask_request))
+
+
+def test_a_cookie_read_from_memory_is_checked_as_a_new_one(app, monkeypatch):
+    serializer = app.session_interface.get_signing_serializer(app)
+    value = serializer.dumps({"_user_id": "7:1", "_fresh": True, "csrf_token": "abc"})
+    assert open_cookie(app, value) == {"_user_id": "7:1", "_fresh": True, "csrf_token": "abc"}
+    kept = app.extensions["session_serializer"][2]
+    assert value in kept  # verified once, read from memory next time
+    assert open_cookie(app, value)["_user_id"] == "7:1"
+    assert open_cookie(app, value[:-2] + "xx") == {}  # another string: verified, refused
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    later = time.time() + lifetime + 5
+    monkeypatch.setattr("app.sessions.time", lambda: later)
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    assert open_cookie(app, value) == {}  # too old, though it was kept
+    monkeypatch.undo()
+    app.config["SECRET_KEY"] = "another-secret-key"
+    assert open_cookie(app, value) == {}  # a new key: nothing verified with the old one counts
+
+
+def test_only_sessions_of_plain_values_are_kept(app):
+    serializer = app.session_interface.get_signing_serializer(app)
+    value = serializer.dumps({"_flashes": [("message", "Saved")], "csrf_token": "abc"})
+    with app.test_request_context("/", headers={"Cookie": f"session={value}"}):
+        opened = app.session_interface.open_session(app, flask_request)
+        opened["_flashes"].append(("message", "Changed in place"))
+    assert value not in app.extensions["session_serializer"][2]
+    assert open_cookie(app, value)["_flashes"] == [("message", "Saved")]
+    plain = serializer.dumps({"csrf_token": "abc"})
+    with app.test_request_context("/", headers={"Cookie": f"session={plain}"}):
+        opened = app.session_interface.open_session(app, flask_request)
+        opened["csrf_token"] = "changed"
+    assert open_cookie(app, plain) == {"csrf_token": "abc"}
+
+
+def test_a_session_signed_token_is_reused_and_still_valid(app, monkeypatch):
+    """Each request in an application context of its own, as served (`g` is per context)."""
+    with app.app_context(), app.test_request_context("/"):
+        first = csrf_token()
+        raw = session["csrf_token"]
+    soon = time.time() + 5  # a token signed now would carry another time
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: soon)
+    with app.app_context(), app.test_request_context("/"):
+        session["csrf_token"] = raw
+        assert csrf_token() == first  # not signed again within the minute
+        validate_csrf(first)
+    with app.app_context(), app.test_request_context("/"):
+        assert csrf_token() != first  # another session, its own token
+    later = time.monotonic() + 61
+    monkeypatch.setattr("app.sessions.monotonic", lambda: later)
+    with app.app_context(), app.test_request_context("/"):
+        session["csrf_token"] = raw
+        resigned = csrf_token()
+        validate_csrf(resigned)
+    assert URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").loads(resigned) == raw
 
 
 def test_sqlite_connections_are_not_pinged_but_postgresql_ones_are(make_app):
