@@ -4,7 +4,8 @@ reference served by the same gunicorn, on SQLite and on PostgreSQL.
 Only 127.0.0.1 is used; everything started here is stopped here. PostgreSQL runs when
 BENCH_DATABASE_URL is set (the bench works in its own schema, `atelier_bench`, which it
 drops and recreates). BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 32) tune
-the load; the Debian package `wrk` must be installed."""
+each wrk run, BENCH_ROUNDS (default 3) how many times every page is measured (the median
+is reported); the Debian package `wrk` must be installed."""
 
 import os
 import re
@@ -46,6 +47,7 @@ from app.models.catalog import PATH_TEXTS  # noqa: E402
 from app.services import accounts  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 COURSES, PATHS = 2000, 200
 SCHEMA = "atelier_bench"
@@ -308,6 +310,11 @@ def warm_up(url: str, cookie: str | None = None) -> None:
     subprocess.run([*command, url], capture_output=True, check=True, timeout=60)
 
 
+def measure_fortunes(base: str) -> dict:
+    warm_up(base + "/bench/fortunes")
+    return wrk(base + "/bench/fortunes")
+
+
 def check(url: str, cookie: str | None = None) -> None:
     request = urllib.request.Request(url, headers={"Cookie": f"session={cookie}"} if cookie else {})
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -328,17 +335,34 @@ def run_backend(name: str, url: str) -> list[tuple]:
     try:
         warm_up(base + "/bench/plaintext")
         plain = wrk(base + "/bench/plaintext")
-        warm_up(base + "/bench/fortunes")
-        fortunes = wrk(base + "/bench/fortunes")
-        rows.append((name, "reference: plaintext", "-", plain, plain["rps"] / fortunes["rps"]))
-        rows.append((name, "reference: fortunes", "-", fortunes, 1.0))
-        for who, who_cookie in (("anonymous", None), ("member", cookie)):
-            for label, path in PAGES:
-                check(base + path, who_cookie)
-                warm_up(base + path, who_cookie)
-                result = wrk(base + path, who_cookie)
-                rows.append((name, label, who, result, result["rps"] / fortunes["rps"]))
-                log(f"   {label:14} {who:9} {result['rps']:9.0f} req/s")
+        fortunes = measure_fortunes(base)
+        rows.append(
+            (name, "reference: plaintext", "-", plain, plain["rps"] / fortunes["rps"], None, None)
+        )
+        rows.append((name, "reference: fortunes", "-", fortunes, 1.0, None, None))
+        pairs = {}
+        for round_ in range(1, ROUNDS + 1):
+            log(f"   round {round_} of {ROUNDS}")
+            for who, who_cookie in (("anonymous", None), ("member", cookie)):
+                for label, path in PAGES:
+                    check(base + path, who_cookie)
+                    # The reference is measured again right before each page: the
+                    # machine's speed drifts during a run (other tenants, heat), and a
+                    # ratio between runs minutes apart would measure that drift too.
+                    reference = measure_fortunes(base)
+                    warm_up(base + path, who_cookie)
+                    result = wrk(base + path, who_cookie)
+                    ratio = result["rps"] / reference["rps"]
+                    pairs.setdefault((who, label), []).append((ratio, result, reference["rps"]))
+                    log(
+                        f"   {label:14} {who:9} {result['rps']:9.0f} req/s"
+                        f"  (fortunes {reference['rps']:.0f}: {ratio:.2f})"
+                    )
+        for (who, label), measured in pairs.items():
+            measured.sort(key=lambda pair: pair[0])
+            ratio, result, reference = measured[len(measured) // 2]  # the median round
+            spread = (measured[0][0], measured[-1][0])
+            rows.append((name, label, who, result, ratio, reference, spread))
     finally:
         stop(process)
     return rows
@@ -385,17 +409,24 @@ def main() -> int:
         f"\nwrk: {SECONDS} s, {CONNECTIONS} connections, gunicorn sync workers: {2 * (os.cpu_count() or 1) + 1}"
     )
     log(
-        f"{'database':10} {'page':22} {'visitor':9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs fortunes':>11}"
+        f"{'database':10} {'page':22} {'visitor':9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
+        f" {'fortunes':>9} {'ratio':>6} {'rounds':>11}"
     )
-    failed = False
-    for backend, label, who, r, ratio in results:
+    for backend, label, who, r, ratio, reference, spread in results:
         target = 1.0 if who == "anonymous" else 0.6 if who == "member" else None
         mark = "" if target is None else ("  ok" if ratio >= target else f"  below {target}")
-        failed |= bool(target) and ratio < target
         errors = f"  ({r['non2xx']} non-2xx)" if r["non2xx"] else ""
+        paired = f"{reference:9.0f}" if reference else f"{'':9}"
+        rounds = f"{spread[0]:.2f}-{spread[1]:.2f}" if spread else ""
         log(
-            f"{backend:10} {label:22} {who:9} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {ratio:11.2f}{mark}{errors}"
+            f"{backend:10} {label:22} {who:9} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f}"
+            f" {paired} {ratio:6.2f} {rounds:>11}{mark}{errors}"
         )
+    log(
+        "ratio: the page's req/s over the fortunes reference measured just before it, the "
+        f"median of {ROUNDS} rounds (lowest-highest under rounds); req/s, p50, p99 and "
+        "fortunes are that median round's"
+    )
     return 0
 
 
