@@ -74,3 +74,26 @@ def test_staff_answer_an_inquiry(staff_client):
 
 def test_unknown_inquiry_is_404(staff_client):
     assert staff_client.get("/staff/inquiries/999").status_code == 404
+
+
+def test_staff_read_the_words_the_sender_chose_not_codes(staff_client):
+    contact = new_inquiry()
+    path = new_inquiry(kind=InquiryKind.PATH, topic="funding", subject_ref="path:web-developer")
+    formats = new_inquiry(kind=InquiryKind.ACCESSIBLE_FORMAT, topic="braille")
+    queue = staff_client.get("/staff/inquiries").get_data(as_text=True)
+    for words in (
+        "Payment, invoice or refund",
+        "Student Success contact form",
+        "Funding my training",
+        "Contact Us on a Learning Path",
+        "Braille transcription",
+        "Document in another format",
+    ):
+        assert words in queue
+    assert "contact —" not in queue and "path —" not in queue
+    detail = staff_client.get(f"/staff/inquiries/{path.id}").get_data(as_text=True)
+    assert "Funding my training" in detail and "Français" in detail  # written in French
+    staff_client.post("/language", data={"locale": "fr"})
+    french = staff_client.get(f"/staff/inquiries/{contact.id}").get_data(as_text=True)
+    assert "Paiement, facture ou remboursement" in french
+    assert formats.topic == "braille"  # the code is what is stored

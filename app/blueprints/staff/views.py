@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.access import staff_required
-from app.blueprints.staff import bp
+from app.blueprints.staff import bp, inquiry_labels
 from app.blueprints.staff.forms import AnswerForm, DocumentVersionForm
 from app.domain.errors import DomainError
 from app.extensions import db
@@ -32,6 +32,7 @@ def inquiry_queue():
         "staff/inquiries.html",
         inquiries=inquiries.queue(InquiryStatus(status)),
         status=status,
+        labels=inquiry_labels,
     )
 
 
@@ -45,7 +46,10 @@ def inquiry_detail(inquiry_id: int):
         flash(_("Your answer to %(reference)s has been emailed.", reference=inquiry.reference))
         return redirect(url_for("staff.inquiry_queue"))
     status = 422 if form.errors else 200
-    return render_template("staff/inquiry.html", inquiry=inquiry, form=form), status
+    return (
+        render_template("staff/inquiry.html", inquiry=inquiry, form=form, labels=inquiry_labels),
+        status,
+    )
 
 
 # --- Legal documents ---------------------------------------------------------------
