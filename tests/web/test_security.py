@@ -233,7 +233,7 @@ def test_production_cookies_are_secure(monkeypatch):
             "ENV_NAME": "production",
             "SECRET_KEY": "x" * 32,
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            "RATELIMIT_STORAGE_URI": "memcached://127.0.0.1:1",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1",
             "MAIL_BACKEND": "smtp",
             "ALLOW_SANDBOX_PAYMENTS": True,
         }
@@ -248,7 +248,7 @@ PRODUCTION = {
     "ENV_NAME": "production",
     "SECRET_KEY": "x" * 32,
     "SQLALCHEMY_DATABASE_URI": "sqlite://",
-    "RATELIMIT_STORAGE_URI": "memcached://127.0.0.1:1",
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1",
     "MAIL_BACKEND": "smtp",
 }
 
