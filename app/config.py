@@ -57,6 +57,8 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
 
     VERIFY_TOKEN_MAX_AGE = timedelta(days=2)
+    # The "stop these emails" link of a launch notice: a launch can be two years away.
+    LAUNCH_WATCH_STOP_MAX_AGE = timedelta(days=800)
     RESET_TOKEN_MAX_AGE = timedelta(hours=1)
 
     HTMX_VERSION = "2.0.11"

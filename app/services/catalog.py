@@ -49,7 +49,7 @@ from app.models import (
 )
 from app.models.catalog import PATH_TEXTS
 from app.models.types import utcnow
-from app.services import mail
+from app.services import mail, tokens
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -700,8 +700,42 @@ def _tell_watchers(path: LearningPath, was_upcoming: bool) -> None:
                 path_url=path_url,
                 period_text=period_text,
                 earlier=earlier,
+                stop_url=stop_link(watcher),
             )
             watcher.told_period = period.key
+
+
+STOP_WATCHING = "launch-watch-stop"
+
+
+def stop_link(watcher: LaunchWatch) -> str:
+    """A link in the emails that stops them, for this address and this path only: it
+    names the watch and a digest of its address (a watch id alone could be guessed)."""
+    token = tokens.make(
+        STOP_WATCHING,
+        {"w": watcher.id, "p": watcher.path_id, "e": tokens.fingerprint(watcher.email)},
+    )
+    return url_for("catalog.stop_watching", token=token, _external=True)
+
+
+@dataclass(frozen=True)
+class StopRequest:
+    path: LearningPath | None
+    watcher: LaunchWatch | None  # None once stopped (the link keeps working)
+
+
+def stop_request(token: str) -> StopRequest:
+    """Raises tokens.InvalidToken for a link that was altered or is too old."""
+    data = tokens.read(STOP_WATCHING, token, current_app.config["LAUNCH_WATCH_STOP_MAX_AGE"])
+    watcher = db.session.get(LaunchWatch, data.get("w"))
+    if watcher is not None and tokens.fingerprint(watcher.email) != data.get("e"):
+        watcher = None
+    return StopRequest(db.session.get(LearningPath, data.get("p")), watcher)
+
+
+def stop_watching(watcher: LaunchWatch) -> None:
+    db.session.delete(watcher)
+    db.session.commit()
 
 
 def _title_in(path: LearningPath, locale: str) -> str:

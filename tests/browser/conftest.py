@@ -16,13 +16,14 @@ from pathlib import Path
 import pyotp
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from app.extensions import db
-from app.models import Role
+from app.models import LaunchWatch, Role
 from app.services import accounts, legal_documents, two_factor
-from tests.browser.pages import SEEDED_OUTBOX_MESSAGE, Page
+from tests.browser.pages import SEEDED_LINKS, SEEDED_OUTBOX_MESSAGE, Page
 
 try:
     from playwright.sync_api import sync_playwright
@@ -178,6 +179,13 @@ def seed(app, url: str) -> None:
         from app.promotions_seed import seed_promotions
 
         seed_promotions(utcnow())
+        from app.services import catalog
+
+        upcoming = catalog.path_by_slug("cybersecurity-analyst")
+        catalog.watch(upcoming, "waiting@example.org", "en")
+        watcher = db.session.scalar(select(LaunchWatch).where(LaunchWatch.path_id == upcoming.id))
+        link = catalog.stop_link(watcher)
+        SEEDED_LINKS["stop_launch_notices"] = link.rsplit("/", 1)[1]
         db.session.remove()
 
 
@@ -353,8 +361,8 @@ def open_page(new_context, request):
         elif entry.who == "staff":
             options["storage_state"] = request.getfixturevalue("staff_states")[locale]
         page = new_context(locale, **options).new_page()
-        response = page.goto(entry.path)
-        assert page.url.endswith(entry.path), f"{entry.path} redirected to {page.url}"
+        response = page.goto(entry.url)
+        assert page.url.endswith(entry.url), f"{entry.url} redirected to {page.url}"
         if entry.action == "submit_empty":
             with page.expect_response(lambda r: r.request.method == "POST") as answer:
                 page.click("main form button[type=submit]")
@@ -364,7 +372,7 @@ def open_page(new_context, request):
         elif entry.action is not None:
             raise ValueError(f"unknown action {entry.action!r}")
         assert response is not None and response.status == entry.status, (
-            f"{entry.path}: status {response and response.status}, expected {entry.status}"
+            f"{entry.url}: status {response and response.status}, expected {entry.status}"
         )
         assert html_lang(page) == locale
         return page, response

@@ -17,6 +17,9 @@ LOCALES = ("en", "fr")
 # The live server seeds one unconfirmed account first, so its confirmation email is
 # outbox message 1 (see conftest.live_server).
 SEEDED_OUTBOX_MESSAGE = 1
+# Links only known once the live server has seeded its data (signed tokens), filled in
+# by conftest.seed and put into the paths written "{name}" below.
+SEEDED_LINKS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,10 @@ class Page:
     @property
     def id(self) -> str:
         return self.label or self.path
+
+    @property
+    def url(self) -> str:
+        return self.path.format(**SEEDED_LINKS)
 
 
 PAGES: list[Page] = [
@@ -78,6 +85,8 @@ PAGES: list[Page] = [
         action="submit_empty",
         status=422,
     ),
+    Page("/launch-notices/{stop_launch_notices}", label="launch-notices-stop"),
+    Page("/launch-notices/not-a-link-we-sent", label="launch-notices-broken-link", status=404),
     Page("/paths/web-developer/contact", label="path-contact"),
     Page(
         "/paths/web-developer/contact",

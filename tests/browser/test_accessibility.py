@@ -33,7 +33,7 @@ def raw_html(context, entry) -> str:
     if entry.action == "submit_empty":
         page = context.new_page()
         try:
-            page.goto(entry.path)
+            page.goto(entry.url)
             with page.expect_response(lambda r: r.request.method == "POST") as answer:
                 page.click("main form button[type=submit]")
             response = answer.value
@@ -41,7 +41,7 @@ def raw_html(context, entry) -> str:
         finally:
             page.close()
     else:
-        response = context.request.get(entry.path, max_redirects=0)
+        response = context.request.get(entry.url, max_redirects=0)
         status, body = response.status, response.text()
     assert status == entry.status, f"{entry.id}: status {status}, expected {entry.status}"
     return body

@@ -1,5 +1,6 @@
 """Staff manage courses, paths, prices, availability and currency rates."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from app.domain.pricing import path_offer
 from app.extensions import db
 from app.models import Course, CurrencyRate, LaunchWatch, LearningPath, Price, Role
 from app.models.catalog import PATH_TEXTS
-from app.services import catalog
+from app.services import catalog, tokens
 from tests.conftest import current_code, enable_two_factor, outbox_for, sign_in
 
 
@@ -329,6 +330,59 @@ def test_moving_the_launch_and_opening_tell_those_waiting(demo, staff_client, cl
     staff_client.post(url, data={**base, "availability": "open"})
     assert len(outbox_for("wait@example.org")) == 2
     assert all(w.opened_notified_at for w in db.session.scalars(select(LaunchWatch)))
+
+
+def stop_link_in(message) -> str:
+    return re.search(r"https?://[^/\s]+(/launch-notices/\S+)", message.text_body).group(1)
+
+
+def test_a_launch_notice_can_stop_the_next_ones(demo, staff_client, client, make_app):
+    for email in ("wait@example.org", "other@example.org"):
+        client.post("/paths/cybersecurity-analyst/notify", data={"email": email})
+    path = the_path("cybersecurity-analyst")
+    base = path_data(
+        slug="cybersecurity-analyst",
+        certification="none",
+        certification_code="",
+        duration_months="10",
+        availability="upcoming",
+        launch_precision="month",
+    )
+    url = f"/staff/catalog/paths/{path.id}"
+    staff_client.post(url, data={**base, "launch_estimate": month_after(9)})
+    (moved,) = outbox_for("wait@example.org")
+    link = stop_link_in(moved)
+    assert link in moved.html_body
+    # Opening the link (as a mail scanner would) stops nothing: it asks first.
+    page = client.get(link)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Stop the emails about" in html and "wait@example.org" in html
+    assert db.session.scalar(select(func.count()).select_from(LaunchWatch)) == 2
+    with_csrf = make_app(WTF_CSRF_ENABLED=True).test_client()
+    assert with_csrf.post(link).status_code == 400  # no token, nothing stopped
+    assert client.post(link).status_code == 302
+    done = client.get(link)
+    assert done.status_code == 200 and "No more emails about" in done.get_data(as_text=True)
+    emails = db.session.scalars(select(LaunchWatch.email)).all()
+    assert emails == ["other@example.org"]
+    # The next change reaches only the one still waiting.
+    staff_client.post(url, data={**base, "launch_estimate": month_after(11)})
+    assert len(outbox_for("wait@example.org")) == 1
+    assert len(outbox_for("other@example.org")) == 2
+    # A link altered by one character fails; a signed link naming someone else's watch
+    # with another address's digest stops nothing.
+    assert client.get(link[:-3] + "xyz").status_code == 404
+    other = db.session.scalar(select(LaunchWatch))
+    forged = tokens.make(
+        catalog.STOP_WATCHING,
+        {"w": other.id, "p": other.path_id, "e": tokens.fingerprint("wait@example.org")},
+    )
+    client.post(f"/launch-notices/{forged}")
+    assert "other@example.org" not in client.get(f"/launch-notices/{forged}").get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(LaunchWatch)) == 1
+    own = stop_link_in(outbox_for("other@example.org")[-1])
+    assert "other@example.org" in client.get(own).get_data(as_text=True)
 
 
 def test_currency_rates(demo, staff_client, client):

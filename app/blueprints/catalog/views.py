@@ -1,7 +1,7 @@
 """The public catalog: courses, Learning Paths, the Premium page, Contact Us on a path
 and the list of people waiting for an upcoming path."""
 
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +13,7 @@ from app.domain.pricing import SOLO, path_offer
 from app.extensions import limiter
 from app.models import Availability, InquiryKind
 from app.rendering import redirect_to, render, wants_fragment
-from app.services import catalog, inquiries
+from app.services import catalog, inquiries, tokens
 from app.services.page_cache import CacheKey, cached_page
 
 
@@ -184,6 +184,20 @@ def notify(slug: str):
         standalone=standalone,
         **_path_context(found, form),
     )
+
+
+@bp.route("/launch-notices/<token>", methods=["GET", "POST"])
+def stop_watching(token: str):
+    """The link in launch notices: asks, then stops them (a POST, so that a mail
+    scanner opening the link stops nothing)."""
+    try:
+        stop = catalog.stop_request(token)
+    except tokens.InvalidToken:
+        return render_template("catalog/stop_watching.html", stop=None), 404
+    if request.method == "POST" and stop.watcher is not None:
+        catalog.stop_watching(stop.watcher)
+        return redirect(url_for("catalog.stop_watching", token=token))
+    return render_template("catalog/stop_watching.html", stop=stop, token=token)
 
 
 @bp.route("/paths/<slug>/contact", methods=["GET", "POST"])
