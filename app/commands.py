@@ -1,4 +1,4 @@
-"""Command-line tools: `flask users create`, `flask demo-data`."""
+"""Command-line tools: `flask users create`, `flask demo-data`, `flask orders purge`."""
 
 from datetime import date
 
@@ -8,13 +8,15 @@ from flask.cli import AppGroup
 
 from app.catalog_seed import seed_catalog
 from app.domain.errors import DomainError
+from app.domain.orders import Cleanup
 from app.domain.passwords import password_problem
 from app.models import Role
 from app.models.types import utcnow
 from app.promotions_seed import seed_promotions
-from app.services import accounts, legal_documents
+from app.services import accounts, legal_documents, order_cleanup
 
 users_cli = AppGroup("users", help="Manage accounts.")
+orders_cli = AppGroup("orders", help="Look after orders.")
 
 
 @users_cli.command("create")
@@ -78,6 +80,17 @@ def demo_data():
     click.echo(f"Promo codes added: {seed_promotions(utcnow())}.")
 
 
+@orders_cli.command("purge")
+def purge_orders():
+    """Delete or cancel the draft orders abandoned for 30 days (run it daily)."""
+    done = order_cleanup.purge_abandoned(utcnow())
+    click.echo(
+        f"Abandoned draft orders: {done[Cleanup.DELETE]} deleted, "
+        f"{done[Cleanup.CANCEL]} cancelled (a payment attempt or an acceptance is on record)."
+    )
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(orders_cli)
     app.cli.add_command(demo_data)

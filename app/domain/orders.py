@@ -1,5 +1,6 @@
 """Orders: the plans, an order's statuses and the moves allowed between them."""
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -87,3 +88,24 @@ LIVE_SUBSCRIPTION = (
     SubscriptionStatus.CANCELLING,
     SubscriptionStatus.PAST_DUE,
 )
+
+
+# An unfinished order nobody touched for this long is abandoned: it holds a name, an
+# address and a date of birth for a purchase that is not going to happen.
+ABANDONED_AFTER = timedelta(days=30)
+
+
+class Cleanup(StrEnum):
+    KEEP = "keep"
+    DELETE = "delete"  # nothing refers to it: no payment attempt, no acceptance
+    CANCEL = "cancel"  # payments or acceptances are on record: they stay, with the order
+
+
+def abandoned_order_cleanup(
+    status: OrderStatus, last_change: datetime, now: datetime, has_records: bool
+) -> Cleanup:
+    """What `flask orders purge` does with an order. Only drafts: an order awaiting a
+    representative's consent or a payment's outcome is waiting for someone else."""
+    if status is not OrderStatus.DRAFT or now - last_change < ABANDONED_AFTER:
+        return Cleanup.KEEP
+    return Cleanup.CANCEL if has_records else Cleanup.DELETE
