@@ -145,12 +145,13 @@ class UserFactory:
         legal_protection=False,
         locale="en",
         verified=True,
+        name=None,
     ):
         UserFactory.counter += 1
         email = email or f"user{UserFactory.counter}@example.org"
         user = accounts.register(
             accounts.NewAccount(
-                f"User {UserFactory.counter}",
+                name or f"User {UserFactory.counter}",
                 email,
                 password,
                 born,
@@ -168,6 +169,17 @@ class UserFactory:
 @pytest.fixture
 def make_user(app):
     return UserFactory()
+
+
+@pytest.fixture
+def staff_client(app, make_user):
+    """A staff member signed in with their password and a two-factor code."""
+    staff = make_user(role=Role.STAFF)
+    secret = enable_two_factor(staff)
+    client = app.test_client()
+    sign_in(client, staff.email, staff.password)
+    client.post("/signin/code", data={"code": current_code(secret)})
+    return client
 
 
 def outbox_for(recipient: str) -> list[OutboxMessage]:

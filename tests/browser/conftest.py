@@ -186,6 +186,10 @@ def seed(app, url: str) -> None:
         watcher = db.session.scalar(select(LaunchWatch).where(LaunchWatch.path_id == upcoming.id))
         link = catalog.stop_link(watcher)
         SEEDED_LINKS["stop_launch_notices"] = link.rsplit("/", 1)[1]
+        from app.domain.orders import Plan
+        from app.services import checkout
+
+        SEEDED_LINKS["order"] = checkout.start(Plan.SOLO, None).reference  # a draft
         db.session.remove()
 
 

@@ -9,20 +9,10 @@ from sqlalchemy import func, select
 from app.catalog_seed import seed_catalog
 from app.domain.pricing import path_offer
 from app.extensions import db
-from app.models import Course, CurrencyRate, LaunchWatch, LearningPath, Price, Role
+from app.models import Course, CurrencyRate, LaunchWatch, LearningPath, Price
 from app.models.catalog import PATH_TEXTS
 from app.services import catalog, tokens
-from tests.conftest import current_code, enable_two_factor, outbox_for, sign_in
-
-
-@pytest.fixture
-def staff_client(app, make_user):
-    staff = make_user(role=Role.STAFF)
-    secret = enable_two_factor(staff)
-    client = app.test_client()
-    sign_in(client, staff.email, staff.password)
-    client.post("/signin/code", data={"code": current_code(secret)})
-    return client
+from tests.conftest import outbox_for, sign_in
 
 
 @pytest.fixture

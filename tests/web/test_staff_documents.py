@@ -2,20 +2,9 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import DocumentKind, DocumentVersion, ImmutableDocumentError, Role
+from app.models import DocumentKind, DocumentVersion, ImmutableDocumentError
 from app.services import legal_documents
-from tests.conftest import current_code, enable_two_factor, sign_in, without_title
-
-
-@pytest.fixture
-def staff_client(app, make_user):
-    staff = make_user(role=Role.STAFF)
-    secret = enable_two_factor(staff)
-    client = app.test_client()
-    sign_in(client, staff.email, staff.password)
-    client.post("/signin/code", data={"code": current_code(secret)})
-    return client
-
+from tests.conftest import sign_in, without_title
 
 NEW = {
     "kind": "terms",

@@ -5,16 +5,6 @@ from app.services import inquiries
 from tests.conftest import current_code, enable_two_factor, outbox_for, sign_in
 
 
-@pytest.fixture
-def staff_client(app, make_user):
-    staff = make_user(role=Role.STAFF)
-    secret = enable_two_factor(staff)
-    client = app.test_client()
-    sign_in(client, staff.email, staff.password)
-    client.post("/signin/code", data={"code": current_code(secret)})
-    return client
-
-
 def new_inquiry(**overrides):
     values = dict(
         kind=InquiryKind.CONTACT,
