@@ -280,13 +280,8 @@ def test_the_domain_refuses_a_bad_price_even_without_the_form(demo):
 # --- availability and the people waiting ---------------------------------------------------
 
 
-def test_moving_the_launch_and_opening_tell_those_waiting(demo, staff_client, client):
-    client.post("/paths/cybersecurity-analyst/notify", data={"email": "wait@example.org"})
-    client.post(
-        "/paths/cybersecurity-analyst/notify",
-        data={"email": "attendre@example.org"},
-        headers={"Accept-Language": "fr"},
-    )
+def upcoming_path_form() -> tuple[str, dict]:
+    """The staff form of the demo's upcoming path, as saved: its URL and its fields."""
     path = the_path("cybersecurity-analyst")
     base = path_data(
         slug="cybersecurity-analyst",
@@ -296,7 +291,17 @@ def test_moving_the_launch_and_opening_tell_those_waiting(demo, staff_client, cl
         availability="upcoming",
         launch_precision="month",
     )
-    url = f"/staff/catalog/paths/{path.id}"
+    return f"/staff/catalog/paths/{path.id}", base
+
+
+def test_moving_the_launch_and_opening_tell_those_waiting(demo, staff_client, client):
+    client.post("/paths/cybersecurity-analyst/notify", data={"email": "wait@example.org"})
+    client.post(
+        "/paths/cybersecurity-analyst/notify",
+        data={"email": "attendre@example.org"},
+        headers={"Accept-Language": "fr"},
+    )
+    url, base = upcoming_path_form()
     # Later than announced: one email each, in their language.
     assert (
         staff_client.post(url, data={**base, "launch_estimate": month_after(9)}).status_code == 302
@@ -329,16 +334,7 @@ def stop_link_in(message) -> str:
 def test_a_launch_notice_can_stop_the_next_ones(demo, staff_client, client, make_app):
     for email in ("wait@example.org", "other@example.org"):
         client.post("/paths/cybersecurity-analyst/notify", data={"email": email})
-    path = the_path("cybersecurity-analyst")
-    base = path_data(
-        slug="cybersecurity-analyst",
-        certification="none",
-        certification_code="",
-        duration_months="10",
-        availability="upcoming",
-        launch_precision="month",
-    )
-    url = f"/staff/catalog/paths/{path.id}"
+    url, base = upcoming_path_form()
     staff_client.post(url, data={**base, "launch_estimate": month_after(9)})
     (moved,) = outbox_for("wait@example.org")
     link = stop_link_in(moved)
