@@ -5,6 +5,8 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from babel import Locale
+from babel.core import get_global
+from babel.dates import get_timezone_location
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
@@ -77,3 +79,22 @@ def timezones() -> list[str]:
         for tz in available_timezones()
         if "/" in tz and not tz.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
     )
+
+
+@cache
+def timezone_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    """The time zones offered in the preferences, named as people know them, in `locale`:
+    "France — Paris", "États-Unis — New York", sorted by that name. One per zone CLDR
+    names (418); the older IANA aliases ("America/Montreal") stay valid for accounts that
+    have one, but are not offered."""
+    parsed = Locale.parse(locale)
+    territories = get_global("zone_territories")
+    pairs = []
+    for zone in timezones():
+        if zone not in territories:
+            continue
+        territory = territories[zone]  # "001" (the world) for a zone of no country
+        country = parsed.territories.get(territory) if territory.isalpha() else None
+        city = get_timezone_location(zone, locale=parsed, return_city=True)
+        pairs.append((zone, f"{country} — {city}" if country and country != city else city))
+    return tuple(sorted(pairs, key=lambda pair: collation_key(pair[1])))

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from app.extensions import db
@@ -90,3 +92,22 @@ def test_outdated_browser_notice(client):
 def test_countries_sort_accents_with_their_letter(client):
     html = client.get("/register", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert html.index(">Égypte<") < html.index(">Espagne<") < html.index(">Finlande<")
+
+
+def test_time_zones_are_named_by_country_and_city(client, make_user):
+    user = make_user()  # Europe/Paris by default
+    sign_in(client, user.email, user.password)
+    html = client.get("/account/preferences").get_data(as_text=True)
+    assert '<option selected value="Europe/Paris">France — Paris</option>' in html
+    assert ">Troll Station<" in html  # a zone of no country: its place alone
+    assert ">United States — New York<" in html
+    assert 'value="America/Montreal"' not in html  # an old alias: valid, not offered
+    labels = re.findall(r'<option[^>]*value="[^"]+"[^>]*>([^<]+)</option>', html)
+    assert len(labels) == len(set(labels)) > 400  # one name each
+    client.post("/account/preferences", data={"locale": "fr", "timezone": "America/Montreal"})
+    french = client.get("/account/preferences").get_data(as_text=True)
+    assert ">États-Unis — New York<" in french
+    assert re.search(
+        r'<option[^>]*value="America/Montreal"[^>]*selected|<option[^>]*selected[^>]*value="America/Montreal"',
+        french,
+    )

@@ -19,7 +19,7 @@ from app.blueprints.auth.forms import EmptyForm
 from app.domain.eligibility import assess
 from app.domain.errors import DomainError
 from app.forms import select_choices
-from app.i18n import countries, country_name, timezones
+from app.i18n import countries, country_name, timezone_choices, timezones
 from app.rendering import redirect_to, render
 from app.security import log_security_event
 from app.services import accounts, checkout, promotions, two_factor
@@ -93,7 +93,12 @@ def preferences():
     form = PreferencesForm(
         data={"locale": user.locale or str(get_locale()), "timezone": user.timezone}
     )
-    form.timezone.choices = select_choices((tz, tz.replace("_", " ")) for tz in timezones())
+    offered = timezone_choices(str(get_locale()))
+    # An alias kept by an older account (or sent by an older page) is still a valid zone.
+    kept = {user.timezone, form.timezone.data} - {zone for zone, _label in offered}
+    form.timezone.choices = select_choices(
+        [*offered, *((zone, zone.replace("_", " ")) for zone in sorted(kept & set(timezones())))]
+    )
     if form.validate_on_submit():
         accounts.update_preferences(user, form.locale.data, form.timezone.data)
         session["locale"] = form.locale.data
