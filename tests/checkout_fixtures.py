@@ -27,6 +27,16 @@ def shop(app):
     return app
 
 
+def signed_in_member(app, make_user, **user):
+    """A new member's own client, signed in: (client, user)."""
+    from tests.conftest import sign_in  # here: conftest loads this module as a plugin
+
+    client = app.test_client()
+    member = make_user(**user)
+    sign_in(client, member.email, member.password)
+    return client, member
+
+
 def order_id_from(location: str) -> str:
     match = re.search(r"/checkout/([^/]+)/", location)
     assert match, location

@@ -9,15 +9,11 @@ from app.domain.orders import ABANDONED_AFTER, OrderStatus
 from app.extensions import db
 from app.models import Order, Payment
 from app.models.types import utcnow
-from tests.checkout_fixtures import DECLINED_CARD, buy_until_review
-from tests.conftest import sign_in
+from tests.checkout_fixtures import DECLINED_CARD, buy_until_review, signed_in_member
 
 
 def signed_in(app, make_user):
-    client = app.test_client()
-    user = make_user()
-    sign_in(client, user.email, user.password)
-    return client
+    return signed_in_member(app, make_user)[0]
 
 
 def last_touched(buyer, ago: timedelta) -> None:

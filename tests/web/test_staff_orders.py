@@ -3,34 +3,26 @@
 import pytest
 
 from app.models import Role
-from tests.checkout_fixtures import DECLINED_CARD, GOOD_CARD, buy_until_review
-from tests.conftest import sign_in
-
-
-def buyer_client(app, make_user, **user):
-    client = app.test_client()
-    member = make_user(**user)
-    sign_in(client, member.email, member.password)
-    return client, member
+from tests.checkout_fixtures import DECLINED_CARD, GOOD_CARD, buy_until_review, signed_in_member
 
 
 @pytest.mark.parametrize("path", ["/staff/orders", "/staff/orders/AT-00000000"])
 def test_only_staff_see_orders(shop, client, make_user, path):
     assert client.get(path).status_code == 302  # to sign in
-    learner, _member = buyer_client(shop, make_user)
+    learner, _member = signed_in_member(shop, make_user)
     assert learner.get(path).status_code == 403
-    mentor, _member = buyer_client(shop, make_user, role=Role.MENTOR)
+    mentor, _member = signed_in_member(shop, make_user, role=Role.MENTOR)
     assert mentor.get(path).status_code == 302  # to two-factor setup first
 
 
 def test_find_an_order_and_read_its_record(shop, staff_client, make_user):
-    client, member = buyer_client(shop, make_user, name="Ana <b>Lima</b>")
+    client, member = signed_in_member(shop, make_user, name="Ana <b>Lima</b>")
     buyer = buy_until_review(client, card=DECLINED_CARD)
     buyer.confirm()  # declined
     buyer.card(GOOD_CARD)
     buyer.confirm()
     order = buyer.order
-    waiting = buy_until_review(buyer_client(shop, make_user)[0])  # another buyer, a draft
+    waiting = buy_until_review(signed_in_member(shop, make_user)[0])  # another buyer, a draft
 
     everything = staff_client.get("/staff/orders").get_data(as_text=True)
     assert order.reference in everything and waiting.order.reference in everything
