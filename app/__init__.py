@@ -107,8 +107,8 @@ def check_payment_settings(config) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import i18n
     from app.services.accounts import load_session_user
+    from app.web import i18n
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
@@ -175,21 +175,22 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from app.errors import register
+    from app.web.errors import register
 
     register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app.templating import register
+    from app.web.templating import register
 
     register(app)
 
 
 def register_request_hooks(app: Flask) -> None:
-    from app.hooks import register
+    from app.web import hooks, transactions
 
-    register(app)
+    transactions.register(app)
+    hooks.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,22 +1,46 @@
-"""Command-line tools: `flask users create`, `flask demo-data`, `flask orders purge`."""
+"""Command-line tools: `flask users create`, `flask demo-data`, `flask orders purge`,
+`flask legal seed`. Each command is one transaction: committed when it ends, rolled
+back if it fails."""
 
 from datetime import date
+from functools import wraps
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from app.catalog_seed import seed_catalog
+from app import clock
 from app.domain.errors import DomainError
 from app.domain.orders import Cleanup
 from app.domain.passwords import password_problem
+from app.extensions import db
 from app.models import Role
-from app.models.types import utcnow
-from app.promotions_seed import seed_promotions
+from app.seeds.accounts import seed_accounts
+from app.seeds.catalog import seed_catalog
+from app.seeds.promotions import seed_promotions
 from app.services import accounts, legal_documents, order_cleanup
 
 users_cli = AppGroup("users", help="Manage accounts.")
 orders_cli = AppGroup("orders", help="Look after orders.")
+# Production has no demo data: `flask legal seed` publishes version 1 of the Terms and
+# the Code of Conduct (`flask demo-data` calls the same function).
+legal_cli = AppGroup("legal", help="Legal documents.")
+
+
+def one_transaction(command):
+    """Commit what the command did when it returns; roll back if it raises."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            result = command(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return result
+
+    return wrapper
 
 
 @users_cli.command("create")
@@ -27,6 +51,7 @@ orders_cli = AppGroup("orders", help="Look after orders.")
 @click.option("--born", "born", default="1990-01-01", help="Date of birth, YYYY-MM-DD.")
 @click.option("--country", default="FR")
 @click.option("--locale", type=click.Choice(["en", "fr"]), default="en")
+@one_transaction
 def create_user(email, name, password, role, born, country, locale):
     """Create an account whose email is already verified."""
     problem = password_problem(password, email)
@@ -45,52 +70,46 @@ def create_user(email, name, password, role, born, country, locale):
     click.echo(f"Created {role} {user.email} (id {user.id}).")
 
 
-def _years_ago(years: int, today: date) -> date:
-    return today.replace(year=today.year - years, day=min(today.day, 28))
-
-
 @click.command("demo-data")
+@one_transaction
 def demo_data():
-    """Create the demo accounts (again harmless: existing ones are left alone)."""
-    today = date.today()
-    people = [
-        ("learner@atelier.example", "Camille Martin", "demo-learner-2026", Role.LEARNER, 29, "fr"),
-        ("minor@atelier.example", "Léo Bernard", "demo-minor-2026", Role.LEARNER, 17, "fr"),
-        ("mentor@atelier.example", "Sam Taylor", "demo-mentor-2026", Role.MENTOR, 41, "en"),
-        ("staff@atelier.example", "Nadia Haddad", "demo-staff-2026", Role.STAFF, 35, "en"),
-    ]
+    """Create the demo accounts, documents, catalog and codes (again harmless: what
+    exists is left alone)."""
+    today = clock.today()
     click.echo("Demo accounts (email / password / role):")
-    for email, name, password, role, age, locale in people:
-        if accounts.find_by_email(email) is None:
-            accounts.register(
-                accounts.NewAccount(
-                    name, email, password, _years_ago(age, today), "FR", False, locale
-                ),
-                role=role,
-                verified=True,
-            )
-        click.echo(f"  {email:28} {password:20} {role.value}")
+    for person in seed_accounts(today):
+        click.echo(f"  {person.email:28} {person.password:20} {person.role.value}")
     click.echo("Staff and mentors set up two-factor sign-in at their first sign-in.")
     click.echo(f"Legal documents published: {len(legal_documents.seed())}.")
     click.echo(
         "Catalog: added {courses} courses, {paths} paths, {prices} prices, {rates} rates.".format(
-            **seed_catalog(date.today())
+            **seed_catalog(today)
         )
     )
-    click.echo(f"Promo codes added: {seed_promotions(utcnow())}.")
+    click.echo(f"Promo codes added: {seed_promotions(clock.now())}.")
 
 
 @orders_cli.command("purge")
+@one_transaction
 def purge_orders():
     """Delete or cancel the draft orders abandoned for 30 days (run it daily)."""
-    done = order_cleanup.purge_abandoned(utcnow())
+    done = order_cleanup.purge_abandoned(clock.now())
     click.echo(
         f"Abandoned draft orders: {done[Cleanup.DELETE]} deleted, "
         f"{done[Cleanup.CANCEL]} cancelled (a payment attempt or an acceptance is on record)."
     )
 
 
+@legal_cli.command("seed")
+@one_transaction
+def seed_documents():
+    """Publish version 1 of each legal document that has no version yet."""
+    created = legal_documents.seed()
+    click.echo(f"Legal documents published: {len(created)}.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(legal_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(demo_data)

@@ -8,10 +8,11 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
-from app.security_headers import CachedTalisman
+from app.web.security_headers import CachedTalisman
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,6 +34,16 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 talisman = CachedTalisman()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(connection, _name) -> None:
+    """Python's sqlite3 opens a transaction only before a write, so a SAVEPOINT taken
+    after reads alone would be the outermost one, and releasing it would commit. Open
+    the transaction first, so that a savepoint is always part of the request's."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

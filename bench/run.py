@@ -28,7 +28,6 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.catalog_seed import seed_catalog  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
 from app.domain.pricing import path_offer  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -44,6 +43,7 @@ from app.models import (  # noqa: E402
     StepKind,
 )
 from app.models.catalog import PATH_TEXTS  # noqa: E402
+from app.seeds.catalog import seed_catalog  # noqa: E402
 from app.services import accounts  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))

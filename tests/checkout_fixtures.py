@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from app.catalog_seed import seed_catalog
+from app import clock
 from app.extensions import db
 from app.models import Order
-from app.services import catalog, legal_documents
+from app.seeds.catalog import seed_catalog
+from app.services import legal_documents
 
 GOOD_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
@@ -22,8 +23,10 @@ TIMEOUT_CARD = "4000 0000 0000 0119"
 
 @pytest.fixture
 def shop(app):
-    seed_catalog(catalog.platform_today())
+    seed_catalog(clock.today())
+    db.session.commit()
     legal_documents.seed(render_pdfs=False)
+    db.session.commit()
     return app
 
 

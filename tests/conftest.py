@@ -162,6 +162,7 @@ class UserFactory:
             role=role,
             verified=verified,
         )
+        db.session.commit()  # as the request or command that creates an account would
         user.password = password  # plain text kept on the object for the test only
         return user
 
@@ -215,6 +216,7 @@ def enable_two_factor(user) -> str:
 
     secret = two_factor.new_secret()
     two_factor.enable(user, secret)
+    db.session.commit()
     return secret
 
 

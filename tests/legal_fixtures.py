@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 
+from app.extensions import db
 from app.services import legal_documents
 
 _real_render_pdf = legal_documents.render_pdf
@@ -42,4 +43,5 @@ def rendered_pdfs():
 def legal_docs(app, rendered_pdfs):
     """Terms v1 and Code of Conduct v1 published, PDFs cached, as `flask demo-data` does."""
     terms, conduct = legal_documents.seed()
+    db.session.commit()
     return {"terms": terms, "code_of_conduct": conduct}

@@ -5,7 +5,11 @@ from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Column defaults: the platform clock's now (so a test that moves the clock moves
+    them too)."""
+    from app import clock
+
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):

@@ -140,8 +140,9 @@ class SandboxGateway(PaymentGateway):
                 cancel_url=request.cancel_url,
             )
             db.session.add(row)
-            # The bank's books are written whether or not its answer reaches us.
-            db.session.commit()
+            # The bank's books are written whether or not its answer reaches us: the
+            # caller commits them with the gateway log, even after a timeout.
+            db.session.flush()
             if scenario == "timeout":
                 audit.record(
                     NAME,
@@ -180,7 +181,7 @@ class SandboxGateway(PaymentGateway):
             row.status = (Outcome.CANCELLED if row.kind == "paypal" else Outcome.DECLINED).value
             if row.kind != "paypal":
                 row.scenario = "authentication_failed"
-        db.session.commit()
+        db.session.flush()
         return row
 
     def complete(self, expected: Expected, params: Mapping[str, str]) -> ChargeResult:
@@ -197,7 +198,7 @@ class SandboxGateway(PaymentGateway):
             row.status = (Outcome.SUCCEEDED if row.amount_cents else Outcome.AUTHORISED).value
             if row.kind == "paypal":
                 row.method_token = f"sbx_paypal_{secrets.token_hex(8)}"
-            db.session.commit()
+            db.session.flush()
         result = self._result(row)
         if row.scenario == "authentication_failed":
             result = ChargeResult(

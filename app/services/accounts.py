@@ -11,10 +11,10 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app import clock
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import Role, User
-from app.models.types import utcnow
 from app.services import mail, tokens
 
 # Checked when the email is unknown, so that a miss costs as much time as a hit.
@@ -61,20 +61,18 @@ def register(account: NewAccount, role: Role = Role.LEARNER, *, verified: bool =
         locale=account.locale,
         timezone=current_app.config["DEFAULT_USER_TIMEZONE"],
         role=role,
-        email_verified_at=utcnow() if verified else None,
+        email_verified_at=clock.now() if verified else None,
     )
-    db.session.add(user)
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.add(user)
     except IntegrityError as exc:
         # Two registrations raced past the check above; the constraint decides.
-        db.session.rollback()
         raise DomainError(
             "email", _l("An account with this email address already exists.")
         ) from exc
     if not verified:
         send_verification(user)
-    db.session.commit()
     return user
 
 
@@ -130,7 +128,7 @@ def _user_by_id(user_id: int) -> User | None:
 
 def end_all_sessions(user: User) -> None:
     user.session_version += 1
-    db.session.commit()
+    db.session.flush()
 
 
 # --- email verification -------------------------------------------------------
@@ -154,8 +152,8 @@ def verify_email(token: str) -> User:
     if user is None or user.email != data.get("email"):
         raise tokens.InvalidToken(expired=False)
     if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
-        db.session.commit()
+        user.email_verified_at = clock.now()
+        db.session.flush()
     return user
 
 
@@ -179,7 +177,6 @@ def request_password_reset(email: str) -> None:
         link=url_for("auth.reset_password", token=token, _external=True),
         minutes=int(current_app.config["RESET_TOKEN_MAX_AGE"].total_seconds() // 60),
     )
-    db.session.commit()
 
 
 def user_for_reset(token: str) -> User:
@@ -196,8 +193,8 @@ def reset_password(token: str, new_password: str) -> User:
     _set_password(user, new_password)
     # Reaching the inbox proves control of the address.
     if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
-    db.session.commit()
+        user.email_verified_at = clock.now()
+    db.session.flush()
     return user
 
 
@@ -208,7 +205,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not check_password_hash(user.password_hash, current_password):
         raise DomainError("current_password", _l("Your current password is not correct."))
     _set_password(user, new_password)
-    db.session.commit()
+    db.session.flush()
 
 
 def _set_password(user: User, new_password: str) -> None:
@@ -237,7 +234,6 @@ def request_email_change(user: User, password: str, new_email: str) -> None:
     mail.send_template(
         user.email, "email_change_requested", user.locale or "en", user=user, new_email=new_email
     )
-    db.session.commit()
 
 
 def confirm_email_change(token: str) -> User:
@@ -248,15 +244,15 @@ def confirm_email_change(token: str) -> User:
     if find_by_email(data["new"]) is not None:
         raise DomainError("email", _l("An account with this email address already exists."))
     user.email = data["new"]
-    user.email_verified_at = utcnow()
-    db.session.commit()
+    user.email_verified_at = clock.now()
+    db.session.flush()
     return user
 
 
 def update_preferences(user: User, locale: str, timezone: str) -> None:
     user.locale = locale
     user.timezone = timezone
-    db.session.commit()
+    db.session.flush()
 
 
 def update_profile(
@@ -266,4 +262,4 @@ def update_profile(
     user.date_of_birth = date_of_birth
     user.country = country
     user.legal_protection = legal_protection
-    db.session.commit()
+    db.session.flush()

@@ -4,11 +4,10 @@ with their history, and telling people when an upcoming path opens or moves."""
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from math import ceil
 from time import monotonic
-from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_babel import force_locale, format_date, gettext
@@ -17,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app import clock
 from app.domain.errors import DomainError
 from app.domain.launch import LaunchPeriod, Precision, estimate_in_past, launch_period
 from app.domain.pricing import (
@@ -48,7 +48,6 @@ from app.models import (
     User,
 )
 from app.models.catalog import PATH_TEXTS
-from app.models.types import utcnow
 from app.services import mail, tokens
 
 MAX_QUERY_LENGTH = 200
@@ -68,15 +67,6 @@ PRICE_MESSAGES = {
         limit=ADVANCE_PAYMENT_PERCENT,
     ),
 }
-
-
-def platform_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["PLATFORM_TIMEZONE"])
-
-
-def platform_today() -> date:
-    """Today's date where the platform is (Europe/Paris): prices change at midnight there."""
-    return datetime.now(platform_zone()).date()
 
 
 def fold(text: str) -> str:
@@ -364,15 +354,14 @@ def add_price(
         effective_from=effective_from,
         created_by_id=staff.id if staff else None,
     )
-    db.session.add(price)
     try:
-        bump_version()
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(price)
     except IntegrityError as error:  # a concurrent insert of the same date
-        db.session.rollback()
         raise DomainError(
             "effective_from", _l("This offer already has a price from that date.")
         ) from error
+    bump_version()
     return price
 
 
@@ -406,9 +395,8 @@ def set_rate(country: str, currency: str, rate: Decimal) -> CurrencyRate:
         row = CurrencyRate(country=country, currency=currency, rate=rate)
         db.session.add(row)
     else:
-        row.currency, row.rate, row.updated_at = currency, rate, utcnow()
+        row.currency, row.rate, row.updated_at = currency, rate, clock.now()
     bump_version()
-    db.session.commit()
     return row
 
 
@@ -452,7 +440,6 @@ def save_course(course: Course | None, values: dict) -> Course:
     )
     db.session.add(course)
     bump_version()
-    db.session.commit()
     return course
 
 
@@ -623,7 +610,6 @@ def save_path(
         )
     _tell_watchers(path, was_upcoming)
     bump_version()
-    db.session.commit()
     return path
 
 
@@ -650,15 +636,14 @@ def watch(path: LearningPath, email: str, locale: str) -> None:
     if exists:
         return
     period = period_of(path)
-    db.session.add(
-        LaunchWatch(
-            path=path, email=email, locale=locale, told_period=period.key if period else None
-        )
+    watcher = LaunchWatch(
+        path=path, email=email, locale=locale, told_period=period.key if period else None
     )
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(watcher)
     except IntegrityError:
-        db.session.rollback()
+        pass  # the same address, sent twice at once: one row is enough
 
 
 def _tell_watchers(path: LearningPath, was_upcoming: bool) -> None:
@@ -681,7 +666,7 @@ def _tell_watchers(path: LearningPath, was_upcoming: bool) -> None:
                 path_url=path_url,
                 timing=timing,
             )
-            watcher.opened_notified_at = utcnow()
+            watcher.opened_notified_at = clock.now()
         return
     period = period_of(path)
     earlier = (
@@ -735,7 +720,7 @@ def stop_request(token: str) -> StopRequest:
 
 def stop_watching(watcher: LaunchWatch) -> None:
     db.session.delete(watcher)
-    db.session.commit()
+    db.session.flush()
 
 
 def _title_in(path: LearningPath, locale: str) -> str:
@@ -813,5 +798,4 @@ def save_chapter(course: Course, chapter: Chapter | None, values: dict) -> Chapt
         chapter.captions_url = chapter.video_language = None
     db.session.add(chapter)
     bump_version()
-    db.session.commit()
     return chapter

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import clock
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import Inquiry, InquiryKind, InquiryStatus, User
-from app.models.types import utcnow
 from app.services import mail
 
 
@@ -42,7 +42,6 @@ def submit(new: NewInquiry) -> Inquiry:
     db.session.add(inquiry)
     db.session.flush()
     mail.send_template(inquiry.email, "inquiry_received", inquiry.locale, inquiry=inquiry)
-    db.session.commit()
     return inquiry
 
 
@@ -59,6 +58,6 @@ def answer(inquiry: Inquiry, staff: User, reply: str) -> None:
     inquiry.reply = reply.strip()
     inquiry.status = InquiryStatus.ANSWERED
     inquiry.answered_by = staff
-    inquiry.answered_at = utcnow()
+    inquiry.answered_at = clock.now()
     mail.send_template(inquiry.email, "inquiry_answered", inquiry.locale, inquiry=inquiry)
-    db.session.commit()
+    db.session.flush()

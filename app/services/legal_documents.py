@@ -67,11 +67,10 @@ def publish(new: NewVersion, author: User | None = None, *, render_pdfs: bool = 
         material=new.material,
         created_by=author,
     )
-    db.session.add(version)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(version)
     except IntegrityError as error:  # the same label published at the same moment
-        db.session.rollback()
         raise DomainError("label", "label_taken") from error
     if render_pdfs:
         # Rendered now so that the download is instant and its size can be shown.
@@ -154,11 +153,10 @@ def pdf_for(version: DocumentVersion, locale: str, variant: PdfVariant) -> Docum
     pdf = DocumentPdf(
         version_id=version.id, locale=locale, variant=variant, size=len(data), data=data
     )
-    db.session.add(pdf)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(pdf)
     except IntegrityError:
-        db.session.rollback()
         return cached_pdf(version, locale, variant)
     return pdf
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from app.domain.orders import ABANDONED_AFTER, Cleanup, OrderStatus, abandoned_order_cleanup
 from app.extensions import db
 from app.models import Acceptance, Order, Payment
-from app.services import checkout
+from app.services.checkout import orders
 
 
 def purge_abandoned(now: datetime) -> Counter:
@@ -31,11 +31,11 @@ def purge_abandoned(now: datetime) -> Counter:
             order.status, order.updated_at, now, order.id in recorded
         )
         if decision is Cleanup.CANCEL:
-            checkout.cancel(order)
+            orders.cancel(order)
         elif decision is Cleanup.DELETE:
             doomed.append(order.id)
         done[decision] += 1
     if doomed:
         db.session.execute(delete(Order).where(Order.id.in_(doomed)))
-    db.session.commit()
+    db.session.flush()
     return done

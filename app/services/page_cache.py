@@ -85,8 +85,8 @@ def cached_page(key_parts: CacheKey, render: Callable[[], Response]) -> Response
         or len(request.full_path) > MAX_CACHED_URL
     ):
         return render()
-    from app.rendering import wants_fragment
-    from app.templating import outdated_browser
+    from app.web.rendering import wants_fragment
+    from app.web.templating import outdated_browser
 
     user = current_user._get_current_object()
     key = (

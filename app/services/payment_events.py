@@ -7,10 +7,11 @@ kept but not applied."""
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app import clock
 from app.extensions import db
 from app.models.payments import Payment, PaymentStatus, WebhookEvent
-from app.models.types import utcnow
 from app.payments.base import GatewayEvent, Outcome
+from app.services.settlement import settle_payment
 
 # How far along a payment is: an event may only move it forwards.
 _RANK = {
@@ -44,11 +45,10 @@ def receive(event: GatewayEvent) -> WebhookEvent | None:
         with db.session.begin_nested():
             db.session.add(row)
     except IntegrityError:
-        db.session.rollback()
         return None
     row.outcome = apply(event)
-    row.processed_at = utcnow()
-    db.session.commit()
+    row.processed_at = clock.now()
+    db.session.flush()
     return row
 
 
@@ -64,8 +64,6 @@ def payment_for(event: GatewayEvent) -> Payment | None:
 
 
 def apply(event: GatewayEvent) -> str:
-    from app.services import checkout
-
     payment = payment_for(event)
     if payment is None:
         return "no matching payment"
@@ -76,5 +74,5 @@ def apply(event: GatewayEvent) -> str:
         return f"ignored: payment already {payment.status.value}"
     if event.amount_cents is not None and event.amount_cents != payment.amount_cents:
         return "ignored: amount differs"
-    checkout.settle_payment(payment, target)
+    settle_payment(payment, target)
     return f"payment {payment.status.value}"

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app import clock
 from app.domain.errors import DomainError
 from app.domain.money import parse_euros
 from app.domain.orders import Plan
@@ -36,7 +37,6 @@ from app.models import (
     Subscription,
     User,
 )
-from app.models.types import utcnow
 
 PROBLEM_MESSAGES = {
     CodeProblem.UNKNOWN: _l("We do not recognise this code. Check it and try again."),
@@ -208,7 +208,7 @@ REFERRAL_CODE_ATTEMPTS = 10
 
 
 def referral_code_for(user: User) -> str:
-    """The member's referral code, made and committed on the first call."""
+    """The member's referral code, made on the first call."""
     existing = db.session.get(ReferralCode, user.id)
     if existing is not None:
         return existing.code
@@ -216,12 +216,11 @@ def referral_code_for(user: User) -> str:
         code = new_referral_code()
         if _code_taken(code):
             continue
-        db.session.add(ReferralCode(user_id=user.id, code=code))
         try:
-            db.session.commit()
+            with db.session.begin_nested():
+                db.session.add(ReferralCode(user_id=user.id, code=code))
         except IntegrityError:
             # Either this code was just taken, or the member got one in another request.
-            db.session.rollback()
             existing = db.session.get(ReferralCode, user.id, populate_existing=True)
             if existing is not None:
                 return existing.code
@@ -282,14 +281,6 @@ CODE_IS_REFERRAL = _l("A member's referral code already uses this code. Choose a
 CODE_IN_USE = _l("This code has been used, so it cannot be renamed. Create a new code instead.")
 
 
-class PromoInvalid(DomainError):
-    """Every problem of a promo code at once; field and message are the first one's."""
-
-    def __init__(self, errors: list[tuple[str, str]]):
-        super().__init__(*errors[0])
-        self.errors = errors
-
-
 def _setup_message(problem: SetupProblem, redemptions: int) -> str:
     if problem is SetupProblem.LIMIT_BELOW_USES:
         return _l(
@@ -300,7 +291,7 @@ def _setup_message(problem: SetupProblem, redemptions: int) -> str:
 
 
 def save_promo(promo: PromoCode | None, values: dict, author: User | None) -> PromoCode:
-    """Create (promo None) or change a promo code, and commit. `values`: code, description,
+    """Create (promo None) or change a promo code. `values`: code, description,
     kind, percent (int), amount (euros as typed), months, plans, starts_at (aware, None:
     now), ends_at, max_redemptions (None: no limit), max_per_member."""
     kind = DiscountKind(values["kind"])
@@ -312,7 +303,7 @@ def save_promo(promo: PromoCode | None, values: dict, author: User | None) -> Pr
         else parse_euros(values.get("amount")),
         months=values.get("months") or 0,
         plans=frozenset(Plan(p) for p in values.get("plans") or ()),
-        starts_at=values.get("starts_at") or utcnow().replace(second=0, microsecond=0),
+        starts_at=values.get("starts_at") or clock.now().replace(second=0, microsecond=0),
         ends_at=values.get("ends_at"),
         max_redemptions=values.get("max_redemptions"),
         max_per_member=values.get("max_per_member") or 0,
@@ -324,36 +315,35 @@ def save_promo(promo: PromoCode | None, values: dict, author: User | None) -> Pr
         if code_error:
             errors.insert(0, ("code", code_error))
     if errors:
-        raise PromoInvalid(errors)
+        raise DomainError.of(errors)
 
-    if promo is None:
-        promo = PromoCode(created_by_id=author.id if author is not None else None)
-        db.session.add(promo)
-    promo.code = setup.code
-    promo.description = (values.get("description") or "").strip()
-    promo.kind = setup.kind
-    promo.value = setup.value
-    promo.months = setup.months
-    promo.for_solo = Plan.SOLO in setup.plans
-    promo.for_plus = Plan.PLUS in setup.plans
-    promo.starts_at = setup.starts_at
-    promo.ends_at = setup.ends_at
-    promo.max_redemptions = setup.max_redemptions
-    promo.max_per_member = setup.max_per_member
-    promo_id = promo.id
+    promo_id = promo.id if promo is not None else None
     try:
-        db.session.commit()
+        # Checked above; the database has the last word when two requests cross (the
+        # same new code twice, or a use taken while the limit was lowered).
+        with db.session.begin_nested():
+            if promo is None:
+                promo = PromoCode(created_by_id=author.id if author is not None else None)
+                db.session.add(promo)
+            promo.code = setup.code
+            promo.description = (values.get("description") or "").strip()
+            promo.kind = setup.kind
+            promo.value = setup.value
+            promo.months = setup.months
+            promo.for_solo = Plan.SOLO in setup.plans
+            promo.for_plus = Plan.PLUS in setup.plans
+            promo.starts_at = setup.starts_at
+            promo.ends_at = setup.ends_at
+            promo.max_redemptions = setup.max_redemptions
+            promo.max_per_member = setup.max_per_member
     except IntegrityError as error:
-        # Checked above; the database has the last word when two requests cross
-        # (the same new code twice, or a use taken while the limit was lowered).
-        db.session.rollback()
         if _is_code_clash(error):
-            raise PromoInvalid([("code", CODE_TAKEN)]) from error
+            raise DomainError("code", CODE_TAKEN) from error
         if promo_id is None:
             raise
         used = db.session.scalar(select(PromoCode.redemptions).where(PromoCode.id == promo_id))
         message = _setup_message(SetupProblem.LIMIT_BELOW_USES, used or 0)
-        raise PromoInvalid([("max_redemptions", message)]) from error
+        raise DomainError("max_redemptions", message) from error
     return promo
 
 
@@ -387,9 +377,9 @@ def list_promos() -> list[PromoCode]:
 def deactivate(promo: PromoCode) -> None:
     """No new order can use it; orders that already took a use keep their discount."""
     promo.active = False
-    db.session.commit()
+    db.session.flush()
 
 
 def reactivate(promo: PromoCode) -> None:
     promo.active = True
-    db.session.commit()
+    db.session.flush()

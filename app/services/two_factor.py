@@ -7,9 +7,9 @@ import pyotp
 import segno
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import RecoveryCode, User
-from app.models.types import utcnow
 
 RECOVERY_CODE_COUNT = 10
 
@@ -34,9 +34,9 @@ def code_is_valid(secret: str, code: str) -> bool:
 def enable(user: User, secret: str) -> list[str]:
     """Turn 2FA on and return fresh recovery codes, shown once."""
     user.totp_secret = secret
-    user.totp_enabled_at = utcnow()
+    user.totp_enabled_at = clock.now()
     codes = _replace_recovery_codes(user)
-    db.session.commit()
+    db.session.flush()
     return codes
 
 
@@ -44,7 +44,7 @@ def disable(user: User) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.recovery_codes.clear()
-    db.session.commit()
+    db.session.flush()
 
 
 def _replace_recovery_codes(user: User) -> list[str]:
@@ -75,6 +75,6 @@ def check_second_factor(user: User, code: str) -> bool:
     )
     if recovery is None:
         return False
-    recovery.used_at = utcnow()
-    db.session.commit()
+    recovery.used_at = clock.now()
+    db.session.flush()
     return True

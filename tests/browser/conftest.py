@@ -171,14 +171,16 @@ def seed(app, url: str) -> None:
         message = db.session.get(OutboxMessage, SEEDED_OUTBOX_MESSAGE)
         assert message is not None and message.recipient == UNCONFIRMED.email
         legal_documents.seed()  # Terms and Code of Conduct v1, with their PDFs
-        from app.catalog_seed import seed_catalog
-        from app.services.catalog import platform_today
+        db.session.commit()
+        from app import clock
+        from app.seeds.catalog import seed_catalog
 
-        seed_catalog(platform_today())
-        from app.models.types import utcnow
-        from app.promotions_seed import seed_promotions
+        seed_catalog(clock.today())
+        db.session.commit()
+        from app.seeds.promotions import seed_promotions
 
-        seed_promotions(utcnow())
+        seed_promotions(clock.now())
+        db.session.commit()
         from app.services import catalog
 
         upcoming = catalog.path_by_slug("cybersecurity-analyst")
@@ -187,9 +189,10 @@ def seed(app, url: str) -> None:
         link = catalog.stop_link(watcher)
         SEEDED_LINKS["stop_launch_notices"] = link.rsplit("/", 1)[1]
         from app.domain.orders import Plan
-        from app.services import checkout
+        from app.services.checkout import orders
 
-        SEEDED_LINKS["order"] = checkout.start(Plan.SOLO, None).reference  # a draft
+        SEEDED_LINKS["order"] = orders.start(Plan.SOLO, None).reference  # a draft
+        db.session.commit()
         db.session.remove()
 
 
@@ -345,6 +348,7 @@ def make_learner(live_server):
                 ),
                 verified=True,
             )
+            db.session.commit()
             db.session.remove()
         return account
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from app import clock
 from app.domain.orders import ABANDONED_AFTER, OrderStatus
 from app.extensions import db
 from app.models import Order, Payment
-from app.models.types import utcnow
 from tests.checkout_fixtures import DECLINED_CARD, buy_until_review, signed_in_member
 
 
@@ -18,7 +18,7 @@ def signed_in(app, make_user):
 
 def last_touched(buyer, ago: timedelta) -> None:
     db.session.execute(
-        update(Order).where(Order.public_id == buyer.public_id).values(updated_at=utcnow() - ago)
+        update(Order).where(Order.public_id == buyer.public_id).values(updated_at=clock.now() - ago)
     )
     db.session.commit()
 

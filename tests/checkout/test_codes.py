@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app import clock
 from app.domain.orders import OrderStatus
 from app.domain.promotions import DiscountKind
 from app.extensions import db
 from app.models import Payment, PromoCode, PromoRedemption, Referral
-from app.models.types import utcnow
 from app.services import promotions
 from tests.checkout_fixtures import DECLINED_CARD, GOOD_CARD, Buyer, buy_until_review
 from tests.conftest import sign_in
@@ -21,7 +21,7 @@ def promo(code="SAVE20", kind=DiscountKind.PERCENT, value=20, months=2, **extra)
         kind=kind,
         value=value,
         months=months,
-        starts_at=utcnow() - timedelta(days=1),
+        starts_at=clock.now() - timedelta(days=1),
         **extra,
     )
     db.session.add(row)
@@ -69,7 +69,7 @@ def test_a_code_that_cannot_be_used_is_refused_with_its_reason(member, client, s
     if setup:
         values = dict(setup)
         if values.get("ends_at") == -1:
-            values["ends_at"] = utcnow() - timedelta(minutes=1)
+            values["ends_at"] = clock.now() - timedelta(minutes=1)
         promo(**values)
     buyer = started(client)
     response = buyer.details(code="SAVE20")
@@ -133,6 +133,7 @@ def test_a_referral_code_gives_the_newcomer_a_discount_and_records_the_referral(
 
 def test_ones_own_referral_code_is_refused(member, client):
     code = promotions.referral_code_for(member)
+    db.session.commit()
     response = started(client).details(code=code)
     assert response.status_code == 422
     assert "your own referral code" in response.get_data(as_text=True)

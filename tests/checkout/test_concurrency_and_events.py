@@ -110,14 +110,14 @@ def test_a_notification_for_another_amount_is_not_applied(waiting_payment):
 
 
 def test_check_again_while_the_first_request_still_waits_asks_nothing(shop, client, make_user):
-    from app.services import checkout
+    from app.services.checkout import charging
 
     user = make_user()
     sign_in(client, user.email, user.password)
     buyer = buy_until_review(client)
     buyer.review()
     order = buyer.order
-    checkout.open_payment(order)  # as Confirm does just before calling the gateway
+    charging.open_payment(order)  # as Confirm does just before calling the gateway
     db.session.commit()
     response = client.post(buyer.url("confirm"))
     assert response.headers["Location"].endswith("/done")

@@ -9,11 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from app import clock
 from app.domain.promotions import DiscountKind
 from app.extensions import db
 from app.models import Payment, Price, PromoCode, SandboxTransaction
-from app.models.types import utcnow
-from app.services import catalog
 from tests.checkout_fixtures import buy_until_review
 from tests.conftest import sign_in
 
@@ -35,7 +34,7 @@ def euros(text: str) -> int:
 )
 @given(monthly=st.integers(100, 50_000), code=codes)
 def test_review_charge_and_order_agree(shop, app, make_user, monthly, code):
-    today = catalog.platform_today()
+    today = clock.today()
     # Orders of earlier examples point at today's price row: change its amount in place.
     todays = db.session.scalar(
         select(Price).where(Price.offer == "solo", Price.effective_from == today)
@@ -54,7 +53,7 @@ def test_review_charge_and_order_agree(shop, app, make_user, monthly, code):
                 kind=kind,
                 value=value,
                 months=months,
-                starts_at=utcnow() - timedelta(days=1),
+                starts_at=clock.now() - timedelta(days=1),
             )
         )
     db.session.commit()

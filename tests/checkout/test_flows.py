@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from app import clock
 from app.domain.orders import OrderStatus, Plan, SubscriptionStatus
 from app.extensions import db
 from app.models import (
@@ -17,7 +18,6 @@ from app.models import (
     Price,
     Subscription,
 )
-from app.services import catalog
 from tests.checkout_fixtures import (
     CHALLENGE_CARD,
     DECLINED_CARD,
@@ -237,7 +237,7 @@ def test_a_gateway_timeout_keeps_the_order_pending_and_a_retry_does_not_charge_a
 def test_a_price_change_since_review_goes_back_to_review_without_charging(member, client):
     buyer = buy_until_review(client)
     html = text_of(buyer.review())
-    today = catalog.platform_today()
+    today = clock.today()
     old = db.session.scalar(
         select(Price)
         .where(Price.offer == "solo", Price.effective_from <= today)

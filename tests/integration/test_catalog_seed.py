@@ -2,10 +2,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from app.catalog_seed import seed_catalog
 from app.domain.pricing import path_offer
 from app.extensions import db
 from app.models import Availability, Certification, Course, LearningPath, Price
+from app.seeds.catalog import seed_catalog
 
 
 def test_demo_catalog_is_complete_and_idempotent(app):

@@ -1,7 +1,7 @@
 import pytest
 
 from app.domain.browsers import is_outdated_browser
-from app.templating import _outdated
+from app.web.templating import _outdated
 
 IOS_12 = "Mozilla/5.0 (iPhone; CPU iPhone OS 12_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/12.1 Mobile/15E148 Safari/604.1"
 IOS_13 = "Mozilla/5.0 (iPhone; CPU iPhone OS 13_7 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.1 Mobile/15E148 Safari/604.1"

@@ -1,6 +1,6 @@
 import pytest
 
-from app.security import safe_next
+from app.web.security import safe_next
 
 
 @pytest.mark.parametrize(

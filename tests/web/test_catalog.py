@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import event, insert, select
 
-from app.catalog_seed import seed_catalog
+from app import clock
 from app.domain.pricing import SOLO, path_offer
 from app.extensions import db
 from app.models import (
@@ -20,6 +20,7 @@ from app.models import (
     Level,
     Price,
 )
+from app.seeds.catalog import seed_catalog
 from app.services import catalog
 from tests.conftest import outbox_for, sign_in
 
@@ -28,7 +29,8 @@ HX = {"HX-Request": "true"}
 
 @pytest.fixture
 def demo(app):
-    seed_catalog(catalog.platform_today())
+    seed_catalog(clock.today())
+    db.session.commit()
     return app
 
 
@@ -441,7 +443,7 @@ def test_query_count_does_not_grow_with_the_catalog(demo, app, client, make_user
 
 
 def test_price_for_is_what_the_service_uses(demo):
-    today = catalog.platform_today()
+    today = clock.today()
     solo = catalog.current_price(SOLO, today)
     assert solo.amount_cents == 2000
     assert catalog.current_price(SOLO, date(2025, 6, 1)).amount_cents == 1800

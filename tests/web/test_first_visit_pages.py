@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from flask import request_started
 
-from app.catalog_seed import seed_catalog
+from app import clock
 from app.extensions import db
 from app.first_visit_pages import FirstVisitPages
+from app.seeds.catalog import seed_catalog
 from app.services import catalog
 
 TOKEN = re.compile(r'(name="csrf_token" value=")([^"]+)(")')
@@ -22,7 +23,8 @@ OUTDATED = "Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 6.1; Trident/4.0)"
 def site(make_app):
     app = make_app(WTF_CSRF_ENABLED=True, CATALOG_VERSION_TTL=60)
     with app.app_context():
-        seed_catalog(catalog.platform_today())
+        seed_catalog(clock.today())
+        db.session.commit()
     flask_answers = []
 
     def count(sender, **extra):
@@ -155,7 +157,7 @@ def test_a_change_made_by_another_process_is_seen_after_the_ttl(site):
 
 def test_a_new_day_renders_again(site, monkeypatch):
     first_visit(site, "/premium")
-    tomorrow = catalog.platform_today() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     monkeypatch.setattr(FirstVisitPages, "today", lambda self: tomorrow)
     first_visit(site, "/premium")
     first_visit(site, "/premium")

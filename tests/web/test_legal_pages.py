@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from app.extensions import db
 from app.models import DocumentKind, Inquiry, InquiryKind, PdfVariant
 from app.services import legal_documents
 from tests.conftest import outbox_for, sign_in, without_title
@@ -153,15 +154,16 @@ def test_a_missing_pdf_is_rendered_once_then_kept(client, app, rendered_pdfs, mo
         ),
         render_pdfs=False,
     )
+    db.session.commit()
     calls = []
     monkeypatch.setattr(
-        legal_documents, "render_pdf", lambda *args: calls.append(args) or b"%PDF-1.7 fake"
+        legal_documents, "render_pdf", lambda *args: calls.append(args[0].id) or b"%PDF-1.7 fake"
     )
     assert "(PDF)" in get(client, "/terms").get_data(as_text=True)
     first = get(client, "/terms/2027-01.pdf")
     second = get(client, "/terms/2027-01.pdf")
     assert first.data == second.data == b"%PDF-1.7 fake"
-    assert len(calls) == 1 and calls[0][0].id == version.id
+    assert calls == [version.id]
     assert "(PDF, 13 bytes)" in get(client, "/terms").get_data(as_text=True)
 
 

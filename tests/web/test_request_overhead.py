@@ -16,18 +16,20 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event
 from wtforms import ValidationError
 
-from app.catalog_seed import seed_catalog
+from app import clock
 from app.config import Config
 from app.extensions import READ_METHODS, db, limiter, talisman
 from app.models import OutboxMessage, User
-from app.services import accounts, catalog
+from app.seeds.catalog import seed_catalog
+from app.services import accounts
 from app.sessions import csrf_token
 from tests.conftest import sign_in
 
 
 @pytest.fixture
 def demo(app):
-    seed_catalog(catalog.platform_today())
+    seed_catalog(clock.today())
+    db.session.commit()
     return app
 
 
@@ -182,6 +184,7 @@ def test_a_cached_member_page_costs_one_query_and_still_checks_the_session(
         count_queries(app.test_client(), path)
         assert count_queries(app.test_client(), path) == 0
     accounts.end_all_sessions(db.session.get(User, user.id))  # signed out elsewhere
+    db.session.commit()
     thief = app.test_client()
     thief.set_cookie("session", stolen, domain="atelier.test")
     assert "Sign out" not in thief.get("/courses").get_data(as_text=True)

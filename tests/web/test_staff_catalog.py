@@ -6,18 +6,20 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.catalog_seed import seed_catalog
+from app import clock
 from app.domain.pricing import path_offer
 from app.extensions import db
 from app.models import Course, CurrencyRate, LaunchWatch, LearningPath, Price
 from app.models.catalog import PATH_TEXTS
+from app.seeds.catalog import seed_catalog
 from app.services import catalog, tokens
 from tests.conftest import outbox_for, sign_in
 
 
 @pytest.fixture
 def demo(app):
-    seed_catalog(catalog.platform_today())
+    seed_catalog(clock.today())
+    db.session.commit()
 
 
 def count(model) -> int:
@@ -30,7 +32,7 @@ def the_path(slug: str) -> LearningPath:
 
 
 def month_after(months: int) -> str:
-    today = catalog.platform_today()
+    today = clock.today()
     year, month = divmod(today.month - 1 + months, 12)
     return f"{today.year + year:04d}-{month + 1:02d}"
 
@@ -134,7 +136,7 @@ def test_add_a_path_with_its_first_price(demo, staff_client, client):
     assert response.status_code == 302, response.get_data(as_text=True)
     path = the_path("devops-engineer")
     assert [s.kind.value for s in path.steps] == ["course", "project"]
-    price = catalog.current_price(path_offer(path.id), catalog.platform_today())
+    price = catalog.current_price(path_offer(path.id), clock.today())
     assert price.amount_cents == 30000
     html = client.get("/paths/devops-engineer").get_data(as_text=True)
     assert "RNCP12345" in html and "€300.00 a month" in html and "Automate a deployment" in html
@@ -205,7 +207,7 @@ def test_shortening_a_path_below_the_30_percent_rule_is_refused(demo, staff_clie
 def test_prices_with_history(demo, staff_client, client):
     path = the_path("web-developer")
     offer = path_offer(path.id)
-    today = catalog.platform_today()
+    today = clock.today()
     later = today + timedelta(days=40)
     response = staff_client.post(
         "/staff/catalog/prices",
@@ -224,7 +226,7 @@ def test_a_price_from_today_shows_at_once(demo, staff_client, client):
         data={
             "offer": "solo",
             "amount": "21.50",
-            "effective_from": catalog.platform_today().isoformat(),
+            "effective_from": clock.today().isoformat(),
         },
     )
     assert response.status_code == 302
@@ -243,7 +245,7 @@ def test_a_price_from_today_shows_at_once(demo, staff_client, client):
 def test_price_form_errors(demo, staff_client, amount, when, message, field):
     path = the_path("web-developer")
     before = count(Price)
-    day = catalog.platform_today() + timedelta(days=when)
+    day = clock.today() + timedelta(days=when)
     response = staff_client.post(
         "/staff/catalog/prices",
         data={"offer": path_offer(path.id), "amount": amount, "effective_from": day.isoformat()},
@@ -255,7 +257,7 @@ def test_price_form_errors(demo, staff_client, amount, when, message, field):
 
 
 def test_two_prices_on_the_same_day_are_refused(demo, staff_client):
-    day = (catalog.platform_today() + timedelta(days=5)).isoformat()
+    day = (clock.today() + timedelta(days=5)).isoformat()
     data = {"offer": "solo", "amount": "25", "effective_from": day}
     assert staff_client.post("/staff/catalog/prices", data=data).status_code == 302
     again = staff_client.post("/staff/catalog/prices", data=data)

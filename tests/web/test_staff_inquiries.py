@@ -1,5 +1,6 @@
 import pytest
 
+from app.extensions import db
 from app.models import InquiryKind, Role
 from app.services import inquiries
 from tests.conftest import current_code, enable_two_factor, outbox_for, sign_in
@@ -14,7 +15,9 @@ def new_inquiry(**overrides):
         message="Where is my invoice?\n<script>alert(1)</script>",
         locale="fr",
     )
-    return inquiries.submit(inquiries.NewInquiry(**{**values, **overrides}))
+    inquiry = inquiries.submit(inquiries.NewInquiry(**{**values, **overrides}))
+    db.session.commit()
+    return inquiry
 
 
 def test_submitting_acknowledges_by_email_in_the_sender_language(app):

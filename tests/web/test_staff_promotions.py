@@ -179,6 +179,7 @@ def test_a_code_taken_by_another_promo_or_a_member_is_refused(app, staff_client,
     assert again.status_code == 422
     assert "Another promo code already uses this code." in again.get_data(as_text=True)
     referral = promotions.referral_code_for(make_user())
+    db.session.commit()
     taken = staff_client.post("/staff/promotions/new", data=promo_data(code=referral))
     assert taken.status_code == 422
     # Lazy translations render as they are (flask-babel marks them safe): no &#39; here.
@@ -279,6 +280,7 @@ def test_posts_without_a_csrf_token_are_refused(make_app, make_user):
             },
             None,
         )
+        db.session.commit()
         promo_id = promo.id
     assert client.post(f"/staff/promotions/{promo_id}/deactivate").status_code == 400
     assert the_promo("SPRING10").active is True

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from app.forms import (
+from app.web.forms import (
     StrongPassword,
     birth_date_field,
     country_field,

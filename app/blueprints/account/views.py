@@ -18,13 +18,14 @@ from app.blueprints.account.forms import (
 from app.blueprints.auth.forms import EmptyForm
 from app.domain.eligibility import assess
 from app.domain.errors import DomainError
-from app.forms import select_choices
-from app.i18n import countries, country_name, timezone_choices, timezones
-from app.rendering import redirect_to, render
-from app.security import log_security_event
-from app.services import accounts, checkout, promotions, two_factor
+from app.services import accounts, promotions, subscriptions, two_factor
+from app.services.checkout import orders
 from app.services.tokens import InvalidToken
-from app.templating import money
+from app.web.forms import populate_errors, select_choices
+from app.web.i18n import countries, country_name, timezone_choices, timezones
+from app.web.rendering import redirect_to, render
+from app.web.security import log_security_event
+from app.web.templating import money
 
 SETUP_SECRET = "two_factor_setup_secret"  # noqa: S105 (a session key name)
 
@@ -49,8 +50,8 @@ def profile():
         country=country_name(user.country, str(get_locale())),
         resend_form=EmptyForm(),
         referral=_referral(user),
-        subscriptions=checkout.subscriptions_of(user),
-        waiting_orders=checkout.waiting_orders_of(user),
+        subscriptions=subscriptions.subscriptions_of(user),
+        waiting_orders=orders.waiting_orders_of(user),
     )
 
 
@@ -132,7 +133,7 @@ def change_password():
         try:
             accounts.change_password(user, form.current_password.data, form.new_password.data)
         except DomainError as error:
-            form[error.field].errors.append(error.message)
+            populate_errors(form, error)
         else:
             # Other sessions are now signed out; this one continues under the new version.
             login_user(user)
@@ -151,7 +152,7 @@ def change_email():
         try:
             accounts.request_email_change(user, form.password.data, form.email.data)
         except DomainError as error:
-            form[error.field].errors.append(error.message)
+            populate_errors(form, error)
         else:
             log_security_event("email.change_requested", user_id=user.id)
             flash(

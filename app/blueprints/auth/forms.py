@@ -7,7 +7,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length
 
-from app.forms import (
+from app.web.forms import (
     StrongPassword,
     birth_date_field,
     country_field,

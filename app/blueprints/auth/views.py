@@ -14,14 +14,14 @@ from app.blueprints.auth.forms import (
 )
 from app.domain.errors import DomainError
 from app.extensions import db, limiter
-from app.forms import select_choices
-from app.i18n import countries
 from app.models import User
-from app.rendering import redirect_to, render
-from app.security import log_security_event, safe_next
 from app.services import accounts, two_factor
 from app.services.tokens import InvalidToken
 from app.sessions import csrf_token
+from app.web.forms import populate_errors, select_choices
+from app.web.i18n import countries
+from app.web.rendering import redirect_to, render
+from app.web.security import log_security_event, safe_next
 
 PENDING_SECOND_FACTOR = "pending_second_factor"
 
@@ -40,7 +40,6 @@ def complete_sign_in(user: User, remember: bool, next_url: str | None, message: 
     session.clear()
     if locale and not user.locale:
         user.locale = locale
-        db.session.commit()
     login_user(user, remember=remember)
     # The new session's own CSRF token goes out with this response: otherwise the first
     # page after sign-in would add it and send the cookie again.
@@ -75,7 +74,7 @@ def register():
         try:
             user = accounts.register(new_account_from(form))
         except DomainError as error:
-            form[error.field].errors.append(error.message)
+            populate_errors(form, error)
         else:
             log_security_event("account.created", user_id=user.id)
             message = _(
@@ -170,7 +169,6 @@ def verify_email(token: str):
 def resend_verification():
     if not current_user.is_verified:
         accounts.send_verification(current_user)
-        db.session.commit()
     flash(_("We have sent a new confirmation link to %(email)s.", email=current_user.email))
     return redirect(url_for("account.profile"))
 

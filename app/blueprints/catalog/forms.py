@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import email_field, select_choices, strip
+from app.web.forms import email_field, select_choices, strip
 
 INQUIRY_TYPES = (
     ("funding", _l("Funding my training")),

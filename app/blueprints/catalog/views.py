@@ -6,15 +6,17 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import clock
 from app.blueprints.catalog import bp
 from app.blueprints.catalog.forms import INQUIRY_TYPES, LaunchWatchForm, PathContactForm
 from app.domain.errors import DomainError
 from app.domain.pricing import SOLO, path_offer
 from app.extensions import limiter
 from app.models import Availability, InquiryKind
-from app.rendering import redirect_to, render, wants_fragment
 from app.services import catalog, inquiries, tokens
 from app.services.page_cache import CacheKey, cached_page
+from app.web.forms import populate_errors
+from app.web.rendering import redirect_to, render, wants_fragment
 
 
 def _limit(name: str):
@@ -38,7 +40,7 @@ def visitor_country() -> str | None:
 
 
 def _cache_key(country: str | None = None) -> CacheKey:
-    return CacheKey(catalog.catalog_version(), catalog.platform_today(), country)
+    return CacheKey(catalog.catalog_version(), clock.today(), country)
 
 
 # --- lists ----------------------------------------------------------------------------
@@ -64,7 +66,7 @@ def courses():
 def paths():
     def page():
         query = catalog.parse_query(request.args, for_paths=True)
-        results = catalog.search_paths(query, _locale(), catalog.platform_today())
+        results = catalog.search_paths(query, _locale(), clock.today())
         return render(
             "catalog/paths.html",
             "results",
@@ -118,7 +120,7 @@ def _path_or_404(slug: str):
 
 
 def _path_context(path, watch_form=None, watched=False) -> dict:
-    today = catalog.platform_today()
+    today = clock.today()
     price = catalog.current_price(path_offer(path.id), today)
     rate = catalog.rate_for(visitor_country())
     return {
@@ -158,7 +160,7 @@ def notify(slug: str):
         try:
             catalog.watch(found, form.email.data, _locale())
         except DomainError as error:
-            form[error.field].errors.append(error.message)
+            populate_errors(form, error)
         else:
             if wants_fragment():
                 return render(
@@ -250,7 +252,7 @@ def contact_sent(slug: str):
 @bp.route("/premium")
 def premium():
     def page():
-        today = catalog.platform_today()
+        today = clock.today()
         solo = catalog.current_price(SOLO, today)
         rate = catalog.rate_for(visitor_country())
         return render(

@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
 
-from app.forms import (
+from app.web.forms import (
     birth_date_field,
     country_field,
     email_validators,

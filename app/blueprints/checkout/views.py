@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
+from app import clock
 from app.blueprints.auth.forms import RegisterForm
 from app.blueprints.auth.views import new_account_from
 from app.blueprints.checkout import bp
@@ -24,16 +25,26 @@ from app.blueprints.checkout.forms import (
 from app.domain.cards import CardProblem, card_problem, digits_only
 from app.domain.errors import DomainError
 from app.domain.orders import OrderStatus, Plan, Step
-from app.extensions import db, limiter
-from app.forms import select_choices
-from app.i18n import countries
+from app.extensions import limiter
 from app.models import PaymentKind
-from app.models.types import utcnow
-from app.rendering import redirect_to, render
-from app.security import log_security_event
-from app.services import accounts, catalog, checkout, consent
-from app.services.checkout import CheckoutRefused, Result
+from app.services import accounts, catalog, promotions, subscriptions
+from app.services.checkout import (
+    acceptances,
+    charging,
+    consent,
+    figures,
+    orders,
+    steps,
+    wording,
+)
+from app.services.checkout.charging import Result
+from app.services.checkout.confirm import confirm as confirm_order
+from app.services.checkout.orders import CheckoutRefused
 from app.services.tokens import InvalidToken
+from app.web.forms import populate_errors, select_choices
+from app.web.i18n import countries
+from app.web.rendering import redirect_to, render
+from app.web.security import log_security_event
 
 
 def _limit(name: str):
@@ -48,9 +59,9 @@ def _country_choices(form_field) -> None:
     form_field.choices = select_choices(countries(_locale()), _("Select a country"))
 
 
-def _client_context() -> checkout.Context:
+def _client_context() -> charging.Context:
     public_id = g.order.public_id
-    return checkout.Context(
+    return charging.Context(
         ip=request.remote_addr,
         user_agent=request.user_agent.string,
         return_url=url_for("checkout.gateway_return", public_id=public_id, _external=True),
@@ -66,7 +77,7 @@ def with_order(view):
 
     @wraps(view)
     def wrapper(public_id: str, *args, **kwargs):
-        order = checkout.find(public_id, current_user)
+        order = orders.find(public_id, current_user)
         if order is None:
             abort(404)
         g.order = order
@@ -86,8 +97,8 @@ def step_view(step: Step):
                 return redirect(url_for("checkout.done", public_id=order.public_id))
             if step is not Step.ACCOUNT and order.user_id is None:
                 return redirect(url_for("checkout.account", public_id=order.public_id))
-            if not checkout.may_open(order, step):
-                missing = checkout.first_missing_step(order)
+            if not steps.may_open(order, step):
+                missing = steps.first_missing_step(order)
                 return redirect(url_for(f"checkout.{missing.value}", public_id=order.public_id))
             return view(order, *args, **kwargs)
 
@@ -98,11 +109,9 @@ def step_view(step: Step):
 
 def _next_step(order, current: Step) -> str:
     """After a step: back to Review when the buyer came from a Change link, else onwards."""
-    if request.args.get("change") and checkout.first_missing_step(order) is Step.REVIEW:
+    if request.args.get("change") and steps.first_missing_step(order) is Step.REVIEW:
         return url_for("checkout.review", public_id=order.public_id)
-    return url_for(
-        f"checkout.{checkout.first_missing_step(order).value}", public_id=order.public_id
-    )
+    return url_for(f"checkout.{steps.first_missing_step(order).value}", public_id=order.public_id)
 
 
 def _page(template: str, order, form, status: int = 200, **context):
@@ -114,7 +123,7 @@ def _page(template: str, order, form, status: int = 200, **context):
         form=form,
         steps=list(Step),
         change=bool(request.args.get("change")),
-        title=checkout.plan_title(order, _locale()),
+        title=wording.plan_title(order, _locale()),
         **context,
     )
 
@@ -130,7 +139,7 @@ def start_solo():
         abort(400)
     user = current_user if current_user.is_authenticated else None
     try:
-        order = checkout.start(Plan.SOLO, user)
+        order = orders.start(Plan.SOLO, user)
     except CheckoutRefused as refused:
         flash(str(refused.message))
         return redirect_to(url_for("catalog.premium"))
@@ -148,7 +157,7 @@ def start_plus(slug: str):
         abort(404)
     user = current_user if current_user.is_authenticated else None
     try:
-        order = checkout.start(Plan.PLUS, user, path)
+        order = orders.start(Plan.PLUS, user, path)
     except CheckoutRefused as refused:
         flash(str(refused.message))
         return redirect_to(url_for("catalog.path", slug=slug) + "#fund")
@@ -159,7 +168,7 @@ def start_plus(slug: str):
 def choose_path():
     """ "Choose a Learning Path" (Terms §2.2b): the open, degree-granting paths."""
     locale = _locale()
-    today = catalog.platform_today()
+    today = clock.today()
     paths = [
         path
         for path in catalog.all_paths()
@@ -180,7 +189,7 @@ def choose_path():
 def account(order):
     if current_user.is_authenticated:
         try:
-            checkout.claim(order, current_user)
+            orders.claim(order, current_user)
         except CheckoutRefused as refused:
             flash(str(refused.message))
             return redirect(url_for("account.profile"))
@@ -191,7 +200,7 @@ def account(order):
         try:
             user = accounts.register(new_account_from(form))
         except DomainError as error:
-            form[error.field].errors.append(error.message)
+            populate_errors(form, error)
         else:
             log_security_event("account.created", user_id=user.id, during="checkout")
             locale = session.get("locale")
@@ -200,7 +209,7 @@ def account(order):
                 session["locale"] = locale
             login_user(user)
             log_security_event("signin.success", user_id=user.id, remember=False)
-            checkout.claim(order, user, created_in_flow=True)
+            orders.claim(order, user, created_in_flow=True)
             return redirect_to(_next_step(order, Step.ACCOUNT))
     status = 422 if form.errors else 200
     signin = url_for("auth.signin", next=url_for("checkout.account", public_id=order.public_id))
@@ -225,15 +234,15 @@ def eligibility(order):
         form.legal_protection.data = "yes" if protected else "no"
     if form.validate_on_submit():
         try:
-            checkout.save_eligibility(
+            steps.save_eligibility(
                 order,
                 form.date_of_birth.data,
                 form.country.data,
                 form.legal_protection.data == "yes",
-                catalog.platform_today(),
+                clock.today(),
             )
         except DomainError as error:
-            form[error.field].errors.append(error.message)
+            populate_errors(form, error)
         else:
             return redirect_to(_next_step(order, Step.ELIGIBILITY))
     status = 422 if form.errors else 200
@@ -262,9 +271,9 @@ def details(order):
         form.representative_email.data = order.representative_email
     if form.validate_on_submit():
         try:
-            checkout.save_details(
+            steps.save_details(
                 order,
-                checkout.Details(
+                steps.Details(
                     full_name=form.full_name.data,
                     address_line1=form.address_line1.data,
                     address_line2=form.address_line2.data or "",
@@ -276,10 +285,10 @@ def details(order):
                     representative_name=form.representative_name.data,
                     representative_email=form.representative_email.data,
                 ),
-                utcnow(),
+                clock.now(),
             )
         except DomainError as error:
-            form[error.field].errors.append(error.message)
+            populate_errors(form, error)
         else:
             return redirect_to(_next_step(order, Step.DETAILS))
     status = 422 if form.errors else 200
@@ -292,20 +301,18 @@ def details(order):
 @step_view(Step.DETAILS)
 def check_code(order):
     """The live check of a promo or referral code (htmx); says what it would take off."""
-    from app.services import promotions
-
     form = CodeForm()
     applied, problem = None, None
     if form.validate_on_submit() and form.code.data:
         try:
-            applied = promotions.check_code(form.code.data, order.plan, order.user, utcnow())
+            applied = promotions.check_code(form.code.data, order.plan, order.user, clock.now())
         except DomainError as error:
             problem = error.message
     elif form.code.errors:
         problem = form.code.errors[0]
     preview = None
     if applied is not None:
-        price = checkout.current_quote(order)
+        price = figures.current_quote(order)
         preview = applied.discount.per_month(price.monthly_cents)
     return render(
         "checkout/_code_status.html",
@@ -344,7 +351,7 @@ def _check_card_fields(form: PaymentForm, order) -> bool:
         form.card_number.errors.append(_("Enter your card number."))
         return False
     found = card_problem(
-        number, form.card_expiry.data or "", form.card_cvc.data or "", catalog.platform_today()
+        number, form.card_expiry.data or "", form.card_cvc.data or "", clock.today()
     )
     if found is not None:
         field, problem = found
@@ -373,7 +380,7 @@ def payment(order):
                 "adyen_state_data": form.adyen_state_data.data or "",
             }
             try:
-                checkout.save_payment(order, kind, posted, form.holder.data)
+                steps.save_payment(order, kind, posted, form.holder.data)
             except DomainError as error:
                 # With Adyen the card fields are Adyen's own: the error goes on the choice.
                 visible = (
@@ -392,7 +399,7 @@ def payment(order):
     # The card number never goes back into the page.
     form.card_number.data = form.card_cvc.data = ""
     status = 422 if form.errors else 200
-    decline = checkout.decline_message(order.last_decline) if order.last_decline else None
+    decline = wording.decline_message(order.last_decline) if order.last_decline else None
     return _page(
         "checkout/payment.html",
         order,
@@ -422,20 +429,20 @@ TEST_CARD_ROWS = (
 
 def _review_page(order, form, status=200, notice=None):
     try:
-        shown = checkout.current_quote(order)
+        shown = figures.current_quote(order)
     except CheckoutRefused as refused:
         flash(str(refused.message))
         return redirect(url_for("catalog.premium"))
-    checkout.record_review(order, shown)
-    form.figures.data = checkout.figures_token(shown.figures())
-    form.versions.data = checkout.versions_token(order)
+    figures.record_review(order, shown)
+    form.figures.data = figures.figures_token(shown.figures())
+    form.versions.data = acceptances.versions_token(order)
     return _page(
         "checkout/review.html",
         order,
         form,
         status,
         quote=shown,
-        documents=checkout.documents_for(order),
+        documents=acceptances.documents_for(order),
         notice=notice,
     )
 
@@ -461,8 +468,8 @@ def confirm(order):
     if not form.validate_on_submit():
         abort(400)
     if order.status is OrderStatus.DRAFT:
-        if checkout.first_missing_step(order) is not Step.REVIEW:
-            missing = checkout.first_missing_step(order)
+        if steps.first_missing_step(order) is not Step.REVIEW:
+            missing = steps.first_missing_step(order)
             return redirect_to(url_for(f"checkout.{missing.value}", public_id=order.public_id))
         if not form.accept_terms.data:
             form.accept_terms.errors.append(_("Tick the box to accept the Terms of Service."))
@@ -475,7 +482,7 @@ def confirm(order):
         if form.errors:
             return _review_page(order, form, 422)
     try:
-        outcome = checkout.confirm(
+        outcome = confirm_order(
             order, form.figures.data or "", form.versions.data or "", _client_context()
         )
     except CheckoutRefused as refused:
@@ -484,7 +491,7 @@ def confirm(order):
     return _after(order, outcome)
 
 
-def _after(order, outcome: checkout.ConfirmOutcome):
+def _after(order, outcome: charging.ConfirmOutcome):
     public_id = order.public_id
     if outcome.result is Result.CHANGED:
         flash(
@@ -524,12 +531,12 @@ def gateway_return(order):
     """Where PayPal and 3-D Secure send the buyer back."""
     if order.user_id is None or not current_user.is_authenticated:
         abort(404)
-    outcome = checkout.finish_return(order, request.args.to_dict())
+    outcome = charging.finish_return(order, request.args.to_dict())
     return _after(order, outcome)
 
 
 def _pending_context(order) -> dict:
-    return {"payment": checkout.open_payment_row(order)}
+    return {"payment": charging.open_payment_row(order)}
 
 
 @bp.route("/<public_id>/done")
@@ -539,20 +546,18 @@ def done(order):
         return redirect(url_for("checkout.account", public_id=order.public_id))
     if order.status is OrderStatus.DRAFT:
         return redirect(
-            url_for(
-                f"checkout.{checkout.first_missing_step(order).value}", public_id=order.public_id
-            )
+            url_for(f"checkout.{steps.first_missing_step(order).value}", public_id=order.public_id)
         )
     subscription = None
     if order.status is OrderStatus.COMPLETED:
-        subscription = checkout.subscription_for(order)
+        subscription = subscriptions.subscription_for(order)
     return _page(
         "checkout/done.html",
         order,
         EmptyForm(),
         200,
         subscription=subscription,
-        schedule=checkout.current_schedule(order),
+        schedule=figures.current_schedule(order),
         **_pending_context(order),
     )
 
@@ -564,7 +569,7 @@ def cancel(order):
     if not form.validate_on_submit() or order.user_id is None:
         abort(400)
     if order.status in (OrderStatus.DRAFT, OrderStatus.AWAITING_CONSENT):
-        checkout.cancel(order)
+        orders.cancel(order)
         flash(
             _(
                 "Your order %(reference)s is cancelled. Nothing was charged.",
@@ -580,7 +585,7 @@ def abandon_payment(order):
     form = EmptyForm()
     if not form.validate_on_submit() or order.user_id is None:
         abort(400)
-    checkout.abandon_action(order)
+    charging.abandon_action(order)
     return redirect_to(url_for("checkout.payment", public_id=order.public_id))
 
 
@@ -593,7 +598,6 @@ def resend_consent(order):
         abort(400)
     if order.status is OrderStatus.AWAITING_CONSENT:
         consent.request(order)
-        db.session.commit()
         flash(_("We have sent the link again to %(email)s.", email=order.representative_email))
     return redirect_to(url_for("checkout.done", public_id=order.public_id))
 
@@ -644,9 +648,9 @@ def consent_page(token: str):
         order=order,
         form=form,
         decision=consent.decision_for(order),
-        documents=checkout.documents_for(order),
-        schedule=checkout.current_schedule(order),
-        title=checkout.plan_title(order, _locale()),
+        documents=acceptances.documents_for(order),
+        schedule=figures.current_schedule(order),
+        title=wording.plan_title(order, _locale()),
         token=token,
     )
 
@@ -664,7 +668,7 @@ def _sandbox_transaction(reference: str, kind: str):
     row = gateway.transaction(reference)
     if row is None or row.kind != kind:
         abort(404)
-    order = checkout.find_by_reference(row.merchant_reference)
+    order = orders.find_by_reference(row.merchant_reference)
     if order is None or order.user_id != current_user.id:
         abort(404)
     return gateway, row, order

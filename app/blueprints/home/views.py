@@ -2,8 +2,7 @@ from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from app.blueprints.home import bp
-from app.extensions import db
-from app.security import safe_next
+from app.web.security import safe_next
 
 
 @bp.route("/")
@@ -18,5 +17,4 @@ def set_language():
         session["locale"] = locale
         if current_user.is_authenticated:
             current_user.locale = locale
-            db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("home.index"))

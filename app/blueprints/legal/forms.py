@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import email_field, strip
+from app.web.forms import email_field, strip
 
 CONTACT_TOPICS = [
     ("subscription", _l("My subscription or my Learning Path")),

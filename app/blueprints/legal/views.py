@@ -9,10 +9,10 @@ from app.blueprints.legal import bp
 from app.blueprints.legal.forms import ACCESSIBLE_FORMATS, AccessibleFormatForm, ContactForm
 from app.extensions import limiter
 from app.models import DocumentKind, InquiryKind, PdfVariant
-from app.rendering import redirect_to, render
 from app.services import content_pages, inquiries
 from app.services import legal_documents as documents
 from app.services.markdown import render_document
+from app.web.rendering import redirect_to, render
 
 KIND_NAMES = {
     DocumentKind.TERMS: _l("Terms of Service"),

@@ -1,5 +1,9 @@
 from flask import Blueprint
 
-bp = Blueprint("staff", __name__)
+from app.access import require_staff
+
+# Every page under /staff is for Student Success: one check for the whole area.
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp.before_request(require_staff)
 
 from app.blueprints.staff import catalog, orders, promotions, views  # noqa: E402, F401

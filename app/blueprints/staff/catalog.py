@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import staff_required
+from app import clock
 from app.blueprints.staff import bp
 from app.blueprints.staff.catalog_forms import (
     TEXT_LABELS,
@@ -19,24 +19,16 @@ from app.blueprints.staff.catalog_forms import (
 from app.domain.errors import DomainError
 from app.domain.pricing import SOLO, path_offer, price_for
 from app.extensions import db
-from app.forms import select_choices
-from app.i18n import countries
 from app.models import Chapter, Course, LearningPath
 from app.models.catalog import PATH_TEXTS
 from app.services import catalog
+from app.web.forms import populate_errors, select_choices
+from app.web.i18n import countries
 
 
-def _apply(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        raise error
-    field.errors = [*field.errors, error.message]
-
-
-@bp.route("/staff/catalog")
-@staff_required
+@bp.route("/catalog")
 def catalog_index():
-    today = catalog.platform_today()
+    today = clock.today()
     paths = catalog.all_paths()
     offers = [SOLO, *(path_offer(p.id) for p in paths)]
     points = catalog.price_points(offers)
@@ -54,9 +46,8 @@ def _course_values(form) -> dict:
     return {name: form[name].data for name in catalog.COURSE_FIELDS}
 
 
-@bp.route("/staff/catalog/courses/new", methods=["GET", "POST"])
-@bp.route("/staff/catalog/courses/<int:course_id>", methods=["GET", "POST"])
-@staff_required
+@bp.route("/catalog/courses/new", methods=["GET", "POST"])
+@bp.route("/catalog/courses/<int:course_id>", methods=["GET", "POST"])
 def course_form(course_id: int | None = None):
     course = db.session.get(Course, course_id) or abort(404) if course_id else None
     form = CourseForm(obj=course)
@@ -65,7 +56,7 @@ def course_form(course_id: int | None = None):
             saved = catalog.save_course(course, _course_values(form))
         except DomainError as error:
             db.session.rollback()
-            _apply(form, error)
+            populate_errors(form, error)
         else:
             flash(_("The course “%(title)s” has been saved.", title=saved.title_en))
             return redirect(url_for("staff.catalog_index"))
@@ -73,11 +64,8 @@ def course_form(course_id: int | None = None):
     return render_template("staff/catalog/course_form.html", form=form, course=course), status
 
 
-@bp.route("/staff/catalog/courses/<int:course_id>/chapters/new", methods=["GET", "POST"])
-@bp.route(
-    "/staff/catalog/courses/<int:course_id>/chapters/<int:chapter_id>", methods=["GET", "POST"]
-)
-@staff_required
+@bp.route("/catalog/courses/<int:course_id>/chapters/new", methods=["GET", "POST"])
+@bp.route("/catalog/courses/<int:course_id>/chapters/<int:chapter_id>", methods=["GET", "POST"])
 def chapter_form(course_id: int, chapter_id: int | None = None):
     course = db.session.get(Course, course_id) or abort(404)
     chapter = None
@@ -96,7 +84,7 @@ def chapter_form(course_id: int, chapter_id: int | None = None):
             )
         except DomainError as error:
             db.session.rollback()
-            _apply(form, error)
+            populate_errors(form, error)
         else:
             flash(_("The chapter has been saved."))
             return redirect(url_for("staff.course_form", course_id=course.id))
@@ -119,9 +107,8 @@ def _path_values(form) -> dict:
     return values
 
 
-@bp.route("/staff/catalog/paths/new", methods=["GET", "POST"])
-@bp.route("/staff/catalog/paths/<int:path_id>", methods=["GET", "POST"])
-@staff_required
+@bp.route("/catalog/paths/new", methods=["GET", "POST"])
+@bp.route("/catalog/paths/<int:path_id>", methods=["GET", "POST"])
 def path_form(path_id: int | None = None):
     path = db.session.get(LearningPath, path_id) or abort(404) if path_id else None
     form = (PathForm if path else NewPathForm)(obj=path)
@@ -134,13 +121,13 @@ def path_form(path_id: int | None = None):
                 path,
                 _path_values(form),
                 form.programme.data,
-                catalog.platform_today(),
+                clock.today(),
                 first_price_cents=getattr(form.monthly_price, "cents", None),
                 staff=current_user._get_current_object(),
             )
         except DomainError as error:
             db.session.rollback()
-            _apply(form, error)
+            populate_errors(form, error)
         else:
             flash(_("The path “%(title)s” has been saved.", title=saved.title_en))
             return redirect(url_for("staff.catalog_index"))
@@ -162,13 +149,12 @@ def _offer_choices(paths) -> list:
     )
 
 
-@bp.route("/staff/catalog/prices", methods=["GET", "POST"])
-@staff_required
+@bp.route("/catalog/prices", methods=["GET", "POST"])
 def prices():
     paths = catalog.all_paths()
     form = PriceForm()
     form.offer.choices = _offer_choices(paths)
-    today = catalog.platform_today()
+    today = clock.today()
     if form.validate_on_submit():
         try:
             catalog.add_price(
@@ -180,7 +166,7 @@ def prices():
             )
         except DomainError as error:
             db.session.rollback()
-            _apply(form, error)
+            populate_errors(form, error)
         else:
             flash(_("The price has been saved."))
             return redirect(url_for("staff.prices"))
@@ -200,8 +186,7 @@ def prices():
     ), status
 
 
-@bp.route("/staff/catalog/rates", methods=["GET", "POST"])
-@staff_required
+@bp.route("/catalog/rates", methods=["GET", "POST"])
 def rates():
     form = RateForm()
     form.country.choices = select_choices(countries(str(get_locale())), _("Choose a country"))
@@ -210,7 +195,7 @@ def rates():
             catalog.set_rate(form.country.data, form.currency.data, form.rate.data)
         except DomainError as error:
             db.session.rollback()
-            _apply(form, error)
+            populate_errors(form, error)
         else:
             flash(_("The rate has been saved."))
             return redirect(url_for("staff.rates"))

@@ -17,8 +17,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.domain.money import parse_euros
-from app.forms import select_choices, strip
 from app.models.catalog import PATH_TEXTS
+from app.web.forms import select_choices, strip
 
 SLUG = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.blueprints.catalog.forms import INQUIRY_TYPES
 from app.blueprints.legal.forms import ACCESSIBLE_FORMATS, CONTACT_TOPICS
-from app.i18n import LOCALE_NAMES
 from app.models import Inquiry, InquiryKind
+from app.web.i18n import LOCALE_NAMES
 
 KINDS = {
     InquiryKind.CONTACT: _l("Student Success contact form"),

@@ -3,24 +3,19 @@ answers); the rules of a promo code come back from the service, all at once, and
 on their fields."""
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget
 
+from app import clock
 from app.blueprints.staff.catalog_forms import WholeNumberField
-from app.forms import strip
+from app.web.forms import strip
 
 # What a datetime-local input sends, and what people type where it is a plain text box.
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
-
-
-def platform_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["PLATFORM_TIMEZONE"])
 
 
 class PlatformDateTimeField(Field):
@@ -38,7 +33,7 @@ class PlatformDateTimeField(Field):
                 local = datetime.strptime(text, pattern)
             except ValueError:
                 continue
-            self.data = local.replace(tzinfo=platform_zone()).astimezone(UTC)
+            self.data = local.replace(tzinfo=clock.zone()).astimezone(UTC)
             return
         self.data = None
         raise ValueError(_l("Enter a date and time, like 2027-03-01 09:00."))
@@ -48,7 +43,7 @@ class PlatformDateTimeField(Field):
             return " ".join(self.raw_data)
         if self.data is None:
             return ""
-        return self.data.astimezone(platform_zone()).strftime(LOCAL_FORMATS[0])
+        return self.data.astimezone(clock.zone()).strftime(LOCAL_FORMATS[0])
 
 
 class CheckboxesField(SelectMultipleField):

@@ -6,17 +6,18 @@ from flask_babel import format_percent, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.access import staff_required
+from app import clock
 from app.blueprints.auth.forms import EmptyForm
 from app.blueprints.staff import bp
-from app.blueprints.staff.promotion_forms import PromoForm, platform_zone
+from app.blueprints.staff.promotion_forms import PromoForm
+from app.domain.errors import DomainError
 from app.domain.promotions import DiscountKind, PromoStatus, promo_status
 from app.extensions import db
 from app.models import PromoCode
-from app.models.types import utcnow
-from app.rendering import redirect_to, render
 from app.services import promotions
-from app.templating import money
+from app.web.forms import populate_errors
+from app.web.rendering import redirect_to, render
+from app.web.templating import money
 
 STATUS_LABELS = {
     PromoStatus.ACTIVE: _l("Active"),
@@ -39,7 +40,7 @@ def months_words(months: int) -> str:
 
 
 def _row(promo: PromoCode, now) -> dict:
-    zone = platform_zone()
+    zone = clock.zone()
     return {
         "promo": promo,
         "discount": discount_words(promo),
@@ -51,19 +52,17 @@ def _row(promo: PromoCode, now) -> dict:
     }
 
 
-@bp.route("/staff/promotions")
-@staff_required
+@bp.route("/promotions")
 def promotions_list():
-    now = utcnow()
+    now = clock.now()
     return render_template(
         "staff/promotions/index.html",
         rows=[_row(promo, now) for promo in promotions.list_promos()],
     )
 
 
-@bp.route("/staff/promotions/new", methods=["GET", "POST"])
-@bp.route("/staff/promotions/<int:promo_id>", methods=["GET", "POST"])
-@staff_required
+@bp.route("/promotions/new", methods=["GET", "POST"])
+@bp.route("/promotions/<int:promo_id>", methods=["GET", "POST"])
 def promotion_form(promo_id: int | None = None):
     promo = db.session.get(PromoCode, promo_id) or abort(404) if promo_id else None
     form = PromoForm(obj=promo)
@@ -72,10 +71,9 @@ def promotion_form(promo_id: int | None = None):
     if form.validate_on_submit():
         try:
             saved = promotions.save_promo(promo, form.values(), current_user._get_current_object())
-        except promotions.PromoInvalid as invalid:
+        except DomainError as invalid:
             db.session.rollback()
-            for field, message in invalid.errors:
-                form[field].errors = [*form[field].errors, message]
+            populate_errors(form, invalid)
         else:
             flash(gettext("The promo code %(code)s has been saved.", code=saved.code))
             return redirect_to(url_for("staff.promotions_list"))
@@ -85,13 +83,12 @@ def promotion_form(promo_id: int | None = None):
         "form",
         form=form,
         promo=promo,
-        usage=_row(promo, utcnow()) if promo else None,
+        usage=_row(promo, clock.now()) if promo else None,
         status=status,
     )
 
 
-@bp.route("/staff/promotions/<int:promo_id>/deactivate", methods=["POST"])
-@staff_required
+@bp.route("/promotions/<int:promo_id>/deactivate", methods=["POST"])
 def promotion_deactivate(promo_id: int):
     promo = db.session.get(PromoCode, promo_id) or abort(404)
     if EmptyForm().validate_on_submit():
@@ -100,8 +97,7 @@ def promotion_deactivate(promo_id: int):
     return redirect_to(url_for("staff.promotions_list"))
 
 
-@bp.route("/staff/promotions/<int:promo_id>/reactivate", methods=["POST"])
-@staff_required
+@bp.route("/promotions/<int:promo_id>/reactivate", methods=["POST"])
 def promotion_reactivate(promo_id: int):
     promo = db.session.get(PromoCode, promo_id) or abort(404)
     if EmptyForm().validate_on_submit():

@@ -3,27 +3,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.access import staff_required
 from app.blueprints.staff import bp, inquiry_labels
 from app.blueprints.staff.forms import AnswerForm, DocumentVersionForm
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import DocumentKind, Inquiry, InquiryStatus
-from app.rendering import redirect_to, render
 from app.services import inquiries
 from app.services import legal_documents as documents
 from app.services.markdown import render_markdown
+from app.web.rendering import redirect_to, render
 
 
-@bp.route("/staff/")
-@staff_required
+@bp.route("/")
 def dashboard():
     open_count = len(inquiries.queue(InquiryStatus.OPEN))
     return render_template("staff/dashboard.html", open_count=open_count)
 
 
-@bp.route("/staff/inquiries")
-@staff_required
+@bp.route("/inquiries")
 def inquiry_queue():
     status = request.args.get("status", InquiryStatus.OPEN.value)
     if status not in {s.value for s in InquiryStatus}:
@@ -36,8 +33,7 @@ def inquiry_queue():
     )
 
 
-@bp.route("/staff/inquiries/<int:inquiry_id>", methods=["GET", "POST"])
-@staff_required
+@bp.route("/inquiries/<int:inquiry_id>", methods=["GET", "POST"])
 def inquiry_detail(inquiry_id: int):
     inquiry = db.session.get(Inquiry, inquiry_id) or abort(404)
     form = AnswerForm()
@@ -64,8 +60,7 @@ DOCUMENT_ERRORS = {
 }
 
 
-@bp.route("/staff/documents")
-@staff_required
+@bp.route("/documents")
 def documents_list():
     return render_template(
         "staff/documents.html",
@@ -73,8 +68,7 @@ def documents_list():
     )
 
 
-@bp.route("/staff/documents/new", methods=["GET", "POST"])
-@staff_required
+@bp.route("/documents/new", methods=["GET", "POST"])
 def document_new():
     """Write a new version, preview it (a plain submit button; htmx swaps the preview in),
     then publish it. There are no drafts: a version exists once it is published."""

@@ -7,8 +7,8 @@ from app.blueprints.webhooks import bp
 from app.extensions import csrf, limiter
 from app.payments import gateway_named
 from app.payments.base import InvalidWebhook
-from app.security import log_security_event
 from app.services import payment_events
+from app.web.security import log_security_event
 
 PROVIDERS = {"paypal": "PAYPAL_GATEWAY", "adyen": "CARD_GATEWAY"}
 

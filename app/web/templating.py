@@ -11,9 +11,9 @@ from ua_parser import parse as parse_user_agent
 
 from app.domain.browsers import is_outdated_browser
 from app.domain.file_size import file_size
-from app.i18n import LOCALE_NAMES
 from app.services.markdown import render_course_markdown, render_markdown
 from app.services.page_cache import template_csrf_token
+from app.web.i18n import LOCALE_NAMES
 
 
 @lru_cache(maxsize=512)

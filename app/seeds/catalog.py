@@ -633,7 +633,7 @@ def seed_catalog(today: date) -> dict[str, int]:
             added["rates"] += 1
     if any(added.values()):
         bump_version()
-    db.session.commit()
+    db.session.flush()
     return added
 
 

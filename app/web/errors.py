@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.extensions import db
+
 log = logging.getLogger("atelier.errors")
 
 PAGES = {
@@ -46,6 +48,8 @@ PAGES = {
 
 
 def render_error(code: int):
+    # Whatever the request changed before it failed is not kept (app.web.transactions).
+    db.session.rollback()
     title, message = PAGES.get(code, PAGES[500])
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
@@ -68,7 +72,4 @@ def register(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("unhandled error", exc_info=error)
-        from app.extensions import db
-
-        db.session.rollback()
         return render_error(InternalServerError.code)

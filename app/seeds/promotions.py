@@ -59,5 +59,5 @@ def seed_promotions(now: datetime) -> int:
         if values["code"] not in existing:
             db.session.add(PromoCode(max_per_member=1, **values))
             added += 1
-    db.session.commit()
+    db.session.flush()
     return added

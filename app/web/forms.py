@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length
 
 from app.domain.eligibility import BirthDateProblem, birth_date_problem
+from app.domain.errors import DomainError
 from app.domain.passwords import MAX_LENGTH, MIN_LENGTH, PasswordProblem, password_problem
 
 PASSWORD_MESSAGES = {
@@ -91,6 +92,17 @@ class BirthDateField(DateField):
             ) from error
 
 
+def populate_errors(form, error: DomainError, fallback: str | None = None) -> None:
+    """Put every (field, message) of a service's refusal onto the form's fields (FlaskBB's
+    populate_errors). A message for a field the form lacks, or for no field, goes on
+    `fallback`; without one it is a bug, and raises."""
+    for name, message in error.errors:
+        target = name if name and name in form else fallback
+        if target is None:
+            raise error
+        form[target].errors = [*form[target].errors, message]
+
+
 def select_choices(pairs, placeholder: str | None = None) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices, with an optional empty first option."""
     choices = [SelectChoice(value, label) for value, label in pairs]
@@ -119,7 +131,7 @@ def birth_date_field() -> "BirthDateField":
 
 
 def country_field() -> SelectField:
-    """Choices are set per request, in the visitor's language (app.i18n.countries)."""
+    """Choices are set per request, in the visitor's language (app.web.i18n.countries)."""
     return SelectField(
         _l("Country of residence"),
         validators=[InputRequired(_l("Select your country of residence."))],

@@ -1,0 +1,74 @@
+"""What a settled payment does to its order: a success completes it and starts the
+subscription; a refusal sends the buyer back to the payment step."""
+
+from app import clock
+from app.domain.orders import OrderStatus, Plan, SubscriptionStatus, transition
+from app.domain.periods import anniversary, reflection_ends
+from app.extensions import db
+from app.models import Order, Payment, PaymentStatus, Subscription
+from app.payments.base import Decline
+from app.services import promotions
+from app.services.checkout.emails import send_order_emails
+from app.services.subscriptions import end_solo_for_plus
+
+
+def settle_order(payment: Payment, status: PaymentStatus) -> None:
+    """The order's side of a payment's final answer (from Confirm, a gateway return or a
+    webhook). Only an order still waiting for that answer moves."""
+    order = db.session.get(Order, payment.order_id)
+    if order is None or order.status is not OrderStatus.PAYMENT_PENDING:
+        return
+    if status in (PaymentStatus.SUCCEEDED, PaymentStatus.AUTHORISED):
+        complete(order, payment)
+        return
+    # Declined or cancelled: back to the payment step, the order and its answers kept; the
+    # next attempt gets a key of its own.
+    order.status = transition(order.status, OrderStatus.DRAFT)
+    order.payment_attempt += 1
+    if order.promo_code_id is not None:
+        # Nothing was paid: the code's use goes back until the next Confirm takes it again.
+        promotions.release(order)
+    order.last_decline = payment.decline_code or (
+        "cancelled" if status is PaymentStatus.CANCELLED else Decline.DECLINED.value
+    )
+
+
+def complete(order: Order, payment: Payment | None) -> Subscription:
+    now = clock.now()
+    today = clock.today()
+    order.status = transition(order.status, OrderStatus.COMPLETED)
+    order.completed_at = now
+    plus = order.plan is Plan.PLUS
+    if plus:
+        # The reflection period runs from acceptance, which for a minor is the day the
+        # representative said yes: the first charge moves with it.
+        order.first_charge_on = clock.local_date(reflection_ends(now))
+    subscription = Subscription(
+        user_id=order.user_id,
+        order_id=order.id,
+        plan=order.plan,
+        path_id=order.path_id,
+        status=SubscriptionStatus.REFLECTION if plus else SubscriptionStatus.ACTIVE,
+        monthly_cents=order.monthly_cents,
+        currency=order.currency,
+        discount_cents=order.discount_cents or 0,
+        # Solo's first month is paid: one discounted month fewer to come.
+        discount_months=max((order.discount_months or 0) - (0 if plus else 1), 0),
+        payment_method_id=order.payment_method_id,
+        accepted_at=now,
+        reflection_ends_at=reflection_ends(now) if plus else None,
+        anchor_date=order.first_charge_on if plus else today,
+        current_period_start=None if plus else today,
+        current_period_end=None if plus else anniversary(today, 1),
+    )
+    db.session.add(subscription)
+    db.session.flush()
+    if payment is not None:
+        payment.subscription_id = subscription.id
+    if plus:
+        end_solo_for_plus(order.user)
+    if order.referrer_id is not None:
+        promotions.record_referral(order)
+    send_order_emails(order, subscription)
+    db.session.flush()
+    return subscription

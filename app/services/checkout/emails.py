@@ -1,0 +1,102 @@
+"""The emails checkout sends, queued in the caller's transaction."""
+
+from flask import current_app, url_for
+
+from app.models import Order, Subscription
+from app.services import mail, tokens
+from app.services.checkout.figures import current_schedule
+from app.services.checkout.wording import plan_title
+
+CONSENT_PURPOSE = "consent"
+
+
+def _locale(order: Order) -> str:
+    return order.locale or order.user.locale or "en"
+
+
+def send_order_emails(order: Order, subscription: Subscription) -> None:
+    """The order summary, and for an account made in the flow, how to sign in (§2.1b)."""
+    user = order.user
+    locale = _locale(order)
+    mail.send_template(
+        user.email,
+        "order_summary",
+        locale,
+        order=order,
+        subscription=subscription,
+        schedule=current_schedule(order),
+        title=plan_title(order, locale),
+        link=url_for("checkout.done", public_id=order.public_id, _external=True),
+    )
+    if order.account_created_in_flow:
+        mail.send_template(
+            user.email,
+            "account_access",
+            locale,
+            user=user,
+            link=url_for("auth.signin", _external=True),
+        )
+
+
+def consent_link(order: Order) -> str:
+    token = tokens.make(CONSENT_PURPOSE, {"o": order.public_id})
+    return url_for("checkout.consent_page", token=token, _external=True)
+
+
+def send_consent_request(order: Order) -> None:
+    """The representative gets the link; the learner is told it was sent."""
+    locale = order.locale or "en"
+    days = current_app.config["CONSENT_TOKEN_MAX_AGE"].days
+    title = plan_title(order, locale)
+    mail.send_template(
+        order.representative_email,
+        "consent_request",
+        locale,
+        order=order,
+        title=title,
+        link=consent_link(order),
+        days=days,
+    )
+    mail.send_template(
+        order.user.email,
+        "consent_requested",
+        locale,
+        order=order,
+        title=title,
+        days=days,
+        link=url_for("checkout.done", public_id=order.public_id, _external=True),
+    )
+
+
+def send_consent_recorded(order: Order, accepted: bool, name: str) -> None:
+    locale = order.locale or "en"
+    mail.send_template(
+        order.representative_email,
+        "consent_recorded",
+        locale,
+        order=order,
+        title=plan_title(order, locale),
+        accepted=accepted,
+        name=name,
+    )
+
+
+def send_consent_given_pay(order: Order) -> None:
+    """The representative said yes but the payment waits for the learner (PayPal
+    approval, 3-D Secure, a decline)."""
+    locale = order.locale or "en"
+    mail.send_template(
+        order.user.email,
+        "consent_given_pay",
+        locale,
+        order=order,
+        title=plan_title(order, locale),
+        link=url_for("checkout.review", public_id=order.public_id, _external=True),
+    )
+
+
+def send_consent_refused(order: Order) -> None:
+    locale = order.locale or "en"
+    mail.send_template(
+        order.user.email, "consent_refused", locale, order=order, title=plan_title(order, locale)
+    )
