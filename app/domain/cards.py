@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from app.domain.numbers import is_ascii_digits
+
 
 class CardProblem(StrEnum):
     NUMBER_FORMAT = "number_format"
@@ -29,7 +31,7 @@ def digits_only(number: str) -> str:
 
 
 def luhn_valid(number: str) -> bool:
-    if not number.isdigit():
+    if not is_ascii_digits(number):
         return False
     total = 0
     for index, char in enumerate(reversed(number)):
@@ -55,7 +57,7 @@ class Expiry:
 
 def parse_expiry(text: str) -> Expiry | None:
     """'MM/YY', 'MM/YYYY', 'MM YY' → Expiry, or None."""
-    match = re.fullmatch(r"\s*(\d{1,2})\s*[/ -]?\s*(\d{2}|\d{4})\s*", text or "")
+    match = re.fullmatch(r"\s*([0-9]{1,2})\s*[/ -]?\s*([0-9]{2}|[0-9]{4})\s*", text or "")
     if not match:
         return None
     month, year = int(match.group(1)), int(match.group(2))
@@ -69,7 +71,7 @@ def parse_expiry(text: str) -> Expiry | None:
 def card_problem(number: str, expiry: str, cvc: str, today: date) -> tuple[str, CardProblem] | None:
     """(field, problem) for the first thing wrong with a card, or None."""
     digits = digits_only(number)
-    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+    if not is_ascii_digits(digits) or not 12 <= len(digits) <= 19:
         return "card_number", CardProblem.NUMBER_FORMAT
     if not luhn_valid(digits):
         return "card_number", CardProblem.NUMBER_CHECKSUM
@@ -79,6 +81,6 @@ def card_problem(number: str, expiry: str, cvc: str, today: date) -> tuple[str, 
     if (parsed.year, parsed.month) < (today.year, today.month):
         return "card_expiry", CardProblem.EXPIRED
     expected = 4 if brand_of(digits) == "amex" else 3
-    if not re.fullmatch(rf"\d{{{expected}}}", (cvc or "").strip()):
+    if not re.fullmatch(rf"[0-9]{{{expected}}}", (cvc or "").strip()):
         return "card_cvc", CardProblem.CVC_FORMAT
     return None

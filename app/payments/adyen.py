@@ -466,7 +466,7 @@ def _method_from(answer: Mapping, sent: Mapping) -> MethodDetails | None:
         kind="card",
         token=str(token),
         brand=str(brand)[:20] if brand else None,
-        last4=summary if re.fullmatch(r"\d{4}", summary) else None,
+        last4=summary if re.fullmatch(r"[0-9]{4}", summary) else None,
         exp_month=month,
         exp_year=year,
     )
@@ -474,7 +474,7 @@ def _method_from(answer: Mapping, sent: Mapping) -> MethodDetails | None:
 
 def _expiry(value: Any) -> tuple[int | None, int | None]:
     """Adyen writes "3/2030"."""
-    match = re.fullmatch(r"(\d{1,2})/(\d{4})", str(value or ""))
+    match = re.fullmatch(r"([0-9]{1,2})/([0-9]{4})", str(value or ""))
     if not match or not 1 <= int(match.group(1)) <= 12:
         return None, None
     return int(match.group(1)), int(match.group(2))

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
 from app.domain.errors import DomainError
+from app.domain.numbers import parse_whole_number
 from app.extensions import db
 from app.models import Role, User
 from app.services import mail, tokens
@@ -88,7 +89,7 @@ def load_session_user(session_id: str) -> User | None:
     """Flask-Login's loader: the id carries the session version, so raising the
     version (sign-out, password change) invalidates every older cookie."""
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if parse_whole_number(user_id) is None or parse_whole_number(version) is None:
         return None
     user = _user_by_id(int(user_id))
     if user is None or user.session_version != int(version):

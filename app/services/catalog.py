@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from app import clock
 from app.domain.errors import DomainError
 from app.domain.launch import LaunchPeriod, Precision, estimate_in_past, launch_period
+from app.domain.numbers import parse_whole_number
 from app.domain.pricing import (
     ADVANCE_PAYMENT_PERCENT,
     SOLO,
@@ -150,8 +151,8 @@ def parse_query(args, *, for_paths: bool) -> CatalogQuery:
         return value if value in allowed else ""
 
     def number(name: str, default: int) -> int:
-        raw = (args.get(name) or "").strip()
-        return int(raw) if raw.isdigit() and len(raw) < 7 else default
+        found = parse_whole_number(args.get(name), max_digits=6)
+        return default if found is None else found
 
     per_page = number("per_page", PER_PAGE_CHOICES[0])
     durations = PATH_DURATIONS if for_paths else COURSE_DURATIONS
@@ -321,9 +322,10 @@ def scheduled_price(offer: str, today: date) -> PricePoint | None:
 def offer_path(offer: str) -> LearningPath | None:
     if offer == SOLO:
         return None
-    if not offer.startswith("path:") or not offer[5:].isdigit():
+    path_id = parse_whole_number(offer[5:]) if offer.startswith("path:") else None
+    if path_id is None:
         raise DomainError("offer", _l("Choose an offer from the list."))
-    path = db.session.get(LearningPath, int(offer[5:]))
+    path = db.session.get(LearningPath, path_id)
     if path is None:
         raise DomainError("offer", _l("Choose an offer from the list."))
     return path

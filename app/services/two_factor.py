@@ -1,13 +1,16 @@
 """Two-factor sign-in: TOTP (RFC 6238) and single-use recovery codes."""
 
 import hashlib
+import hmac
 import secrets
 
 import pyotp
 import segno
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
+from app.domain.numbers import is_ascii_digits
 from app.extensions import db
 from app.models import RecoveryCode, User
 
@@ -27,8 +30,46 @@ def qr_svg(uri: str, title: str) -> str:
     return segno.make(uri, error="m").svg_inline(scale=4, title=title, dark="#000", light="#fff")
 
 
-def code_is_valid(secret: str, code: str) -> bool:
-    return pyotp.TOTP(secret).verify(code.replace(" ", ""), valid_window=1)
+# Codes of the step before and after the current one still work: phones drift.
+VALID_WINDOW = 1
+
+
+def matching_step(secret: str, code: str) -> int | None:
+    """The time step whose code `code` is (pyotp's verify, telling which step matched),
+    or None."""
+    code = code.replace(" ", "")
+    if not is_ascii_digits(code):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(clock.now())
+    for step in range(current - VALID_WINDOW, current + VALID_WINDOW + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _spend_step(user: User, step: int) -> bool:
+    """Record `step` as used, unless it (or a later one) already was: one conditional
+    UPDATE, so two requests with the same code cannot both pass."""
+    spent = db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .where(or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if spent:
+        set_committed_value(user, "totp_last_step", step)
+    return bool(spent)
+
+
+def confirm_setup_code(user: User, secret: str, code: str) -> bool:
+    """The code that proves the app is set up counts as used."""
+    step = matching_step(secret, code)
+    if step is None:
+        return False
+    user.totp_last_step = step
+    return True
 
 
 def enable(user: User, secret: str) -> list[str]:
@@ -43,6 +84,7 @@ def enable(user: User, secret: str) -> list[str]:
 def disable(user: User) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
+    user.totp_last_step = None
     user.recovery_codes.clear()
     db.session.flush()
 
@@ -64,8 +106,9 @@ def check_second_factor(user: User, code: str) -> bool:
     code = code.strip().lower()
     if not user.has_two_factor:
         return False
-    if code.replace(" ", "").isdigit():
-        return code_is_valid(user.totp_secret, code)
+    if is_ascii_digits(code.replace(" ", "")):
+        step = matching_step(user.totp_secret, code)
+        return step is not None and _spend_step(user, step)
     recovery = db.session.scalar(
         select(RecoveryCode).where(
             RecoveryCode.user_id == user.id,

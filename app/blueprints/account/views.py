@@ -190,7 +190,7 @@ def two_factor_setup():
     session[SETUP_SECRET] = secret
     form = TwoFactorSetupForm()
     if form.validate_on_submit():
-        if two_factor.code_is_valid(secret, form.code.data):
+        if two_factor.confirm_setup_code(user, secret, form.code.data):
             codes = two_factor.enable(user, secret)
             session.pop(SETUP_SECRET, None)
             log_security_event("two_factor.enabled", user_id=user.id)

@@ -172,7 +172,9 @@ class PathForm(FlaskForm):
         filters=[strip],
         validators=[
             Optional(),
-            Regexp(r"^(?:RNCP|RS)\d{1,6}$", message=_l("Enter a code like RNCP37273 or RS5635.")),
+            Regexp(
+                r"^(?:RNCP|RS)[0-9]{1,6}$", message=_l("Enter a code like RNCP37273 or RS5635.")
+            ),
         ],
     )
     duration_months = WholeNumberField(
