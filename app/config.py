@@ -41,6 +41,8 @@ class Config:
     RATELIMIT_SIGNIN_ACCOUNT = "5 per minute;30 per hour"
     RATELIMIT_REGISTER = "5 per minute;30 per hour"
     RATELIMIT_RESET = "5 per minute;20 per hour"
+    # Wrong current passwords on the account pages (change password or email, turn 2FA off).
+    RATELIMIT_PASSWORD_RECHECK = "5 per minute;30 per hour"  # noqa: S105 (a rate)
     PROXY_COUNT = 0
 
     # outbox: store messages in the database (read them at /dev/outbox); smtp: deliver.

@@ -165,6 +165,28 @@ def test_repeated_failed_sign_ins_are_slowed_not_locked(limited_client, make_use
     assert sign_in(limited_client, other.email, other.password).status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/account/password", "current_password"),
+        ("/account/email", "password"),
+        ("/account/two-factor/disable", "password"),
+    ],
+)
+def test_current_password_rechecks_are_limited_per_account(limited_app, make_user, path, field):
+    app = limited_app(RATELIMIT_PASSWORD_RECHECK="3 per minute", RATELIMIT_SIGNIN="100 per minute")
+    user, other = make_user(), make_user()
+    client = app.test_client()
+    sign_in(client, user.email, user.password)
+    data = {field: "not the password", "new_password": "a new long passphrase", "email": "n@e.org"}
+    codes = [client.post(path, data=data).status_code for _ in range(4)]
+    assert codes == [422, 422, 422, 429]
+    # The limit is the account's: another member at the same address is not held by it.
+    elsewhere = app.test_client()
+    sign_in(elsewhere, other.email, other.password)
+    assert elsewhere.post(path, data=data).status_code == 422
+
+
 def test_registration_is_rate_limited(limited_app):
     client = limited_app(RATELIMIT_REGISTER="2 per minute").test_client()
     codes = [client.post("/register", data={}).status_code for _ in range(3)]

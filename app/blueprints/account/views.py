@@ -18,6 +18,7 @@ from app.blueprints.account.forms import (
 from app.blueprints.auth.forms import EmptyForm
 from app.domain.eligibility import assess
 from app.domain.errors import DomainError
+from app.extensions import limiter
 from app.services import accounts, promotions, subscriptions, two_factor
 from app.services.checkout import orders
 from app.services.tokens import InvalidToken
@@ -32,6 +33,16 @@ SETUP_SECRET = "two_factor_setup_secret"  # noqa: S105 (a session key name)
 
 def _user():
     return current_user._get_current_object()
+
+
+def _password_rechecks():
+    """Each wrong current password costs a slow hash: limited per account like sign-in,
+    counting only the attempts that were refused."""
+    return limiter.limit(
+        lambda: current_app.config["RATELIMIT_PASSWORD_RECHECK"],
+        key_func=lambda: f"password-recheck:{current_user.get_id()}",
+        deduct_when=lambda response: response.status_code == 422,
+    )
 
 
 def _today_for(user):
@@ -126,6 +137,7 @@ def security():
 
 @bp.route("/account/password", methods=["POST"])
 @login_required
+@_password_rechecks()
 def change_password():
     user = _user()
     form = ChangePasswordForm()
@@ -145,6 +157,7 @@ def change_password():
 
 @bp.route("/account/email", methods=["POST"])
 @login_required
+@_password_rechecks()
 def change_email():
     user = _user()
     form = ChangeEmailForm()
@@ -218,6 +231,7 @@ def two_factor_setup():
 
 @bp.route("/account/two-factor/disable", methods=["POST"])
 @login_required
+@_password_rechecks()
 def two_factor_disable():
     user = _user()
     form = TwoFactorDisableForm()
