@@ -125,7 +125,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.needs_refresh_message = None
 
     production = app.config["ENV_NAME"] == "production"
-    cdn_origin = "https://cdn.jsdelivr.net" if app.config["HTMX_USE_CDN"] else None
+    # The one file the page loads from the CDN, not the whole CDN (any package there).
+    cdn_script = app.config["HTMX_CDN_URL"] if app.config["HTMX_USE_CDN"] else None
     talisman.init_app(
         app,
         force_https=production,
@@ -135,16 +136,16 @@ def register_extensions(app: Flask) -> None:
         session_cookie_http_only=True,
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
-        content_security_policy=content_security_policy(app.config, cdn_origin),
+        content_security_policy=content_security_policy(app.config, cdn_script),
     )
 
 
-def content_security_policy(config, cdn_origin: str | None) -> dict:
+def content_security_policy(config, cdn_script: str | None) -> dict:
     from app.payments.adyen import adyen_csp
 
     policy = {
         "default-src": ["'self'"],
-        "script-src": ["'self'", cdn_origin] if cdn_origin else ["'self'"],
+        "script-src": ["'self'", cdn_script] if cdn_script else ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'"],
         "font-src": ["'self'"],

@@ -179,7 +179,10 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     RATELIMIT_STORAGE_URI = None  # must be set to a shared store such as redis://
-    PROXY_COUNT = 1
+    # Trusted X-Forwarded-For hops: set PROXY_COUNT to the number of proxies in front
+    # (1 behind deploy/nginx.conf). 0 unless set, so gunicorn exposed directly cannot be
+    # fooled by a forged header.
+    PROXY_COUNT = 0
 
 
 CONFIGS = {

@@ -70,7 +70,9 @@ def test_cdn_script_is_pinned_with_integrity(make_app):
     assert f'integrity="{app.config["HTMX_INTEGRITY"]}"' in tag
     assert 'crossorigin="anonymous"' in tag
     csp = app.test_client().get("/").headers["Content-Security-Policy"]
-    assert "script-src 'self' https://cdn.jsdelivr.net" in csp
+    # The one file, not the whole CDN (where anyone can publish a package).
+    script_src = re.search(r"script-src ([^;]+)", csp).group(1).split()
+    assert script_src == ["'self'", app.config["HTMX_CDN_URL"]]
 
 
 def test_htmx_configuration(client):
@@ -315,6 +317,26 @@ def test_proxy_fix_trusts_exactly_one_proxy(make_app):
         "/whoami",
         headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.7"},
         environ_base={"REMOTE_ADDR": "10.0.0.1"},
+    )
+    assert response.get_data(as_text=True) == "203.0.113.7"
+
+
+def test_production_trusts_no_forwarded_header_unless_told_how_many_proxies(monkeypatch):
+    monkeypatch.delenv("PROXY_COUNT", raising=False)
+    app = create_app({**PRODUCTION, "ALLOW_SANDBOX_PAYMENTS": True})
+    assert app.config["PROXY_COUNT"] == 0
+
+    @app.route("/whoami")
+    def whoami():
+        from flask import request
+
+        return request.remote_addr
+
+    response = app.test_client().get(
+        "/whoami",
+        base_url="https://atelier.example",
+        headers={"X-Forwarded-For": "6.6.6.6"},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
     )
     assert response.get_data(as_text=True) == "203.0.113.7"
 

@@ -99,7 +99,12 @@ def test_remember_cookie_stops_working_after_sign_out(app, make_user):
     client = app.test_client()
     sign_in(client, user.email, user.password, remember="y")
     remember = client.get_cookie("remember_token", domain="atelier.test").value
-    client.post("/signout")
+    signed_out = client.post("/signout")
+    # The browser is told to forget it, not left holding a dead token.
+    header = cookie_header(signed_out, "remember_token")
+    assert header is not None and "remember_token=;" in header
+    assert parsedate_to_datetime(SimpleCookie(header)["remember_token"]["expires"]).year < 2000
+    assert client.get_cookie("remember_token", domain="atelier.test") is None
     other = app.test_client()
     other.set_cookie("remember_token", remember, domain="atelier.test")
     assert other.get("/account").status_code == 302

@@ -143,8 +143,10 @@ def signout():
         log_security_event("signout", user_id=current_user.id)
         # Raising the version kills this cookie even if someone kept a copy of it.
         accounts.end_all_sessions(current_user._get_current_object())
-        logout_user()
+    # Cleared first: Flask-Login's logout_user leaves the mark that makes it delete the
+    # remember cookie in this response, and clearing afterwards would wipe that mark.
     session.clear()
+    logout_user()
     flash(_("You have signed out."))
     return redirect(url_for("home.index"))
 
