@@ -1,12 +1,12 @@
 """Application factory."""
 
-import logging
 import os
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import logs
 from app.config import CONFIGS, config_from_environment, ensure_secret_key
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
 from app.first_visit_pages import FirstVisitPages
@@ -43,9 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     app.session_interface = SessionInterface()
-    logging.getLogger("atelier").setLevel(logging.INFO)
     register_extensions(app)
     register_blueprints(app)
+    logs.configure(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_request_hooks(app)

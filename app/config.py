@@ -8,6 +8,8 @@ from pathlib import Path
 
 class Config:
     PLATFORM_NAME = "Atelier"
+    # JSON lines on stderr (app/logs.py); security events are INFO.
+    LOG_LEVEL = "INFO"
     # development | production | testing
     ENV_NAME = "development"
 
@@ -193,6 +195,7 @@ CONFIGS = {
 
 ENV_OVERRIDES = (
     "PLATFORM_NAME",
+    "LOG_LEVEL",
     "SECRET_KEY",
     "MAIL_BACKEND",
     "MAIL_SERVER",

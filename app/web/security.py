@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 from flask import request
 
+from app.logs import FIELDS, redact
+
 security_log = logging.getLogger("atelier.security")
 
 
@@ -22,12 +24,27 @@ def safe_next(target: str | None) -> str | None:
 
 
 def log_security_event(event: str, *, user_id: int | None = None, **details) -> None:
-    """Who, when (the log record's time), from where; never secrets."""
+    """Who, when (the record's time), from where; never secrets (no password, token or
+    card number is ever passed here). The message reads as key=value for people; the
+    same fields go to the JSON log line (app.logs)."""
+    ip = request.remote_addr
+    agent = (request.user_agent.string or "")[:200]
     security_log.info(
         "%s user=%s ip=%s ua=%r %s",
         event,
         user_id,
-        request.remote_addr,
-        (request.user_agent.string or "")[:200],
+        ip,
+        agent,
         " ".join(f"{k}={v}" for k, v in sorted(details.items())),
+        extra={
+            FIELDS: {
+                "event": event,
+                "user_id": user_id,
+                "ip": ip,
+                "user_agent": agent,
+                "method": request.method,
+                "path": redact(request.path),
+                **{key: str(value) for key, value in details.items()},
+            }
+        },
     )

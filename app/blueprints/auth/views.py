@@ -98,7 +98,11 @@ def signin():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
-            log_security_event("signin.failure")
+            # Who was tried: the account's id when there is one (never the password).
+            tried = accounts.find_by_email(form.email.data)
+            log_security_event(
+                "signin.failure", user_id=tried.id if tried else None, known=tried is not None
+            )
             form.email.errors.append(_("The email address or password is not correct."))
         elif user.has_two_factor:
             session[PENDING_SECOND_FACTOR] = {
