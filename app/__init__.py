@@ -11,6 +11,7 @@ from app.config import CONFIGS, config_from_environment, ensure_secret_key
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
 from app.first_visit_pages import FirstVisitPages
 from app.sessions import SessionInterface
+from app.web import request
 
 BLUEPRINTS = (
     "home",
@@ -27,6 +28,7 @@ BLUEPRINTS = (
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    request.install(app)
     env_name = (test_config or {}).get("ENV_NAME") or os.environ.get("ATELIER_ENV", "development")
     app.config.from_object(CONFIGS[env_name])
     app.config.from_pyfile("config.py", silent=True)

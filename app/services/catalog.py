@@ -32,6 +32,7 @@ from app.domain.pricing import (
     path_offer,
     price_for,
 )
+from app.domain.text import without_control_characters
 from app.extensions import db
 from app.models import (
     Availability,
@@ -157,7 +158,7 @@ def parse_query(args, *, for_paths: bool) -> CatalogQuery:
     per_page = number("per_page", PER_PAGE_CHOICES[0])
     durations = PATH_DURATIONS if for_paths else COURSE_DURATIONS
     return CatalogQuery(
-        q=" ".join((args.get("q") or "").split())[:MAX_QUERY_LENGTH],
+        q=" ".join(without_control_characters(args.get("q") or "").split())[:MAX_QUERY_LENGTH],
         level=pick("level", {lvl.value for lvl in Level}),
         language=pick("language", set(current_app.config["LANGUAGES"])),
         duration=pick("duration", durations),

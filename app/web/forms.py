@@ -1,8 +1,10 @@
-"""Field validators shared by several forms, with messages that say what to do."""
+"""The site's form base class, and field validators shared by several forms, with
+messages that say what to do."""
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -17,6 +19,7 @@ from wtforms.validators import Email, InputRequired, Length
 from app.domain.eligibility import BirthDateProblem, birth_date_problem
 from app.domain.errors import DomainError
 from app.domain.passwords import MAX_LENGTH, MIN_LENGTH, PasswordProblem, password_problem
+from app.domain.text import has_control_characters
 
 PASSWORD_MESSAGES = {
     PasswordProblem.TOO_SHORT: _l(
@@ -33,6 +36,29 @@ BIRTH_DATE_MESSAGES = {
     BirthDateProblem.IN_FUTURE: _l("Date of birth must be in the past."),
     BirthDateProblem.TOO_OLD: _l("Date of birth must be after 1 January 1900."),
 }
+
+
+def no_control_characters(form, field) -> None:
+    if isinstance(field.data, str) and has_control_characters(field.data):
+        raise ValidationError(
+            _l(
+                "This answer contains an invisible control character (a null byte, for "
+                "example, which pasting can bring). Remove it and try again."
+            )
+        )
+
+
+class Form(FlaskForm):
+    """Every form of the site: Flask-WTF's (with its CSRF token), where no text answer
+    may hold a control character (one check for every text field, so that none reaches
+    the database, which may refuse it)."""
+
+    def validate(self, extra_validators=None) -> bool:
+        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
+        for field in self:
+            if isinstance(field, StringField):
+                extra.setdefault(field.name, []).append(no_control_characters)
+        return super().validate(extra_validators=extra)
 
 
 def strip(value):

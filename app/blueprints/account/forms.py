@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from app.web.forms import (
+    Form,
     StrongPassword,
     birth_date_field,
     country_field,
@@ -13,14 +13,14 @@ from app.web.forms import (
 )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = full_name_field()
     date_of_birth = birth_date_field()
     country = country_field()
     legal_protection = legal_protection_field()
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     locale = RadioField(
         _l("Language of the site and of our emails"),
         choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
@@ -31,7 +31,7 @@ class PreferencesForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"), validators=[InputRequired(_l("Enter your current password."))]
     )
@@ -41,14 +41,14 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     email = email_field(_l("New email address"))
     password = PasswordField(
         _l("Your password"), validators=[InputRequired(_l("Enter your password."))]
     )
 
 
-class TwoFactorSetupForm(FlaskForm):
+class TwoFactorSetupForm(Form):
     code = StringField(
         _l("Code from your authenticator app"),
         validators=[
@@ -58,7 +58,7 @@ class TwoFactorSetupForm(FlaskForm):
     )
 
 
-class TwoFactorDisableForm(FlaskForm):
+class TwoFactorDisableForm(Form):
     password = PasswordField(
         _l("Your password"), validators=[InputRequired(_l("Enter your password."))]
     )

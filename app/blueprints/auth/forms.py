@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
@@ -8,6 +7,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length
 
 from app.web.forms import (
+    Form,
     StrongPassword,
     birth_date_field,
     country_field,
@@ -17,7 +17,7 @@ from app.web.forms import (
 )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = full_name_field()
     email = email_field(_l("Email address"))
     password = PasswordField(
@@ -29,13 +29,13 @@ class RegisterForm(FlaskForm):
     legal_protection = legal_protection_field()
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = email_field(_l("Email address"))
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this device for 30 days"))
 
 
-class TwoFactorForm(FlaskForm):
+class TwoFactorForm(Form):
     code = StringField(
         _l("Security code"),
         validators=[
@@ -52,16 +52,16 @@ class TwoFactorForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field(_l("Email address"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         validators=[InputRequired(_l("Enter a new password.")), StrongPassword()],
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only its CSRF token, for buttons that change something."""

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.web.forms import email_field, select_choices, strip
+from app.web.forms import Form, email_field, select_choices, strip
 
 INQUIRY_TYPES = (
     ("funding", _l("Funding my training")),
@@ -13,7 +12,7 @@ INQUIRY_TYPES = (
 )
 
 
-class PathContactForm(FlaskForm):
+class PathContactForm(Form):
     """Contact Us on a Learning Path page (Terms §2.2b)."""
 
     name = StringField(
@@ -52,5 +51,5 @@ class PathContactForm(FlaskForm):
             raise ValidationError(_l("Choose what your question is about."))
 
 
-class LaunchWatchForm(FlaskForm):
+class LaunchWatchForm(Form):
     email = email_field(_l("Email address"))

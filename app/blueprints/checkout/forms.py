@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -12,6 +11,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
 
 from app.web.forms import (
+    Form,
     birth_date_field,
     country_field,
     email_validators,
@@ -21,7 +21,7 @@ from app.web.forms import (
 )
 
 
-class EligibilityForm(FlaskForm):
+class EligibilityForm(Form):
     date_of_birth = birth_date_field()
     country = country_field()
     legal_protection = legal_protection_field()
@@ -49,7 +49,7 @@ def _text(label, required_message, max_length, optional=False):
     return StringField(label, validators=validators, filters=[strip])
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     full_name = full_name_field()
     address_line1 = _text(_l("Address line 1"), _l("Enter the first line of your address."), 200)
     address_line2 = _text(_l("Address line 2 (optional)"), None, 200, optional=True)
@@ -91,11 +91,11 @@ class DetailsForm(FlaskForm):
         self.needs_consent = needs_consent
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = _text(_l("Promo or referral code (optional)"), None, 40, optional=True)
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(Form):
     payment_kind = RadioField(
         _l("How would you like to pay?"),
         choices=[SelectChoice("card", _l("Card")), SelectChoice("paypal", "PayPal")],
@@ -116,7 +116,7 @@ class PaymentForm(FlaskForm):
             )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     figures = HiddenField()
     versions = HiddenField()
     accept_terms = BooleanField()
@@ -124,15 +124,15 @@ class ReviewForm(FlaskForm):
     immediate_access = BooleanField()
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     name = full_name_field()
     agree = BooleanField()
     decision = HiddenField()
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     pass
 
 
-class RepresentativeEmailForm(FlaskForm):
+class RepresentativeEmailForm(Form):
     email = EmailField(_l("Email address"), validators=email_validators(), filters=[strip])

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     RadioField,
     SelectChoice,
@@ -10,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.web.forms import email_field, strip
+from app.web.forms import Form, email_field, strip
 
 CONTACT_TOPICS = [
     ("subscription", _l("My subscription or my Learning Path")),
@@ -50,7 +49,7 @@ def _name_field():
     )
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     name = _name_field()
     email = email_field(_l("Your email address"))
     topic = SelectField(
@@ -76,7 +75,7 @@ class ContactForm(FlaskForm):
     )
 
 
-class AccessibleFormatForm(FlaskForm):
+class AccessibleFormatForm(Form):
     name = _name_field()
     email = email_field(_l("Your email address"))
     document = RadioField(

@@ -3,7 +3,6 @@ rules that need the database (duplicate web address, 30 % rule against the price
 force) come back from the service as DomainError and land on the right field."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -18,7 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from app.domain.money import parse_euros
 from app.models.catalog import PATH_TEXTS
-from app.web.forms import select_choices, strip
+from app.web.forms import Form, select_choices, strip
 
 SLUG = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -122,7 +121,7 @@ def required_text(label, message, max_length=200):
     )
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     slug = StringField(
         _l("Web address"),
         filters=[strip],
@@ -156,7 +155,7 @@ def _text_pair(name):
     )
 
 
-class PathForm(FlaskForm):
+class PathForm(Form):
     slug = StringField(
         _l("Web address"),
         filters=[strip],
@@ -232,7 +231,7 @@ class NewPathForm(PathForm):
     )
 
 
-class PriceForm(FlaskForm):
+class PriceForm(Form):
     offer = SelectField(_l("Offer"), validators=[InputRequired(_l("Choose an offer."))])
     amount = StringField(
         _l("Monthly price in euros, all taxes included"),
@@ -245,7 +244,7 @@ class PriceForm(FlaskForm):
     )
 
 
-class RateForm(FlaskForm):
+class RateForm(Form):
     country = SelectField(_l("Country"), validators=[InputRequired(_l("Choose a country."))])
     currency = StringField(
         _l("Currency code"),
@@ -271,7 +270,7 @@ MEDIA_URL = Regexp(
 )
 
 
-class ChapterForm(FlaskForm):
+class ChapterForm(Form):
     position = WholeNumberField(
         _l("Position in the course"),
         validators=[

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from app.web.forms import Form
 
-class AnswerForm(FlaskForm):
+
+class AnswerForm(Form):
     reply = TextAreaField(
         _l("Your answer"),
         validators=[
@@ -21,7 +22,7 @@ def _text(label, message, limit, limit_message):
     )
 
 
-class DocumentVersionForm(FlaskForm):
+class DocumentVersionForm(Form):
     kind = RadioField(
         _l("Document"),
         choices=[

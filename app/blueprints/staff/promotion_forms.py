@@ -5,14 +5,13 @@ on their fields."""
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget
 
 from app import clock
 from app.blueprints.staff.catalog_forms import WholeNumberField
-from app.web.forms import strip
+from app.web.forms import Form, strip
 
 # What a datetime-local input sends, and what people type where it is a plain text box.
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
@@ -78,7 +77,7 @@ FIELDS = (
 )
 
 
-class PromoForm(FlaskForm):
+class PromoForm(Form):
     code = StringField(
         _l("Code"),
         filters=[strip, upper],
