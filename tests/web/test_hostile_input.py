@@ -231,11 +231,11 @@ def test_a_nul_byte_gets_a_message_next_to_its_field(site):
     assert 'id="name-error"' in html and "invisible control character" in html
 
 
-@pytest.mark.parametrize("host", HOSTILE_HOSTS)
-def test_hostile_host_headers_never_give_a_server_error(site, host):
-    client = client_for(site, "visitor")
-    for path in ("/", "/courses", "/password/forgot", "/no-such-page"):
-        response = client.get(path, headers={"Host": host})
-        assert response.status_code < 500, (host, path)
-    response = client.post("/password/forgot", data={"email": "a@b.c"}, headers={"Host": host})
-    assert response.status_code < 500, host
+def test_hostile_host_headers_never_give_a_server_error(shop):
+    client = shop.test_client()
+    for host in HOSTILE_HOSTS:
+        for path in ("/", "/courses", "/password/forgot", "/no-such-page"):
+            response = client.get(path, headers={"Host": host})
+            assert response.status_code < 500, (host, path)
+        response = client.post("/password/forgot", data={"email": "a@b.c"}, headers={"Host": host})
+        assert response.status_code < 500, host
