@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -76,6 +77,11 @@ def configure_defaults(app: Flask) -> None:
 def check_production_settings(app: Flask) -> None:
     if app.config["ENV_NAME"] != "production":
         return
+    public = urlsplit(app.config.get("PUBLIC_URL") or "")
+    if public.scheme != "https" or not public.hostname:
+        raise RuntimeError("PUBLIC_URL must be set to the site's https:// address in production")
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = [public.hostname]
     storage = app.config.get("RATELIMIT_STORAGE_URI") or ""
     if not storage or storage.startswith("memory://"):
         raise RuntimeError(

@@ -72,8 +72,12 @@ class Config:
     HTMX_INTEGRITY = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
 
     SUPPORT_EMAIL = "success@atelier.example"
-    # The site's public address: links inside the PDFs point there.
-    PUBLIC_URL = "https://atelier.example"
+    # The site's public address: every absolute link (emails, PDFs, gateway returns) is
+    # built on it, never on the request's Host (app/links.py). Required in production.
+    PUBLIC_URL: str | None = "http://127.0.0.1:5000"
+    # Host names the site answers to (Flask refuses others with a 400). None: any; in
+    # production, the host of PUBLIC_URL unless set.
+    TRUSTED_HOSTS: list[str] | None = None
 
     # Legal Information page (fictional example values: set the real ones in instance/config.py).
     LEGAL_COMPANY_NAME = "Atelier Learning SAS"
@@ -168,6 +172,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     ENV_NAME = "testing"
+    PUBLIC_URL = "http://atelier.test"
     CATALOG_VERSION_TTL = 0
     TESTING = True
     OUTBOX_PUBLIC = True
@@ -180,6 +185,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    PUBLIC_URL = None  # must be set: https://your.domain
     RATELIMIT_STORAGE_URI = None  # must be set to a shared store such as redis://
     # Trusted X-Forwarded-For hops: set PROXY_COUNT to the number of proxies in front
     # (1 behind deploy/nginx.conf). 0 unless set, so gunicorn exposed directly cannot be
@@ -226,6 +232,8 @@ def config_from_environment() -> dict:
         values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     if os.environ.get("MAIL_PORT"):
         values["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    if os.environ.get("TRUSTED_HOSTS"):
+        values["TRUSTED_HOSTS"] = os.environ["TRUSTED_HOSTS"].split(",")
     if os.environ.get("PROXY_COUNT"):
         values["PROXY_COUNT"] = int(os.environ["PROXY_COUNT"])
     return values

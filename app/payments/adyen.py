@@ -139,8 +139,7 @@ class AdyenGateway(PaymentGateway):
             hmac_key=config.get("ADYEN_HMAC_KEY"),
             live_url_prefix=config.get("ADYEN_LIVE_URL_PREFIX"),
             timeout_seconds=config.get("GATEWAY_TIMEOUT_SECONDS") or 20,
-            return_url=(config.get("PUBLIC_URL") or "https://atelier.example").rstrip("/")
-            + "/checkout",
+            return_url=config["PUBLIC_URL"].rstrip("/") + "/checkout",
         )
 
     # -- talking to Adyen --------------------------------------------------------------

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +15,7 @@ from app import clock
 from app.domain.errors import DomainError
 from app.domain.numbers import parse_whole_number
 from app.extensions import db
+from app.links import public_url
 from app.models import Role, User
 from app.services import mail, tokens
 
@@ -142,7 +143,7 @@ def send_verification(user: User) -> None:
         "verify_email",
         user.locale or "en",
         user=user,
-        link=url_for("auth.verify_email", token=token, _external=True),
+        link=public_url("auth.verify_email", token=token),
         hours=int(current_app.config["VERIFY_TOKEN_MAX_AGE"].total_seconds() // 3600),
     )
 
@@ -175,7 +176,7 @@ def request_password_reset(email: str) -> None:
         "reset_password",
         user.locale or "en",
         user=user,
-        link=url_for("auth.reset_password", token=token, _external=True),
+        link=public_url("auth.reset_password", token=token),
         minutes=int(current_app.config["RESET_TOKEN_MAX_AGE"].total_seconds() // 60),
     )
 
@@ -229,7 +230,7 @@ def request_email_change(user: User, password: str, new_email: str) -> None:
         "confirm_email_change",
         user.locale or "en",
         user=user,
-        link=url_for("account.confirm_email_change", token=token, _external=True),
+        link=public_url("account.confirm_email_change", token=token),
         hours=int(current_app.config["VERIFY_TOKEN_MAX_AGE"].total_seconds() // 3600),
     )
     mail.send_template(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from math import ceil
 from time import monotonic
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, format_date, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -34,6 +34,7 @@ from app.domain.pricing import (
 )
 from app.domain.text import without_control_characters
 from app.extensions import db
+from app.links import public_url
 from app.models import (
     Availability,
     CatalogState,
@@ -657,7 +658,7 @@ def _tell_watchers(path: LearningPath, was_upcoming: bool) -> None:
             LaunchWatch.path_id == path.id, LaunchWatch.opened_notified_at.is_(None)
         )
     ).all()
-    path_url = url_for("catalog.path", slug=path.slug, _external=True)
+    path_url = public_url("catalog.path", slug=path.slug)
     if path.availability is Availability.OPEN:
         timing = opened_relative_to_estimate(path)
         for watcher in watchers:
@@ -703,7 +704,7 @@ def stop_link(watcher: LaunchWatch) -> str:
         STOP_WATCHING,
         {"w": watcher.id, "p": watcher.path_id, "e": tokens.fingerprint(watcher.email)},
     )
-    return url_for("catalog.stop_watching", token=token, _external=True)
+    return public_url("catalog.stop_watching", token=token)
 
 
 @dataclass(frozen=True)

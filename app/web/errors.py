@@ -1,8 +1,10 @@
 """Friendly error pages in the visitor's language; never a traceback."""
 
 import logging
+from urllib.parse import urlsplit
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -47,9 +49,22 @@ PAGES = {
 }
 
 
+def _links_without_the_request_host() -> None:
+    """A request whose Host could not be read (malformed, or not a trusted host) has no
+    URL adapter, and the page's links could not be built: give it one bound to the
+    public address. Its links are paths, so the host it names does not show."""
+    context = request_ctx._get_current_object()
+    if context.url_adapter is None:
+        public = urlsplit(current_app.config.get("PUBLIC_URL") or "http://localhost")
+        context.url_adapter = current_app.url_map.bind(
+            public.netloc, script_name=public.path or "/", url_scheme=public.scheme
+        )
+
+
 def render_error(code: int):
     # Whatever the request changed before it failed is not kept (app.web.transactions).
     db.session.rollback()
+    _links_without_the_request_host()
     title, message = PAGES.get(code, PAGES[500])
     return render_template("errors/error.html", code=code, title=title, message=message), code
 

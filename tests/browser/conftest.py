@@ -218,6 +218,7 @@ def live_server(tmp_path_factory):
         "127.0.0.1", 0, buffered(app), threaded=True, request_handler=QuietRequestHandler
     )
     url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_URL"] = url  # links in the emails open the live server
     seed(app, url)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()

@@ -8,6 +8,7 @@ import re
 import pikepdf
 import pypdf
 import pytest
+from flask import current_app
 
 from app.models import PdfVariant
 from app.services import legal_documents
@@ -142,8 +143,8 @@ def test_links_in_the_pdf_point_to_the_public_site(pdf_bytes):
             for annot in page.get("/Annots", [])
             if "/A" in annot and "/URI" in annot.A
         }
-    assert "https://atelier.example/contact" in uris
-    assert "https://atelier.example/privacy" in uris
+    public = current_app.config["PUBLIC_URL"]
+    assert f"{public}/contact" in uris and f"{public}/privacy" in uris
 
 
 def test_large_print_is_18_point_or_more(legal_docs, app):

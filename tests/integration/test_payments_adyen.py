@@ -14,6 +14,7 @@ import pytest
 import requests
 import responses
 from Adyen.util import generate_notification_sig
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -136,7 +137,7 @@ def test_save_method_stores_the_card_and_keeps_only_token_brand_last4(gateway, a
     assert body["shopperInteraction"] == "Ecommerce"
     assert body["recurringProcessingModel"] == "Subscription"
     assert body["merchantAccount"] == MERCHANT
-    assert body["returnUrl"] == "https://atelier.example/checkout"
+    assert body["returnUrl"] == current_app.config["PUBLIC_URL"] + "/checkout"
     assert re.fullmatch(r"check-42-[0-9a-f]{16}", body["reference"])
     # The encrypted fields go to Adyen, and only what Adyen needs of the browser's state.
     assert body["paymentMethod"] == {"type": "scheme", **ENCRYPTED, "brand": "visa"}

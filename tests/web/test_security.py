@@ -247,6 +247,7 @@ def test_production_refuses_in_memory_rate_limits(monkeypatch):
                 "SQLALCHEMY_DATABASE_URI": "sqlite://",
                 "RATELIMIT_STORAGE_URI": "memory://",
                 "MAIL_BACKEND": "smtp",
+                "PUBLIC_URL": "https://atelier.example",
             }
         )
 
@@ -260,6 +261,7 @@ def test_production_cookies_are_secure(monkeypatch):
             "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1",
             "MAIL_BACKEND": "smtp",
             "ALLOW_SANDBOX_PAYMENTS": True,
+            "PUBLIC_URL": "https://atelier.example",
         }
     )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
@@ -274,6 +276,7 @@ PRODUCTION = {
     "SQLALCHEMY_DATABASE_URI": "sqlite://",
     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1",
     "MAIL_BACKEND": "smtp",
+    "PUBLIC_URL": "https://atelier.example",
 }
 
 

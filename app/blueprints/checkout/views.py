@@ -26,6 +26,7 @@ from app.domain.cards import CardProblem, card_problem, digits_only
 from app.domain.errors import DomainError
 from app.domain.orders import OrderStatus, Plan, Step
 from app.extensions import limiter
+from app.links import public_url
 from app.models import PaymentKind
 from app.services import accounts, catalog, promotions, subscriptions
 from app.services.checkout import (
@@ -64,10 +65,8 @@ def _client_context() -> charging.Context:
     return charging.Context(
         ip=request.remote_addr,
         user_agent=request.user_agent.string,
-        return_url=url_for("checkout.gateway_return", public_id=public_id, _external=True),
-        cancel_url=url_for(
-            "checkout.gateway_return", public_id=public_id, cancelled=1, _external=True
-        ),
+        return_url=public_url("checkout.gateway_return", public_id=public_id),
+        cancel_url=public_url("checkout.gateway_return", public_id=public_id, cancelled=1),
     )
 
 

@@ -4,13 +4,14 @@ the order and the documents, and a recorded answer."""
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.domain.orders import OrderStatus
 from app.extensions import db
+from app.links import public_url
 from app.models import AcceptedBy, ConsentDecision, Order, RepresentativeConsent
 from app.services import tokens
 from app.services.checkout import emails
@@ -79,10 +80,8 @@ def accept(order: Order, answer: Answer) -> ConfirmOutcome | None:
     context = Context(
         ip=answer.ip,
         user_agent=answer.user_agent,
-        return_url=url_for("checkout.gateway_return", public_id=order.public_id, _external=True),
-        cancel_url=url_for(
-            "checkout.gateway_return", public_id=order.public_id, cancelled=1, _external=True
-        ),
+        return_url=public_url("checkout.gateway_return", public_id=order.public_id),
+        cancel_url=public_url("checkout.gateway_return", public_id=order.public_id, cancelled=1),
     )
     name = answer.name.strip()
     record_acceptances(order, AcceptedBy.REPRESENTATIVE, answer.ip, answer.user_agent, name)

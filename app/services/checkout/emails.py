@@ -1,7 +1,8 @@
 """The emails checkout sends, queued in the caller's transaction."""
 
-from flask import current_app, url_for
+from flask import current_app
 
+from app.links import public_url
 from app.models import Order, Subscription
 from app.services import mail, tokens
 from app.services.checkout.figures import current_schedule
@@ -26,7 +27,7 @@ def send_order_emails(order: Order, subscription: Subscription) -> None:
         subscription=subscription,
         schedule=current_schedule(order),
         title=plan_title(order, locale),
-        link=url_for("checkout.done", public_id=order.public_id, _external=True),
+        link=public_url("checkout.done", public_id=order.public_id),
     )
     if order.account_created_in_flow:
         mail.send_template(
@@ -34,13 +35,13 @@ def send_order_emails(order: Order, subscription: Subscription) -> None:
             "account_access",
             locale,
             user=user,
-            link=url_for("auth.signin", _external=True),
+            link=public_url("auth.signin"),
         )
 
 
 def consent_link(order: Order) -> str:
     token = tokens.make(CONSENT_PURPOSE, {"o": order.public_id})
-    return url_for("checkout.consent_page", token=token, _external=True)
+    return public_url("checkout.consent_page", token=token)
 
 
 def send_consent_request(order: Order) -> None:
@@ -64,7 +65,7 @@ def send_consent_request(order: Order) -> None:
         order=order,
         title=title,
         days=days,
-        link=url_for("checkout.done", public_id=order.public_id, _external=True),
+        link=public_url("checkout.done", public_id=order.public_id),
     )
 
 
@@ -91,7 +92,7 @@ def send_consent_given_pay(order: Order) -> None:
         locale,
         order=order,
         title=plan_title(order, locale),
-        link=url_for("checkout.review", public_id=order.public_id, _external=True),
+        link=public_url("checkout.review", public_id=order.public_id),
     )
 
 
