@@ -162,11 +162,20 @@ def verify_email(token: str) -> User:
 # --- password reset -------------------------------------------------------------
 
 
-def request_password_reset(email: str) -> None:
-    """Sends a reset link if the account exists. The caller shows the same answer
-    either way, so the form does not reveal who has an account."""
+def request_password_reset(email: str, locale: str) -> None:
+    """Email the address either way: a reset link if an account uses it, otherwise a
+    note that none does (the owner learns what happened; nobody else learns anything).
+    Both queue one message in the request's transaction, so a known address costs the
+    request as much as an unknown one and the page cannot tell them apart."""
     user = find_by_email(email)
     if user is None:
+        mail.send_template(
+            normalise_email(email),
+            "reset_no_account",
+            locale,
+            register=public_url("auth.register"),
+            forgot=public_url("auth.forgot_password"),
+        )
         return
     token = tokens.make(
         "reset-password", {"uid": user.id, "pw": tokens.fingerprint(user.password_hash)}

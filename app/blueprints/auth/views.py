@@ -184,7 +184,7 @@ def resend_verification():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data)
+        accounts.request_password_reset(form.email.data, str(get_locale() or "en"))
         log_security_event("password.reset_requested")
         return render_template("auth/reset_sent.html", email=form.email.data)
     status = 422 if form.errors else 200
