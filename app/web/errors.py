@@ -3,13 +3,14 @@
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from app.web.forms import SESSION_LOST, keeps_text
 
 log = logging.getLogger("atelier.errors")
 
@@ -61,6 +62,26 @@ def _links_without_the_request_host() -> None:
         )
 
 
+# Flask-WTF's reasons when the form's token was fine but its session is gone or new: the
+# session ended (a form left open past PERMANENT_SESSION_LIFETIME), or another tab
+# signed in or out. A form without any token is refused as it is.
+SESSION_ENDED = {
+    "The CSRF session token is missing.",
+    "The CSRF token has expired.",
+    "The CSRF tokens do not match.",
+}
+
+
+def show_the_form_again(view):
+    """The same page, with the visitor's text in it and a message by the summary, and a
+    fresh token in a fresh session: nothing the form asked is done."""
+    db.session.rollback()
+    g.setdefault(SESSION_LOST, True)
+    response = make_response(view(**(request.view_args or {})))
+    response.status_code = 422
+    return response
+
+
 def render_error(code: int):
     # Whatever the request changed before it failed is not kept (app.web.transactions).
     db.session.rollback()
@@ -72,6 +93,14 @@ def render_error(code: int):
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        view = app.view_functions.get(request.endpoint or "")
+        if (
+            request.method == "POST"
+            and view is not None
+            and keeps_text(view)
+            and error.description in SESSION_ENDED
+        ):
+            return show_the_form_again(view)
         return render_error(400)
 
     @app.errorhandler(HTTPException)

@@ -3,6 +3,7 @@ messages that say what to do."""
 
 from datetime import date
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -38,6 +39,26 @@ BIRTH_DATE_MESSAGES = {
 }
 
 
+# Set by the CSRF error handler when a form came back after its session ended.
+SESSION_LOST = "atelier_session_lost"
+SESSION_LOST_MESSAGE = _l(
+    "Your session had ended, so this was not sent. What you typed is kept below: check it "
+    "and send it again."
+)
+# Views whose form is shown again, with what was typed, when the session ended while it
+# was open (a long-open contact form): their POST acts only through Form.validate.
+_KEEPS_TEXT: set = set()
+
+
+def keeps_text_when_the_session_ends(view):
+    _KEEPS_TEXT.add(view)
+    return view
+
+
+def keeps_text(view) -> bool:
+    return view in _KEEPS_TEXT
+
+
 def no_control_characters(form, field) -> None:
     if isinstance(field.data, str) and has_control_characters(field.data):
         raise ValidationError(
@@ -54,6 +75,10 @@ class Form(FlaskForm):
     the database, which may refuse it)."""
 
     def validate(self, extra_validators=None) -> bool:
+        if g.get(SESSION_LOST):
+            # Shown again with what was typed (app.web.errors): nothing is acted on.
+            self.form_errors.append(SESSION_LOST_MESSAGE)
+            return False
         extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
         for field in self:
             if isinstance(field, StringField):

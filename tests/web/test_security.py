@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db, limiter
-from app.models import Role, User
+from app.models import Inquiry, Role, User
 from tests.conftest import current_code, enable_two_factor, sign_in
 
 STATIC = Path(__file__).parents[2] / "app" / "static"
@@ -370,3 +370,51 @@ def test_production_hashes_with_full_cost_scrypt(app_config):
     from app.config import Config
 
     assert Config.PASSWORD_HASH_METHOD == "scrypt"  # werkzeug's default: n=32768, r=8, p=1
+
+
+def test_a_form_sent_after_its_session_ended_comes_back_with_its_text(make_app, monkeypatch):
+    """A contact form left open past the session's lifetime (12 hours): the page comes
+    back with the message kept and a word on what happened, never the bare 400 page."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    html = client.get("/contact").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    # Thirteen hours later the browser no longer sends the session cookie.
+    client.delete_cookie("session", domain="atelier.test")
+    message = "Where is my invoice for March? I paid twice, I think."
+    response = client.post(
+        "/contact",
+        data={
+            "csrf_token": token,
+            "topic": "billing",
+            "name": "Ana",
+            "email": "ana@example.org",
+            "message": message,
+        },
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message in page and 'value="Ana"' in page
+    assert "Your session had ended, so this was not sent." in page
+    assert db.session.scalar(select(func.count(Inquiry.id))) == 0
+    # The page carries a fresh token in a fresh session: sending again works.
+    fresh = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    again = client.post(
+        "/contact",
+        data={
+            "csrf_token": fresh,
+            "topic": "billing",
+            "name": "Ana",
+            "email": "ana@example.org",
+            "message": message,
+        },
+    )
+    assert again.status_code == 302
+    assert db.session.scalar(select(func.count(Inquiry.id))) == 1
+
+
+def test_a_form_without_any_token_is_still_refused(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    response = client.post("/contact", data={"topic": "billing", "message": "hello"})
+    assert response.status_code == 400
+    assert "Something was wrong with that request" in response.get_data(as_text=True)

@@ -18,7 +18,7 @@ from app.models import User
 from app.services import accounts, two_factor
 from app.services.tokens import InvalidToken
 from app.sessions import csrf_token
-from app.web.forms import populate_errors, select_choices
+from app.web.forms import keeps_text_when_the_session_ends, populate_errors, select_choices
 from app.web.i18n import countries
 from app.web.rendering import redirect_to, render
 from app.web.security import log_security_event, safe_next
@@ -64,6 +64,7 @@ def new_account_from(form: RegisterForm) -> accounts.NewAccount:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@keeps_text_when_the_session_ends
 @limiter.limit(_limit("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
     if current_user.is_authenticated:
@@ -88,6 +89,7 @@ def register():
 
 
 @bp.route("/signin", methods=["GET", "POST"])
+@keeps_text_when_the_session_ends
 @limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"])
 @limiter.limit(_limit("RATELIMIT_SIGNIN_ACCOUNT"), methods=["POST"], key_func=_email_key)
 def signin():
@@ -180,6 +182,7 @@ def resend_verification():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@keeps_text_when_the_session_ends
 @limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()

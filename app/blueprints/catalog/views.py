@@ -15,7 +15,7 @@ from app.extensions import limiter
 from app.models import Availability, InquiryKind
 from app.services import catalog, inquiries, tokens
 from app.services.page_cache import CacheKey, cached_page
-from app.web.forms import populate_errors
+from app.web.forms import keeps_text_when_the_session_ends, populate_errors
 from app.web.rendering import redirect_to, render, wants_fragment
 
 
@@ -147,6 +147,7 @@ def path(slug: str):
 
 
 @bp.route("/paths/<slug>/notify", methods=["GET", "POST"])
+@keeps_text_when_the_session_ends
 @limiter.limit(_limit("RATELIMIT_LAUNCH_WATCH"), methods=["POST"])
 def notify(slug: str):
     """Leave an email address to hear when an upcoming path opens or its date moves."""
@@ -203,6 +204,7 @@ def stop_watching(token: str):
 
 
 @bp.route("/paths/<slug>/contact", methods=["GET", "POST"])
+@keeps_text_when_the_session_ends
 @limiter.limit(_limit("RATELIMIT_CONTACT"), methods=["POST"])
 def contact(slug: str):
     found = _path_or_404(slug)

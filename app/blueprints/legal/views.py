@@ -12,6 +12,7 @@ from app.models import DocumentKind, InquiryKind, PdfVariant
 from app.services import content_pages, inquiries
 from app.services import legal_documents as documents
 from app.services.markdown import render_document
+from app.web.forms import keeps_text_when_the_session_ends
 from app.web.rendering import redirect_to, render
 
 KIND_NAMES = {
@@ -125,6 +126,7 @@ for _kind, _prefix in documents.KIND_PATHS.items():
 
 
 @bp.route("/accessible-format", methods=["GET", "POST"])
+@keeps_text_when_the_session_ends
 @limiter.limit(_limit("RATELIMIT_CONTACT"), methods=["POST"])
 def accessible_format():
     form = AccessibleFormatForm()
@@ -168,6 +170,7 @@ def _prefill(form) -> None:
 
 
 @bp.route("/contact", methods=["GET", "POST"])
+@keeps_text_when_the_session_ends
 @limiter.limit(_limit("RATELIMIT_CONTACT"), methods=["POST"])
 def contact():
     form = ContactForm()
