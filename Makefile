@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint format translations messages bench clean
+.PHONY: run test lint format translations messages bench audit clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ messages: $(BIN)/activate
 # BENCH_DATABASE_URL is set (postgresql://user:pass@127.0.0.1/db).
 bench: $(BIN)/activate translations
 	$(BIN)/python bench/run.py
+
+# Known vulnerabilities in the pinned requirements. Needs the network (PyPI and OSV):
+# CI here has none, so it is not part of `make test`; run it where a network allows.
+audit: $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-audit.txt
+	$(BIN)/pip-audit --strict -r requirements.txt -r requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
