@@ -5,7 +5,10 @@ Rows join the caller's transaction; checkout and billing commit right after the 
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
+
 from app.extensions import db
+from app.models.orders import Order
 from app.models.payments import GatewayCall
 
 # Never kept, whatever a gateway or a caller hands us.
@@ -39,6 +42,15 @@ def redact(value: Any) -> Any:
     return str(value)
 
 
+def _order_paid_by(idempotency_key: str | None) -> int | None:
+    """The order a call is about, read from its key (`order:<public id>:<attempt>`), so
+    every gateway's rows name their order without each gateway being told."""
+    if not idempotency_key or not idempotency_key.startswith("order:"):
+        return None
+    public_id = idempotency_key.split(":")[1]
+    return db.session.scalar(select(Order.id).where(Order.public_id == public_id))
+
+
 def record(
     gateway: str,
     operation: str,
@@ -50,6 +62,8 @@ def record(
     idempotency_key: str | None = None,
     order_id: int | None = None,
 ) -> GatewayCall:
+    if order_id is None:
+        order_id = _order_paid_by(idempotency_key)
     call = GatewayCall(
         gateway=gateway,
         operation=operation,

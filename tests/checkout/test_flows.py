@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import (
     Acceptance,
     AcceptanceSubject,
+    GatewayCall,
     Order,
     Payment,
     PaymentStatus,
@@ -455,3 +456,16 @@ def test_an_approval_the_shop_never_completes_charges_nothing(member, client):
     client.post(challenge, data={"answer": "approve"})
     bank = db.session.scalar(select(SandboxTransaction))
     assert bank.status == "approved"  # approved by the buyer, never charged
+
+
+def test_every_gateway_call_of_a_payment_names_its_order(member, client):
+    buyer = buy_until_review(client, card=DECLINED_CARD)
+    buyer.confirm()
+    buyer.card(GOOD_CARD)
+    buyer.confirm()
+    order = buyer.order
+    calls = db.session.scalars(
+        select(GatewayCall).where(GatewayCall.idempotency_key.is_not(None))
+    ).all()
+    assert {call.operation for call in calls} >= {"charge"}
+    assert {call.order_id for call in calls} == {order.id}
