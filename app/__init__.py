@@ -187,9 +187,10 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from app.web import hooks, transactions
+    from app.web import hooks, mail_flush, transactions
 
     transactions.register(app)
+    mail_flush.register(app)
     hooks.register(app)
 
 
