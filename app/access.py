@@ -47,7 +47,8 @@ class Area(StrEnum):
 
 
 class Record(StrEnum):
-    """A member's own records: orders, subscriptions, invoices."""
+    """A member's own records: orders, subscriptions, invoices. A view refused one
+    answers 404, not 403, so that another member's record is not even known to exist."""
 
     VIEW = "view_record"
 
@@ -215,7 +216,8 @@ def check(action: Action):
 
 
 def requires(action: Action) -> Callable:
-    """`@requires(Feature.X)` on a view: `check(action)` before it runs."""
+    """`@requires(Feature.X)` on a view: `check(action)` before it runs. A past-due
+    subscriber gets the 403 too; a page that explains the suspension asks `why_not`."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
