@@ -181,9 +181,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app import access
     from app.web.templating import register
 
     register(app)
+    access.register(app)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -20,8 +20,14 @@ from app.extensions import db
 from app.models import OutboxMessage, Role
 from app.services import accounts
 
-# Fixtures of the legal-documents tests (published v1 texts, PDFs rendered once).
-pytest_plugins = ["tests.legal_fixtures", "tests.checkout_fixtures", "tests.support.smtp"]
+# Fixtures of the legal-documents tests (published v1 texts, PDFs rendered once), the
+# checkout tests, an SMTP server in the test process and real subscriptions.
+pytest_plugins = [
+    "tests.legal_fixtures",
+    "tests.checkout_fixtures",
+    "tests.support.smtp",
+    "tests.support.subscriptions",
+]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
