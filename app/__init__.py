@@ -190,15 +190,18 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app import access
     from app.web.templating import register
 
     register(app)
+    access.register(app)
 
 
 def register_request_hooks(app: Flask) -> None:
-    from app.web import hooks, transactions
+    from app.web import hooks, mail_flush, transactions
 
     transactions.register(app)
+    mail_flush.register(app)
     hooks.register(app)
 
 

@@ -1,10 +1,233 @@
-"""Who may open what: role checks for whole areas of the site."""
+"""Who may do what, now: `can(user, action, obj=None)` answers from the user's role, their
+ownership of `obj` and the entitlements of their live subscriptions. Views use
+`@requires(action)` (or `check(action)` in a blueprint's before_request); templates ask
+through the `can` and `why_not` globals, for the current user.
 
-from flask import abort
+Each action names a requirement; requirements compose with `&` and `|` (as FlaskBB's
+do), so a new rule is one line in PERMISSIONS.
+
+What the roles get:
+- Staff: the staff area, the mentor area (they follow mentoring and record the sanctions
+  it leads to, §2.2e) and every member's records (support; invoices, §6).
+- Mentors: the mentor area.
+- Neither gets a learner's paid features without a subscription: exercises,
+  certificates, the forum and messages are what a plan is paid for (§2.1a, §2.2a), and a
+  staff member or mentor who wants them subscribes. Moderation (hide, lock, pin) will be
+  an action of its own for staff, not a way into posting.
+
+A subscription gives its plan's features while in reflection, active or cancelling;
+past due suspends them at once (§3.2): `why_not` then answers PAYMENT_DUE, so a page
+can say so instead of offering to subscribe.
+
+The subscriptions are read once per request, on `g` and per user, never in a cache
+that outlives the request. The objects are kept, so a status changed during the request
+is seen at once; a subscription created during the request is seen from the next one
+(Confirm always redirects)."""
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+
+from flask import Flask, abort, g
 from flask_login import current_user
 
+from app.domain.entitlements import Feature, Holding, Standing, standing
 from app.extensions import login_manager
-from app.models import Role
+from app.models import LearningPath, Role
+from app.services import subscriptions
+
+__all__ = ["Area", "Feature", "Record", "Refusal", "can", "check", "requires", "why_not"]
+
+
+class Area(StrEnum):
+    """Parts of the site for a role."""
+
+    STAFF = "staff_area"
+    MENTOR = "mentor_area"
+
+
+class Record(StrEnum):
+    """A member's own records: orders, subscriptions, invoices. A view refused one
+    answers 404, not 403, so that another member's record is not even known to exist."""
+
+    VIEW = "view_record"
+
+
+Action = Feature | Area | Record
+
+
+class Refusal(StrEnum):
+    """Why `can` said no, for a page that explains it."""
+
+    SIGN_IN = "sign_in"
+    # A plan gives it and the user holds none that does.
+    SUBSCRIBE = "subscribe"
+    # Their plan gives it, suspended until a payment is made (§3.2).
+    PAYMENT_DUE = "payment_due"
+    FORBIDDEN = "forbidden"
+
+
+# --- requirements ------------------------------------------------------------------------
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+class Requirement:
+    """One condition on (user, obj). Combine with `&` and `|`."""
+
+    def fulfilled(self, user, obj) -> bool:
+        raise NotImplementedError
+
+    def __and__(self, other: "Requirement") -> "Requirement":
+        return AllOf(self, other)
+
+    def __or__(self, other: "Requirement") -> "Requirement":
+        return AnyOf(self, other)
+
+
+class AllOf(Requirement):
+    def __init__(self, *parts: Requirement):
+        self.parts = parts
+
+    def fulfilled(self, user, obj) -> bool:
+        return all(part.fulfilled(user, obj) for part in self.parts)
+
+    def __repr__(self) -> str:
+        return f"AllOf{self.parts!r}"
+
+
+class AnyOf(Requirement):
+    def __init__(self, *parts: Requirement):
+        self.parts = parts
+
+    def fulfilled(self, user, obj) -> bool:
+        return any(part.fulfilled(user, obj) for part in self.parts)
+
+    def __repr__(self) -> str:
+        return f"AnyOf{self.parts!r}"
+
+
+class HasRole(Requirement):
+    def __init__(self, *roles: Role):
+        self.roles = frozenset(roles)
+
+    def fulfilled(self, user, obj) -> bool:
+        return _signed_in(user) and user.role in self.roles
+
+    def __repr__(self) -> str:
+        return f"HasRole({', '.join(sorted(self.roles))})"
+
+
+class Owns(Requirement):
+    def fulfilled(self, user, obj) -> bool:
+        return owns(user, obj)
+
+    def __repr__(self) -> str:
+        return "Owns()"
+
+
+class Holds(Requirement):
+    """A live subscription in good standing gives `feature` (for obj's path, for the
+    path features)."""
+
+    def __init__(self, feature: Feature):
+        self.feature = feature
+
+    def fulfilled(self, user, obj) -> bool:
+        return _standing(user, self.feature, obj) is Standing.HELD
+
+    def __repr__(self) -> str:
+        return f"Holds({self.feature})"
+
+
+IsStaff = HasRole(Role.STAFF)
+IsMentor = HasRole(Role.MENTOR)
+
+PERMISSIONS: dict[Action, Requirement] = {
+    **{feature: Holds(feature) for feature in Feature},
+    Area.STAFF: IsStaff,
+    Area.MENTOR: IsMentor | IsStaff,
+    Record.VIEW: Owns() | IsStaff,
+}
+
+
+# --- questions -----------------------------------------------------------------------------
+
+
+def can(user, action: Action, obj=None) -> bool:
+    """May `user` (None or anonymous for a visitor) do `action`, to `obj`, now. For the
+    path features (projects, mentoring) obj is a Learning Path, a path id or anything
+    with a `path_id`; without one, the answer is for any of the user's paths."""
+    return PERMISSIONS[action].fulfilled(user, obj)
+
+
+def why_not(user, action: Action, obj=None) -> Refusal | None:
+    """None when `can` says yes; otherwise what stands in the way."""
+    if can(user, action, obj):
+        return None
+    if not _signed_in(user):
+        return Refusal.SIGN_IN
+    if isinstance(action, Feature):
+        suspended = _standing(user, action, obj) is Standing.SUSPENDED
+        return Refusal.PAYMENT_DUE if suspended else Refusal.SUBSCRIBE
+    return Refusal.FORBIDDEN
+
+
+def owns(user, obj) -> bool:
+    """`obj` (an order, a subscription, an invoice...) is the user's own."""
+    return _signed_in(user) and obj is not None and getattr(obj, "user_id", None) == user.id
+
+
+def _path_id(obj) -> int | None:
+    if obj is None or isinstance(obj, int):
+        return obj
+    if isinstance(obj, LearningPath):
+        return obj.id
+    return getattr(obj, "path_id", None)
+
+
+def _standing(user, feature: Feature, obj) -> Standing:
+    if not _signed_in(user):
+        return Standing.NOT_HELD
+    return standing(_holdings(user), feature, _path_id(obj))
+
+
+def _holdings(user) -> list[Holding]:
+    held = g.setdefault("access_subscriptions", {})
+    if user.id not in held:
+        held[user.id] = subscriptions.subscriptions_of(user)
+    return [Holding(s.plan, s.path_id, s.status) for s in held[user.id]]
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+def check(action: Action):
+    """For a view or a blueprint's before_request: None when the current user may;
+    visitors are sent to sign in, signed-in users without it get 403."""
+    user = current_user._get_current_object()
+    if can(user, action):
+        return None
+    if not _signed_in(user):
+        return login_manager.unauthorized()
+    abort(403)
+
+
+def requires(action: Action) -> Callable:
+    """`@requires(Feature.X)` on a view: `check(action)` before it runs. A past-due
+    subscriber gets the 403 too; a page that explains the suspension asks `why_not`."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            refused = check(action)
+            return refused if refused is not None else view(*args, **kwargs)
+
+        return guarded
+
+    return decorator
 
 
 def require_role(*roles: Role):
@@ -18,4 +241,40 @@ def require_role(*roles: Role):
 
 
 def require_staff():
-    return require_role(Role.STAFF)
+    return check(Area.STAFF)
+
+
+# --- pages kept in the page cache ----------------------------------------------------------
+
+
+def cache_key_part(*actions: Action) -> tuple[str, ...]:
+    """A page kept in the page cache (app.services.page_cache) that asks `can` about
+    `actions` is kept once per answer: this is that part of its key. Only these
+    questions may then be asked while it renders; any other would be answered for one
+    member and served to the next, so the template helpers refuse it."""
+    user = current_user._get_current_object()
+    g.access_cache_actions = frozenset(actions)
+    return tuple(str(why_not(user, action)) for action in actions)
+
+
+def _asked_by_template(action: Action, obj) -> None:
+    if g.get("rendering_for_cache") and (
+        obj is not None or action not in g.get("access_cache_actions", ())
+    ):
+        raise RuntimeError(f"a cached page asks about {action} without access.cache_key_part")
+
+
+def register(app: Flask) -> None:
+    """The template helpers, for the current user: `can(Feature.X)`, `why_not(...)`."""
+
+    def can_now(action: Action, obj=None) -> bool:
+        _asked_by_template(action, obj)
+        return can(current_user._get_current_object(), action, obj)
+
+    def why_not_now(action: Action, obj=None) -> Refusal | None:
+        _asked_by_template(action, obj)
+        return why_not(current_user._get_current_object(), action, obj)
+
+    app.jinja_env.globals.update(
+        can=can_now, why_not=why_not_now, Feature=Feature, Area=Area, Refusal=Refusal
+    )

@@ -1,6 +1,7 @@
 """Command-line tools: `flask users create`, `flask demo-data`, `flask orders purge`,
-`flask legal seed`. Each command is one transaction: committed when it ends, rolled
-back if it fails."""
+`flask legal seed`, `flask mail deliver`. Each command is one transaction: committed
+when it ends, rolled back if it fails; mail delivery alone runs its own short
+transactions, around (never across) its exchanges with the mail server."""
 
 from datetime import date
 from functools import wraps
@@ -18,13 +19,14 @@ from app.models import Role
 from app.seeds.accounts import seed_accounts
 from app.seeds.catalog import seed_catalog
 from app.seeds.promotions import seed_promotions
-from app.services import accounts, legal_documents, order_cleanup
+from app.services import accounts, legal_documents, mail_delivery, order_cleanup
 
 users_cli = AppGroup("users", help="Manage accounts.")
 orders_cli = AppGroup("orders", help="Look after orders.")
 # Production has no demo data: `flask legal seed` publishes version 1 of the Terms and
 # the Code of Conduct (`flask demo-data` calls the same function).
 legal_cli = AppGroup("legal", help="Legal documents.")
+mail_cli = AppGroup("mail", help="Outgoing email.")
 
 
 def one_transaction(command):
@@ -108,8 +110,22 @@ def seed_documents():
     click.echo(f"Legal documents published: {len(created)}.")
 
 
+@mail_cli.command("deliver")
+def deliver_mail():
+    """Send the queued emails that are due, and retry those whose time has come (run it
+    every minute; several at once are safe)."""
+    # Not one_transaction: each claim and each outcome commits on its own, so that no
+    # transaction stays open while the mail server answers.
+    counts = mail_delivery.deliver()
+    click.echo(
+        f"Mail: {counts.sent} sent, {counts.retried} to retry later, "
+        f"{counts.failed} failed after the last attempt."
+    )
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(legal_cli)
     app.cli.add_command(orders_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(demo_data)

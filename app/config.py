@@ -47,8 +47,18 @@ class Config:
     RATELIMIT_PASSWORD_RECHECK = "5 per minute;30 per hour"  # noqa: S105 (a rate)
     PROXY_COUNT = 0
 
-    # outbox: store messages in the database (read them at /dev/outbox); smtp: deliver.
+    # Every email is queued in the outbox table in the transaction that causes it, then
+    # delivered by a backend. outbox: nothing leaves the machine (read them at
+    # /dev/outbox); smtp: the mail server below.
     MAIL_BACKEND = "outbox"
+    # Deliver what a request queued once its response has been sent. Off, the mail waits
+    # for `flask mail deliver` (run it every minute on a timer: it also retries).
+    MAIL_DELIVER_AFTER_REQUEST = True
+    # Messages a deliverer claims at a time, and how long it keeps them: the lease must
+    # outlast sending a whole batch to a slow server (MAIL_TIMEOUT per exchange), or
+    # another deliverer could take a message still being sent.
+    MAIL_DELIVERY_BATCH = 20
+    MAIL_CLAIM_LEASE = timedelta(minutes=10)
     MAIL_SENDER = "Atelier <no-reply@atelier.example>"
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
@@ -234,6 +244,9 @@ def config_from_environment() -> dict:
         values["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     if os.environ.get("TRUSTED_HOSTS"):
         values["TRUSTED_HOSTS"] = os.environ["TRUSTED_HOSTS"].split(",")
+    if os.environ.get("MAIL_DELIVER_AFTER_REQUEST"):
+        flag = os.environ["MAIL_DELIVER_AFTER_REQUEST"].strip().lower()
+        values["MAIL_DELIVER_AFTER_REQUEST"] = flag not in ("0", "false", "no", "off")
     if os.environ.get("PROXY_COUNT"):
         values["PROXY_COUNT"] = int(os.environ["PROXY_COUNT"])
     return values

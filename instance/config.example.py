@@ -8,6 +8,8 @@
 # MAIL_USE_TLS = True
 # MAIL_USERNAME = "..."
 # MAIL_PASSWORD = "..."
+# Deliver only from `flask mail deliver` on a timer, not after each request:
+# MAIL_DELIVER_AFTER_REQUEST = False
 # SUPPORT_EMAIL = "success@example.org"
 # Payments: "sandbox" (offline test cards) is refused in production unless
 # ALLOW_SANDBOX_PAYMENTS = True (a staging site).

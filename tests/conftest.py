@@ -20,8 +20,14 @@ from app.extensions import db
 from app.models import OutboxMessage, Role
 from app.services import accounts
 
-# Fixtures of the legal-documents tests (published v1 texts, PDFs rendered once).
-pytest_plugins = ["tests.legal_fixtures", "tests.checkout_fixtures"]
+# Fixtures of the legal-documents tests (published v1 texts, PDFs rendered once), the
+# checkout tests, an SMTP server in the test process and real subscriptions.
+pytest_plugins = [
+    "tests.legal_fixtures",
+    "tests.checkout_fixtures",
+    "tests.support.smtp",
+    "tests.support.subscriptions",
+]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
@@ -81,9 +87,12 @@ def app_config(database_url) -> dict:
 class FreshContextClient(FlaskClient):
     """Each request gets its own application context, as in production, so `g` (where
     Flask-Login caches the user) and the database session are not shared with the test
-    or with other requests."""
+    or with other requests. Each response is read whole and closed, as a WSGI server does
+    once it has sent it: its `call_on_close` callbacks (the delivery of the email the
+    request queued, app/web/mail_flush.py) have run when the call returns."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

@@ -69,27 +69,6 @@ class Step(StrEnum):
 STEPS = tuple(Step)
 
 
-class SubscriptionStatus(StrEnum):
-    # Plus: the seven days after acceptance, nothing charged yet.
-    REFLECTION = "reflection"
-    ACTIVE = "active"
-    # Cancelled by the subscriber: runs until the end of the paid period.
-    CANCELLING = "cancelling"
-    PAST_DUE = "past_due"
-    ENDED = "ended"
-    WITHDRAWN = "withdrawn"
-    TERMINATED = "terminated"
-
-
-# A subscription in one of these gives access and blocks a second Solo.
-LIVE_SUBSCRIPTION = (
-    SubscriptionStatus.REFLECTION,
-    SubscriptionStatus.ACTIVE,
-    SubscriptionStatus.CANCELLING,
-    SubscriptionStatus.PAST_DUE,
-)
-
-
 # An unfinished order nobody touched for this long is abandoned: it holds a name, an
 # address and a date of birth for a purchase that is not going to happen.
 ABANDONED_AFTER = timedelta(days=30)

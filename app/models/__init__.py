@@ -41,7 +41,12 @@ from app.models.payments import (
     WebhookEvent,
 )
 from app.models.promotions import PromoCode, PromoRedemption, Referral, ReferralCode
-from app.models.subscriptions import Subscription
+from app.models.subscriptions import (
+    ImmutableEventError,
+    StatusWriteError,
+    Subscription,
+    SubscriptionEvent,
+)
 from app.models.user import RecoveryCode, Role, User
 
 __all__ = [
@@ -62,6 +67,7 @@ __all__ = [
     "ExerciseKind",
     "GatewayCall",
     "ImmutableDocumentError",
+    "ImmutableEventError",
     "Inquiry",
     "InquiryKind",
     "InquiryStatus",
@@ -85,8 +91,10 @@ __all__ = [
     "RepresentativeConsent",
     "Role",
     "SandboxTransaction",
+    "StatusWriteError",
     "StepKind",
     "Subscription",
+    "SubscriptionEvent",
     "User",
     "WebhookEvent",
 ]

@@ -1,19 +1,25 @@
 """One mail service: every message has a plain-text and an HTML body, in the
-recipient's language, and goes out through the configured backend."""
+recipient's language. Sending writes it to the outbox in the caller's transaction;
+`app.services.mail_delivery` delivers it once that transaction has committed, so a mail
+server that is down never fails the change that wrote the message, and a change that
+rolls back sends nothing."""
 
 import logging
-import smtplib
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import inspect
 
+from app import clock
+from app.domain.mail import MailStatus
 from app.extensions import db
 from app.models import OutboxMessage
 
 log = logging.getLogger("atelier.mail")
+
+# Where the session keeps the messages it queued, until `take_committed` reads them.
+_QUEUED = "atelier.mail.queued"
 
 
 @dataclass(frozen=True)
@@ -36,46 +42,31 @@ def compose(recipient: str, template: str, locale: str, **context) -> Mail:
 
 
 def send(mail: Mail) -> None:
-    backend = current_app.config["MAIL_BACKEND"]
-    if backend == "smtp":
-        _send_smtp(mail)
-    elif backend == "outbox":
-        db.session.add(
-            OutboxMessage(
-                recipient=mail.recipient,
-                subject=mail.subject,
-                text_body=mail.text_body,
-                html_body=mail.html_body,
-                locale=mail.locale,
-            )
-        )
-    else:
-        raise ValueError(f"unknown MAIL_BACKEND {backend!r}")
+    """Queue `mail` in the current transaction: it is due as soon as that commits."""
+    message = OutboxMessage(
+        recipient=mail.recipient,
+        subject=mail.subject,
+        text_body=mail.text_body,
+        html_body=mail.html_body,
+        locale=mail.locale,
+        status=MailStatus.QUEUED,
+        attempts=0,
+        next_attempt_at=clock.now(),
+    )
+    db.session.add(message)
+    db.session.info.setdefault(_QUEUED, []).append(message)
     # The address is personal data and the body may hold a link that grants access:
-    # log only that a message went out.
-    log.info("mail sent", extra={"template_subject": mail.subject, "backend": backend})
+    # log only that a message was queued.
+    log.info("mail queued", extra={"template_subject": mail.subject})
 
 
 def send_template(recipient: str, template: str, locale: str, **context) -> None:
     send(compose(recipient, template, locale, **context))
 
 
-def _send_smtp(mail: Mail) -> None:
-    config = current_app.config
-    message = EmailMessage()
-    message["Subject"] = mail.subject
-    message["From"] = config["MAIL_SENDER"]
-    message["To"] = mail.recipient
-    message["Message-ID"] = make_msgid()
-    message.set_content(mail.text_body)
-    message.add_alternative(mail.html_body, subtype="html")
-    # After the body: making it multipart moves Content-* headers into the first part.
-    message["Content-Language"] = mail.locale
-    with smtplib.SMTP(
-        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
-    ) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+def take_committed() -> list[int]:
+    """The ids of the messages this session queued that a commit kept, and forget them
+    all. Call it right after a commit: a message whose transaction (or savepoint) rolled
+    back was expunged from the session, so it is no longer persistent and is left out."""
+    queued = db.session.info.pop(_QUEUED, [])
+    return [state.identity[0] for state in map(inspect, queued) if state.persistent]

@@ -30,11 +30,13 @@ _lock = threading.Lock()
 
 class CacheKey(NamedTuple):
     """What a catalog page depends on besides the request: the catalog version, the
-    platform's date and the visitor's country (indicative prices; None on pages without)."""
+    platform's date, the visitor's country (indicative prices; None on pages without)
+    and the answers to the access questions the page asks (app.access.cache_key_part)."""
 
     version: int
     today: date
     country: str | None = None
+    access: tuple[str, ...] = ()
 
 
 class FirstVisitPage(NamedTuple):

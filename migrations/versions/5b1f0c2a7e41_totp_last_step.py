@@ -1,7 +1,7 @@
 """users.totp_last_step: a two-factor code is accepted once
 
 Revision ID: 5b1f0c2a7e41
-Revises: 237d781531c4
+Revises: 728875387b14
 Create Date: 2026-12-01 10:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '5b1f0c2a7e41'
-down_revision = '237d781531c4'
+down_revision = '728875387b14'
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.orders import OrderStatus, SubscriptionStatus
+from app.domain.orders import OrderStatus
+from app.domain.subscriptions import SubscriptionStatus
 from app.extensions import db
 from app.models import (
     Acceptance,

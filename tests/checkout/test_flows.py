@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app import clock
-from app.domain.orders import OrderStatus, Plan, SubscriptionStatus
+from app.domain.orders import OrderStatus, Plan
+from app.domain.subscriptions import Reason, SubscriptionStatus
 from app.extensions import db
 from app.models import (
     Acceptance,
@@ -19,6 +20,7 @@ from app.models import (
     Price,
     Subscription,
 )
+from app.services import subscriptions
 from tests.checkout_fixtures import (
     CHALLENGE_CARD,
     DECLINED_CARD,
@@ -91,6 +93,10 @@ def test_plus_starts_in_its_reflection_period_and_charges_nothing(member, client
     assert order.status is OrderStatus.COMPLETED and order.due_today_cents == 0
     sub = db.session.scalar(select(Subscription).where(Subscription.order_id == order.id))
     assert sub.status is SubscriptionStatus.REFLECTION
+    # Recorded as the buyer's, with nothing charged (the payment only checked the method).
+    (created,) = subscriptions.history(sub)
+    assert (created.from_status, created.to_status) == (None, SubscriptionStatus.REFLECTION)
+    assert (created.actor_id, created.amount_cents, created.currency) == (sub.user_id, None, None)
     assert sub.reflection_ends_at - sub.accepted_at == timedelta(days=7)
     assert sub.current_period_start is None and sub.anchor_date == order.first_charge_on
     payment = db.session.scalar(select(Payment))
@@ -304,6 +310,12 @@ def test_plus_ends_a_solo_at_the_end_of_its_paid_period(member, client):
     assert solo.ends_on == solo.current_period_end
     plans = {s.plan for s in db.session.scalars(select(Subscription))}
     assert plans == {Plan.SOLO, Plan.PLUS}
+    moves = [(e.from_status, e.to_status, e.reason) for e in subscriptions.history(solo)]
+    assert moves == [
+        (None, SubscriptionStatus.ACTIVE, Reason.ORDER_COMPLETED),
+        (SubscriptionStatus.ACTIVE, SubscriptionStatus.CANCELLING, Reason.REPLACED_BY_PLUS),
+    ]
+    assert {e.actor_id for e in subscriptions.history(solo)} == {solo.user_id}
 
 
 def test_an_upcoming_path_cannot_be_started(member, client):

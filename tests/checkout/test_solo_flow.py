@@ -1,8 +1,10 @@
 from sqlalchemy import func, select
 
-from app.domain.orders import OrderStatus, SubscriptionStatus
+from app.domain.orders import OrderStatus
+from app.domain.subscriptions import Reason, SubscriptionStatus
 from app.extensions import db
 from app.models import Payment, Subscription
+from app.services import subscriptions
 from tests.checkout_fixtures import buy_until_review
 from tests.conftest import outbox_for, sign_in
 
@@ -23,6 +25,13 @@ def test_a_member_buys_solo_with_a_sandbox_card(shop, client, make_user):
     subscription = db.session.scalar(select(Subscription).where(Subscription.order_id == order.id))
     assert subscription.status is SubscriptionStatus.ACTIVE
     assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
+    # The creation is on record: the buyer's, with the first month it charged.
+    (created,) = subscriptions.history(subscription)
+    assert (created.from_status, created.to_status) == (None, SubscriptionStatus.ACTIVE)
+    assert created.reason is Reason.ORDER_COMPLETED and created.actor_id == user.id
+    payment = db.session.scalar(select(Payment))
+    assert (created.amount_cents, created.currency) == (payment.amount_cents, "EUR")
+    assert payment.amount_cents > 0
     done = client.get(f"/checkout/{buyer.public_id}/done")
     assert "Order confirmed" in done.get_data(as_text=True)
     subjects = [m.subject for m in outbox_for(user.email)]

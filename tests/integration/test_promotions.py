@@ -3,14 +3,14 @@ its uses (the last one raced by two buyers), referral codes and referrals."""
 
 import secrets
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app import clock
 from app.domain.errors import DomainError
-from app.domain.orders import Plan, SubscriptionStatus
+from app.domain.orders import Plan
 from app.domain.promotions import (
     REFERRAL_ALPHABET,
     CodeProblem,
@@ -18,6 +18,7 @@ from app.domain.promotions import (
     DiscountKind,
     referral_discount,
 )
+from app.domain.subscriptions import SubscriptionStatus
 from app.extensions import db
 from app.models import (
     Order,
@@ -31,6 +32,7 @@ from app.models import (
 from app.seeds.promotions import seed_promotions
 from app.services import promotions
 from app.services.promotions import AppliedCode, CodeRefused
+from tests.support.subscriptions import subscription
 
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -72,18 +74,7 @@ def make_order(user, plan=Plan.SOLO, promo=None, referrer=None) -> Order:
 
 
 def subscribe(user, status=SubscriptionStatus.ENDED) -> Subscription:
-    subscription = Subscription(
-        user_id=user.id,
-        order_id=make_order(user).id,
-        plan=Plan.SOLO,
-        status=status,
-        monthly_cents=2000,
-        accepted_at=NOW - timedelta(days=400),
-        anchor_date=date(2026, 2, 1),
-    )
-    db.session.add(subscription)
-    db.session.commit()
-    return subscription
+    return subscription(user, Plan.SOLO, status)
 
 
 def uses(promo) -> int:

@@ -6,7 +6,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import clock
+from app import access, clock
+from app.access import Feature
 from app.blueprints.catalog import bp
 from app.blueprints.catalog.forms import INQUIRY_TYPES, LaunchWatchForm, PathContactForm
 from app.domain.errors import DomainError
@@ -39,8 +40,8 @@ def visitor_country() -> str | None:
     return None
 
 
-def _cache_key(country: str | None = None) -> CacheKey:
-    return CacheKey(catalog.catalog_version(), clock.today(), country)
+def _cache_key(country: str | None = None, access_part: tuple[str, ...] = ()) -> CacheKey:
+    return CacheKey(catalog.catalog_version(), clock.today(), country, access_part)
 
 
 # --- lists ----------------------------------------------------------------------------
@@ -88,7 +89,9 @@ def course(slug: str):
         found = catalog.course_by_slug(slug) or abort(404)
         return render("catalog/course.html", "content", course=found)
 
-    return cached_page(_cache_key(), page)
+    # The exercises are shown locked or included: one page per answer (a visitor's is
+    # always the same one).
+    return cached_page(_cache_key(access_part=access.cache_key_part(Feature.EXERCISES)), page)
 
 
 @bp.route("/courses/<slug>/chapters/<int:position>")

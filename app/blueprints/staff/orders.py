@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.blueprints.staff import bp
 from app.blueprints.staff.promotions import PLAN_LABELS
-from app.domain.orders import OrderStatus, SubscriptionStatus
+from app.domain.orders import OrderStatus
+from app.domain.subscriptions import SubscriptionStatus
 from app.models import AcceptanceSubject, AcceptedBy, ConsentDecision, PaymentStatus
 from app.models.orders import PaymentKind
 from app.services import order_lookup

@@ -2,14 +2,13 @@
 subscription; a refusal sends the buyer back to the payment step."""
 
 from app import clock
-from app.domain.orders import OrderStatus, Plan, SubscriptionStatus, transition
+from app.domain.orders import OrderStatus, Plan, transition
 from app.domain.periods import anniversary, reflection_ends
 from app.extensions import db
 from app.models import Order, Payment, PaymentStatus, Subscription
 from app.payments.base import Decline
-from app.services import promotions
+from app.services import promotions, subscriptions
 from app.services.checkout.emails import send_order_emails
-from app.services.subscriptions import end_solo_for_plus
 
 
 def settle_order(payment: Payment, status: PaymentStatus) -> None:
@@ -48,7 +47,6 @@ def complete(order: Order, payment: Payment | None) -> Subscription:
         order_id=order.id,
         plan=order.plan,
         path_id=order.path_id,
-        status=SubscriptionStatus.REFLECTION if plus else SubscriptionStatus.ACTIVE,
         monthly_cents=order.monthly_cents,
         currency=order.currency,
         discount_cents=order.discount_cents or 0,
@@ -61,14 +59,22 @@ def complete(order: Order, payment: Payment | None) -> Subscription:
         current_period_start=None if plus else today,
         current_period_end=None if plus else anniversary(today, 1),
     )
-    db.session.add(subscription)
-    db.session.flush()
+    # The contract is the buyer's, whichever channel brought the payment's answer.
+    subscriptions.start(subscription, by_user=order.user, amount_cents=_charged(payment))
     if payment is not None:
         payment.subscription_id = subscription.id
     if plus:
-        end_solo_for_plus(order.user)
+        subscriptions.end_solo_for_plus(order.user)
     if order.referrer_id is not None:
         promotions.record_referral(order)
     send_order_emails(order, subscription)
     db.session.flush()
     return subscription
+
+
+def _charged(payment: Payment | None) -> int | None:
+    """What the creation took: Solo's first month; nothing for Plus, whose payment only
+    verifies the method (the first month is charged when reflection ends)."""
+    if payment is None or payment.status is not PaymentStatus.SUCCEEDED:
+        return None
+    return payment.amount_cents
