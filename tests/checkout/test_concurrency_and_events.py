@@ -1,16 +1,18 @@
 """Concurrent Confirms charge once; gateway notifications are applied once, forwards only."""
 
 import threading
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from app import clock
 from app.domain.orders import OrderStatus
 from app.extensions import db
 from app.models import Payment, PaymentStatus, SandboxTransaction, Subscription, WebhookEvent
 from app.payments.base import GatewayEvent, Outcome
 from app.services import payment_events
-from tests.checkout_fixtures import CHALLENGE_CARD, buy_until_review, hidden
+from tests.checkout_fixtures import CHALLENGE_CARD, TIMEOUT_CARD, buy_until_review, hidden
 from tests.conftest import sign_in
 
 
@@ -54,6 +56,43 @@ def test_concurrent_confirms_make_one_charge_and_one_subscription(shop, app, mak
     assert count(Payment) == 1 and count(SandboxTransaction) == 1
     assert count(Subscription) == 1
     assert buyer.order.status is OrderStatus.COMPLETED
+
+
+@pytest.mark.parametrize("rounds", [3])
+def test_concurrent_check_again_after_a_lost_answer_never_errs(shop, app, make_user, rounds):
+    """An outside review sent 6 concurrent Confirms from the pending page of a payment
+    whose answer was lost: some got 500s (the subscription inserted twice). The losers
+    must see the confirmation or the pending page, never an error; one charge."""
+    user = make_user()
+    clients = []
+    for _ in range(6):
+        client = app.test_client()
+        sign_in(client, user.email, user.password)
+        clients.append(client)
+    buyer = buy_until_review(clients[0], card=TIMEOUT_CARD)
+    assert buyer.confirm().headers["Location"].endswith("/done")  # answer lost: pending
+    # Past the window in which the first request could still be waiting for the bank.
+    db.session.execute(update(Payment).values(updated_at=clock.now() - timedelta(minutes=5)))
+    db.session.commit()
+    statuses = []
+    for _ in range(rounds):
+        barrier = threading.Barrier(len(clients))
+
+        def check_again(client, barrier=barrier):
+            barrier.wait()
+            statuses.append(client.post(buyer.url("confirm"), data={}).status_code)
+
+        threads = [threading.Thread(target=check_again, args=(c,)) for c in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert statuses and all(status == 302 for status in statuses), statuses
+    db.session.expire_all()
+    assert count(Payment) == 1 and count(SandboxTransaction) == 1
+    assert count(Subscription) == 1
+    assert buyer.order.status is OrderStatus.COMPLETED
+    assert buyer.client.get(buyer.url("done")).status_code == 200
 
 
 def event(payment, outcome, event_id="evt-1", amount=None):

@@ -1,6 +1,9 @@
 """What a settled payment does to its order: a success completes it and starts the
 subscription; a refusal sends the buyer back to the payment step."""
 
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+
 from app import clock
 from app.domain.orders import OrderStatus, Plan, transition
 from app.domain.periods import anniversary, reflection_ends
@@ -17,12 +20,14 @@ def settle_order(payment: Payment, status: PaymentStatus) -> None:
     order = db.session.get(Order, payment.order_id)
     if order is None or order.status is not OrderStatus.PAYMENT_PENDING:
         return
-    if status in (PaymentStatus.SUCCEEDED, PaymentStatus.AUTHORISED):
+    success = status in (PaymentStatus.SUCCEEDED, PaymentStatus.AUTHORISED)
+    if not _claim(order, OrderStatus.COMPLETED if success else OrderStatus.DRAFT):
+        return  # another request (a second "Check again", a webhook) settled it first
+    if success:
         complete(order, payment)
         return
     # Declined or cancelled: back to the payment step, the order and its answers kept; the
     # next attempt gets a key of its own.
-    order.status = transition(order.status, OrderStatus.DRAFT)
     order.payment_attempt += 1
     if order.promo_code_id is not None:
         # Nothing was paid: the code's use goes back until the next Confirm takes it again.
@@ -32,10 +37,31 @@ def settle_order(payment: Payment, status: PaymentStatus) -> None:
     )
 
 
+def _claim(order: Order, target: OrderStatus) -> bool:
+    """Move the order out of "payment pending" only if it still is: one conditional
+    UPDATE, so of several requests settling the same payment at once (concurrent
+    "Check again" after a lost answer, a webhook) exactly one goes on to complete the
+    order; the others find it settled and show it. On PostgreSQL the losers wait for the
+    winner's commit, then match no row."""
+    transition(order.status, target)
+    moved = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == OrderStatus.PAYMENT_PENDING)
+        .values(status=target)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved:
+        set_committed_value(order, "status", target)
+    else:
+        db.session.refresh(order, ["status"])
+    return bool(moved)
+
+
 def complete(order: Order, payment: Payment | None) -> Subscription:
+    """Start the subscription of an order this request has just claimed as completed."""
+    assert order.status is OrderStatus.COMPLETED, "claim the order first (_claim)"
     now = clock.now()
     today = clock.today()
-    order.status = transition(order.status, OrderStatus.COMPLETED)
     order.completed_at = now
     plus = order.plan is Plan.PLUS
     if plus:
