@@ -202,3 +202,14 @@ def test_a_link_from_an_email_opens(site, make_user):
     assert link.startswith(PUBLIC)
     page = site.test_client().get(path_of(link))
     assert page.status_code == 200 and 'name="password"' in page.get_data(as_text=True)
+
+
+def test_a_host_that_cannot_be_read_gets_the_400_page_anywhere(make_app):
+    """Without TRUSTED_HOSTS too (development): the error page builds its links without
+    the request's URL adapter, which a malformed Host leaves missing."""
+    client = make_app(SERVER_NAME=None).test_client()
+    response = client.get("/courses", headers={"Host": "a" * 300 + ".example"})
+    assert response.status_code == 400
+    assert "Something was wrong with that request" in response.get_data(as_text=True)
+    for odd in ("atelier..example", "[::1", "atelier.example:99999"):
+        assert client.get("/courses", headers={"Host": odd}).status_code < 500, odd
