@@ -9,8 +9,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import CONFIGS, config_from_environment, ensure_secret_key
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
-from app.first_visit_pages import FirstVisitPages
-from app.sessions import SessionInterface
 
 BLUEPRINTS = (
     "home",
@@ -36,13 +34,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_defaults(app)
     check_production_settings(app)
 
-    app.wsgi_app = FirstVisitPages(app, app.wsgi_app)
     if app.config["PROXY_COUNT"]:
         # Trust exactly as many proxies as there are, so X-Forwarded-For cannot be spoofed.
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    app.session_interface = SessionInterface()
     logging.getLogger("atelier").setLevel(logging.INFO)
     register_extensions(app)
     register_blueprints(app)
@@ -187,10 +183,11 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from app.web import hooks, transactions
+    from app.web import hooks, http_caching, transactions
 
     transactions.register(app)
     hooks.register(app)
+    http_caching.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from app.web.http_caching import mark_sessionless
 
 log = logging.getLogger("atelier.errors")
 
@@ -50,6 +51,7 @@ PAGES = {
 def render_error(code: int):
     # Whatever the request changed before it failed is not kept (app.web.transactions).
     db.session.rollback()
+    mark_sessionless()  # an error page for a visitor starts no session
     title, message = PAGES.get(code, PAGES[500])
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
