@@ -119,6 +119,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.signin"
     login_manager.login_message = None
     login_manager.needs_refresh_message = None
+    # Nothing here asks for a "fresh" sign-in, which is all Flask-Login's "basic"
+    # protection affects; it would also write `_fresh` into a visitor's session (one
+    # that only carried a flashed message), so that the session never ended and every
+    # later public page was private. Sign-out and password changes end sessions through
+    # the session version instead (accounts.load_session_user).
+    login_manager.session_protection = None
 
     production = app.config["ENV_NAME"] == "production"
     cdn_origin = "https://cdn.jsdelivr.net" if app.config["HTMX_USE_CDN"] else None
