@@ -298,7 +298,7 @@ def test_the_start_pages_say_what_comes_and_hold_the_form(shop, client):
     assert count(Order) == 0  # reading a start page starts nothing
     assert client.get("/checkout/path/no-such-path").status_code == 404
     upcoming = text_of(client.get("/checkout/path/cybersecurity-analyst"))
-    assert "not open yet" in upcoming and "<form method=\"post\" action=\"/checkout" not in upcoming
+    assert "not open yet" in upcoming and '<form method="post" action="/checkout' not in upcoming
 
 
 def test_one_live_solo_at_a_time(member, client):
