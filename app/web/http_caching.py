@@ -44,7 +44,6 @@ PRIVATE = "private, no-store"
 # Settings left out of the build id: secrets and where the data lives say nothing
 # about a page.
 _NOT_IN_BUILD = re.compile(r"SECRET|PASSWORD|KEY|TOKEN|HMAC|DATABASE|URI|CLIENT_ID|MAIL_")
-_PLAIN = (str, int, float, bool, type(None), timedelta, date)
 
 
 def public_page(*depends_on: Callable[[], object], max_age: int | None = None):
@@ -138,21 +137,35 @@ def compute_build_id(app: Flask) -> str:
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             digest.update(str(path.relative_to(root)).encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
-    settings = {
-        name: value
-        for name, value in app.config.items()
-        if not _NOT_IN_BUILD.search(name) and _is_plain(value)
-    }
-    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    settings = {}
+    for name, value in app.config.items():
+        if not _NOT_IN_BUILD.search(name):
+            plain = _plain(value)
+            if plain is not _NOT_PLAIN:
+                settings[name] = plain
+    digest.update(json.dumps(settings, sort_keys=True).encode())
     return digest.hexdigest()[:16]
 
 
-def _is_plain(value) -> bool:
+_NOT_PLAIN = object()
+
+
+def _plain(value):
+    """A setting as JSON that reads the same in every process (sets sorted, dates and
+    durations as text), or _NOT_PLAIN for an object (a class, a function...)."""
+    if isinstance(value, str | int | float | bool | type(None)):
+        return value
+    if isinstance(value, date | timedelta):
+        return str(value)
     if isinstance(value, list | tuple | set | frozenset):
-        return all(_is_plain(item) for item in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
-    return isinstance(value, _PLAIN)
+        items = [_plain(item) for item in value]
+        if any(item is _NOT_PLAIN for item in items):
+            return _NOT_PLAIN
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        items = {key: _plain(item) for key, item in value.items()}
+        return _NOT_PLAIN if _NOT_PLAIN in items.values() else items
+    return _NOT_PLAIN
 
 
 # --- every answer -----------------------------------------------------------------------

@@ -2,8 +2,12 @@
 token and are cacheable with an ETag worked out before rendering; a 304 renders
 nothing; whatever belongs to someone is `private, no-store`."""
 
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask, template_rendered
@@ -86,6 +90,7 @@ FORM_PAGES = [
     "/checkout/solo",
     "/checkout/path/web-developer",
 ]
+ROOT = Path(__file__).parents[2]
 ARGUMENT = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
 
 
@@ -305,6 +310,24 @@ def test_the_build_id_changes_with_files_and_settings_not_secrets(tmp_path):
 
 def test_every_worker_of_a_release_has_the_same_build_id(app, make_app):
     assert make_app().extensions["build_id"] == app.extensions["build_id"]
+    # Workers are processes, each with its own hash seed (a set's order differs).
+    probe = (
+        "from app import create_app; print(create_app({'ENV_NAME': 'testing', "
+        "'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': 'sqlite://', "
+        "'HOSTS': {'a.example', 'b.example', 'c.example'}}).extensions['build_id'])"
+    )
+    ids = {
+        subprocess.run(
+            [sys.executable, "-c", probe],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert len(ids) == 1 and len(ids.pop()) == 16
 
 
 # --- whatever belongs to someone -------------------------------------------------------------
