@@ -280,8 +280,8 @@ class CurrencyRate(db.Model):
 
 
 class CatalogState(db.Model):
-    """One row whose version goes up with every catalog change, so that cached pages
-    are known to be stale (see app.services.page_cache)."""
+    """One row whose version goes up with every catalog change, so that the ETag of a
+    public catalog page changes with it (see app.web.http_caching)."""
 
     __tablename__ = "catalog_state"
 

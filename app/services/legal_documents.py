@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.errors import DomainError
@@ -78,6 +78,20 @@ def publish(new: NewVersion, author: User | None = None, *, render_pdfs: bool = 
             for variant in PdfVariant:
                 pdf_for(version, locale, variant)
     return version
+
+
+def published_state() -> tuple:
+    """What the legal pages show from the database, in one cheap read: versions and
+    rendered PDFs are only ever added, so their highest ids change exactly when a
+    version is published or a PDF rendered (the version pages show the PDFs' sizes)."""
+    return tuple(
+        db.session.execute(
+            select(
+                select(func.max(DocumentVersion.id)).scalar_subquery(),
+                select(func.max(DocumentPdf.id)).scalar_subquery(),
+            )
+        ).one()
+    )
 
 
 def versions(kind: DocumentKind) -> list[DocumentVersion]:

@@ -5,29 +5,22 @@ from datetime import date
 from functools import lru_cache
 
 from babel import Locale
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import format_currency, format_date, format_datetime, get_locale
-from ua_parser import parse as parse_user_agent
+from flask_wtf.csrf import generate_csrf
 
-from app.domain.browsers import is_outdated_browser
 from app.domain.file_size import file_size
 from app.services.markdown import render_course_markdown, render_markdown
-from app.services.page_cache import template_csrf_token
+from app.web.http_caching import sessionless_page
 from app.web.i18n import LOCALE_NAMES
 
 
-@lru_cache(maxsize=512)
-def _outdated(user_agent: str) -> bool:
-    parsed = parse_user_agent(user_agent)
-    return is_outdated_browser(
-        parsed.user_agent.family if parsed.user_agent else "",
-        parsed.os.family if parsed.os else "",
-        parsed.os.major if parsed.os else None,
-    )
-
-
-def outdated_browser() -> bool:
-    return _outdated((request.user_agent.string or "")[:512])
+def csrf_headers() -> str | None:
+    """The htmx header carrying the CSRF token, for <body>; none on a page that must not
+    start a session (a public page, an error page for a visitor)."""
+    if sessionless_page():
+        return None
+    return json.dumps({"X-CSRFToken": generate_csrf()})
 
 
 def htmx_script() -> dict:
@@ -68,10 +61,7 @@ def register(app: Flask) -> None:
             "locale_names": LOCALE_NAMES,
             "htmx": htmx_script(),
             "htmx_config": HTMX_CONFIG,
-            "outdated_browser": outdated_browser,
-            "csrf_headers": lambda: json.dumps({"X-CSRFToken": template_csrf_token()}),
-            # Flask-WTF also puts csrf_token in the context; this one wins (page cache).
-            "csrf_token": template_csrf_token,
+            "csrf_headers": csrf_headers,
         }
 
     app.jinja_env.globals.update(
@@ -83,8 +73,6 @@ def register(app: Flask) -> None:
         page_numbers=page_numbers,
         money=money,
         whole_money=whole_money,
-        # Pages rendered for the page cache get a placeholder instead of the token.
-        csrf_token=template_csrf_token,
     )
     app.jinja_env.globals["country_name"] = country_name
     app.jinja_env.globals["document_url"] = lambda version: url_for(

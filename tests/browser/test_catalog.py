@@ -94,3 +94,14 @@ def test_submit_contact_us(page):
     page.get_by_role("button", name="Send").click()
     expect(page.locator("h1")).to_have_text("Message sent")
     expect(page.locator(".confirmation")).to_contain_text(re.compile(r"Q-\d{6}"))
+
+
+def test_hear_when_an_upcoming_path_opens(page):
+    """The path page links to the form's own page (so that it stays public)."""
+    page.goto("/paths/cybersecurity-analyst")
+    expect(page.locator("main form")).to_have_count(0)
+    page.get_by_role("link", name="Hear when it opens").click()
+    page.wait_for_url("**/paths/cybersecurity-analyst/notify")
+    page.get_by_label("Email address").fill("someone@example.org")
+    page.get_by_role("button", name="Tell me when it opens").click()
+    expect(page.get_by_role("status").filter(has_text="Thank you")).to_be_visible()

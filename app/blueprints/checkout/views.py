@@ -25,6 +25,7 @@ from app.blueprints.checkout.forms import (
 from app.domain.cards import CardProblem, card_problem, digits_only
 from app.domain.errors import DomainError
 from app.domain.orders import OrderStatus, Plan, Step
+from app.domain.pricing import SOLO, path_offer
 from app.extensions import limiter
 from app.links import public_url
 from app.models import PaymentKind
@@ -43,6 +44,7 @@ from app.services.checkout.confirm import confirm as confirm_order
 from app.services.checkout.orders import CheckoutRefused
 from app.services.tokens import InvalidToken
 from app.web.forms import populate_errors, select_choices
+from app.web.http_caching import public_page
 from app.web.i18n import countries
 from app.web.rendering import redirect_to, render
 from app.web.security import log_security_event
@@ -130,9 +132,32 @@ def _page(template: str, order, form, status: int = 200, **context):
 # --- Entry points -------------------------------------------------------------------------
 
 
-@bp.route("/solo", methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_CHECKOUT"))
+# The entry points are links ("Become Premium Solo", "Start") to a start page (GOV.UK's
+# pattern), so that the pages carrying them stay public; the start page is personal: its
+# form, with a CSRF token, creates the order.
+
+
+def _start_page(plan: Plan, path=None):
+    user = current_user if current_user.is_authenticated else None
+    problem = orders.startable_path_problem(path) if plan is Plan.PLUS else None
+    if problem is None and user is not None:
+        problem = orders.may_buy_problem(user, plan)
+    offer = SOLO if plan is Plan.SOLO else path_offer(path.id)
+    return render(
+        "checkout/start.html",
+        "content",
+        plan=plan.value,
+        path=path,
+        price=catalog.current_price(offer, clock.today()),
+        problem=problem,
+    )
+
+
+@bp.route("/solo", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_CHECKOUT"), methods=["POST"])
 def start_solo():
+    if request.method == "GET":
+        return _start_page(Plan.SOLO)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
@@ -145,15 +170,17 @@ def start_solo():
     return redirect_to(url_for("checkout.account", public_id=order.public_id))
 
 
-@bp.route("/path/<slug>", methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_CHECKOUT"))
+@bp.route("/path/<slug>", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_CHECKOUT"), methods=["POST"])
 def start_plus(slug: str):
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        abort(400)
     path = catalog.path_by_slug(slug)
     if path is None:
         abort(404)
+    if request.method == "GET":
+        return _start_page(Plan.PLUS, path)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
     user = current_user if current_user.is_authenticated else None
     try:
         order = orders.start(Plan.PLUS, user, path)
@@ -164,6 +191,7 @@ def start_plus(slug: str):
 
 
 @bp.route("/plus")
+@public_page(catalog.catalog_version, clock.today)
 def choose_path():
     """ "Choose a Learning Path" (Terms §2.2b): the open, degree-granting paths."""
     locale = _locale()
@@ -202,10 +230,7 @@ def account(order):
             populate_errors(form, error)
         else:
             log_security_event("account.created", user_id=user.id, during="checkout")
-            locale = session.get("locale")
             session.clear()
-            if locale:
-                session["locale"] = locale
             login_user(user)
             log_security_event("signin.success", user_id=user.id, remember=False)
             orders.claim(order, user, created_in_flow=True)

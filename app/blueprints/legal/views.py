@@ -13,6 +13,7 @@ from app.services import content_pages, inquiries
 from app.services import legal_documents as documents
 from app.services.markdown import render_document
 from app.web.forms import keeps_text_when_the_session_ends
+from app.web.http_caching import public_page
 from app.web.rendering import redirect_to, render
 
 KIND_NAMES = {
@@ -27,6 +28,8 @@ CONTENT_PAGES = {
     "read-aloud": "/help/read-aloud",
 }
 LAST_REFERENCE = "last_inquiry_reference"
+# A published PDF never changes: caches may keep it for a day.
+PDF_MAX_AGE = 86400
 
 
 def _locale() -> str:
@@ -56,6 +59,7 @@ def _version_or_404(kind: DocumentKind, label: str | None):
     return version
 
 
+@public_page(documents.published_state)
 def show_document(kind: str, label: str | None = None):
     kind = DocumentKind(kind)
     version = _version_or_404(kind, label)
@@ -76,6 +80,7 @@ def show_document(kind: str, label: str | None = None):
     )
 
 
+@public_page(documents.published_state)
 def list_versions(kind: str):
     kind = DocumentKind(kind)
     return render("legal/versions.html", "main", kind=kind, versions=documents.versions(kind))
@@ -96,17 +101,15 @@ def _pdf_response(kind: str, label: str, variant: PdfVariant):
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     response.headers["Content-Length"] = str(pdf.size)
-    # A published version never changes: caches may keep it.
-    response.headers["Cache-Control"] = "public, max-age=86400"
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
     return response
 
 
+@public_page(documents.published_state, max_age=PDF_MAX_AGE)
 def download_pdf(kind: str, label: str):
     return _pdf_response(kind, label, PdfVariant.STANDARD)
 
 
+@public_page(documents.published_state, max_age=PDF_MAX_AGE)
 def download_large_print(kind: str, label: str):
     return _pdf_response(kind, label, PdfVariant.LARGE_PRINT)
 
@@ -206,11 +209,17 @@ def request_received():
 # --- Information pages ------------------------------------------------------------
 
 
+# The information and help pages are made of templates, content files and settings
+# only: the build id in their ETag covers them.
+
+
 @bp.route("/legal-information")
+@public_page()
 def legal_information():
     return render("legal/legal_information.html", "main")
 
 
+@public_page()
 def content_page(name: str):
     page = content_pages.load(name, _locale())
     return render("legal/content_page.html", "main", page=page, name=name)
@@ -223,5 +232,6 @@ for _name, _path in CONTENT_PAGES.items():
 
 
 @bp.route("/help/browsers")
+@public_page()
 def browser_support():
     return render("legal/browser_support.html", "main")
