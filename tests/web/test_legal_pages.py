@@ -322,3 +322,32 @@ def test_privacy_page_points_to_student_success_not_to_missing_settings(client):
     html = get(client, "/privacy").get_data(as_text=True)
     assert 'href="/contact"' in html
     assert "/account/export" not in html and "/account/delete" not in html
+
+
+def test_a_pdf_is_rendered_again_when_what_renders_it_changes(client, app, legal_docs, monkeypatch):
+    """The French PDF rendered with a translation that was missing (English headings
+    under lang=fr) must not be served for ever: cached PDFs are keyed by the template,
+    the translations and the renderer, not only by version and language."""
+    calls = []
+    monkeypatch.setattr(
+        legal_documents, "render_pdf", lambda *args: calls.append(args[1:]) or b"%PDF-1.7 new"
+    )
+    for _ in range(2):
+        assert get(client, "/terms/2026-11.pdf").data != b"%PDF-1.7 new"
+    assert calls == []
+    # A fixed translation, a new template: another key.
+    monkeypatch.setitem(app.extensions, "legal_pdf_render_keys", {"en": "x" * 32, "fr": "y" * 32})
+    first = get(client, "/terms/2026-11.pdf")
+    second = get(client, "/terms/2026-11.pdf")
+    assert first.data == second.data == b"%PDF-1.7 new"
+    assert calls == [("en", PdfVariant.STANDARD)]
+
+
+def test_the_render_key_follows_what_renders_the_pdf(app, monkeypatch):
+    with app.test_request_context():
+        before = legal_documents.render_key("fr")
+        app.extensions["legal_pdf_render_keys"].clear()
+        assert legal_documents.render_key("fr") == before  # the same files: the same key
+        app.extensions["legal_pdf_render_keys"].clear()
+        monkeypatch.setitem(app.config, "PLATFORM_NAME", "Another name")
+        assert legal_documents.render_key("fr") != before
