@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from app.domain.pricing import path_offer
 from app.extensions import db
-from app.models import Availability, Certification, Course, LearningPath, Price
+from app.models import Availability, Certification, Course, LearningPath, Price, StepKind
 from app.seeds.catalog import seed_catalog
 
 
@@ -32,3 +32,23 @@ def test_demo_catalog_is_complete_and_idempotent(app):
         assert course.chapters
     for path in paths:
         assert path.steps and path.equipment_en and path.equipment_fr
+
+
+def test_every_demo_path_says_what_its_programme_holds(app):
+    """The pedagogy block (Terms §2.2d) must match the programme it shows: no path asks
+    for more projects than its programme has (Web Developer said "at least 8" over 4)."""
+    seed_catalog(date(2026, 12, 1))
+    for path in db.session.scalars(select(LearningPath)):
+        projects = [step for step in path.steps if step.kind is StepKind.PROJECT]
+        assert path.min_projects <= len(projects), path.slug
+        assert path.min_projects >= 1, path.slug
+
+
+def test_choose_a_learning_path_lists_every_open_path(app, client):
+    seed_catalog(date.today())
+    db.session.commit()
+    page = client.get("/checkout/plus").get_data(as_text=True)
+    for path in db.session.scalars(select(LearningPath)):
+        listed = f'href="/paths/{path.slug}"' in page
+        assert listed is (path.availability is Availability.OPEN), path.slug
+    assert page.index("Paths leading to a state-registered title") < page.index("UX Designer")

@@ -197,7 +197,7 @@ def test_path_page_shows_the_whole_pedagogy_without_signing_in(demo, client):
         "35 hours a week",
         "Programme",
         "Turn a mock-up into a web page",  # a project, in order
-        "at least 8 projects",
+        "at least 6 projects",
         "Mentoring",
         "Support",
         "Assessments",

@@ -28,7 +28,7 @@ from app.domain.orders import OrderStatus, Plan, Step
 from app.domain.pricing import SOLO, path_offer
 from app.extensions import limiter
 from app.links import public_url
-from app.models import PaymentKind
+from app.models import Availability, Certification, PaymentKind
 from app.services import accounts, catalog, promotions, subscriptions
 from app.services.checkout import (
     acceptances,
@@ -193,17 +193,29 @@ def start_plus(slug: str):
 @bp.route("/plus")
 @public_page(catalog.catalog_version, clock.today)
 def choose_path():
-    """ "Choose a Learning Path" (Terms §2.2b): the open, degree-granting paths."""
+    """ "Choose a Learning Path" (Terms §2.2b): every open path that can be started, the
+    degree-granting ones first (§2.2a: a registered path leads to an RNCP or RS title;
+    the others are Premium Plus too, without a title)."""
     locale = _locale()
     today = clock.today()
-    paths = [
-        path
-        for path in catalog.all_paths()
-        if path.availability.value == "open" and path.certification.value != "none"
-    ]
-    prices = {path.id: catalog.current_price(f"path:{path.id}", today) for path in paths}
-    paths.sort(key=lambda p: (p.title_fr if locale == "fr" else p.title_en).casefold())
-    return render("checkout/choose_path.html", "content", paths=paths, prices=prices)
+    prices = {}
+    for path in catalog.all_paths():
+        if path.availability is Availability.OPEN:
+            price = catalog.current_price(path_offer(path.id), today)
+            if price is not None:
+                prices[path] = price
+
+    def title(path) -> str:
+        return (path.title_fr if locale == "fr" else path.title_en).casefold()
+
+    ordered = sorted(prices, key=title)
+    return render(
+        "checkout/choose_path.html",
+        "content",
+        registered=[p for p in ordered if p.certification is not Certification.NONE],
+        others=[p for p in ordered if p.certification is Certification.NONE],
+        prices={path.id: price for path, price in prices.items()},
+    )
 
 
 # --- Step 1: account ----------------------------------------------------------------------
