@@ -236,6 +236,45 @@ CHAPTERS = {
 }
 
 
+# Short demo videos (app/static/media, made by app/seeds/media/make_demo_videos.sh): the
+# first chapter of a French course and of an English one, each with captions in its own
+# language, subtitles in the other and a transcript in both.
+VIDEOS = {
+    ("html-css-first-pages", 1): {
+        "video_url": "/static/media/how-a-page-reaches-you.webm",
+        "captions_url": "/static/media/how-a-page-reaches-you.fr.vtt",
+        "subtitles_url": "/static/media/how-a-page-reaches-you.en.vtt",
+        "video_language": "fr",
+        "transcript_fr": "Quand vous ouvrez une page, votre navigateur la demande à un serveur. "
+        "Le serveur répond avec du HTML, que le navigateur affiche.",
+        "transcript_en": "When you open a page, your browser asks a server for it. "
+        "The server answers with HTML, which the browser displays.",
+    },
+    ("javascript-fundamentals", 1): {
+        "video_url": "/static/media/what-a-variable-is.webm",
+        "captions_url": "/static/media/what-a-variable-is.en.vtt",
+        "subtitles_url": "/static/media/what-a-variable-is.fr.vtt",
+        "video_language": "en",
+        "transcript_en": "A variable gives a name to a value. "
+        "Change the value, and everything that uses the name follows.",
+        "transcript_fr": "Une variable donne un nom à une valeur. "
+        "Changez la valeur, et tout ce qui utilise ce nom suit.",
+    },
+}
+
+
+def _add_videos(courses: dict[str, Course]) -> None:
+    """Also on a demo database made before the videos existed: a chapter without one."""
+    for (slug, position), video in VIDEOS.items():
+        course = courses.get(slug)
+        chapter = (
+            next((c for c in course.chapters if c.position == position), None) if course else None
+        )
+        if chapter is not None and not chapter.video_url:
+            for name, value in video.items():
+                setattr(chapter, name, value)
+
+
 def _chapters_for(slug: str, title_en: str, title_fr: str):
     if slug in CHAPTERS:
         return CHAPTERS[slug]
@@ -582,6 +621,7 @@ def seed_catalog(today: date) -> dict[str, int]:
         courses[slug] = course
         added["courses"] += 1
     db.session.flush()
+    _add_videos(courses)
 
     existing_paths = {p.slug: p for p in db.session.scalars(select(LearningPath))}
     for spec in PATHS:

@@ -765,6 +765,7 @@ CHAPTER_FIELDS = (
     "body_fr",
     "video_url",
     "captions_url",
+    "subtitles_url",
     "video_language",
     "transcript_en",
     "transcript_fr",
@@ -789,7 +790,7 @@ def save_chapter(course: Course, chapter: Chapter | None, values: dict) -> Chapt
         )
     chapter.body_en, chapter.body_fr = chapter.body_en or "", chapter.body_fr or ""
     if not chapter.video_url:
-        chapter.captions_url = chapter.video_language = None
+        chapter.captions_url = chapter.subtitles_url = chapter.video_language = None
     db.session.add(chapter)
     bump_version()
     return chapter

@@ -76,6 +76,7 @@ PAGES: list[Page] = [
     Page("/paths?certification=rncp&availability=open", label="paths-filtered"),
     Page("/courses/html-css-first-pages", label="course"),
     Page("/courses/html-css-first-pages/chapters/3", label="chapter"),
+    Page("/courses/html-css-first-pages/chapters/1", label="chapter-with-video"),
     Page("/paths/web-developer", label="path"),
     Page("/paths/cybersecurity-analyst", label="path-upcoming"),
     Page("/paths/cybersecurity-analyst/notify", label="path-notify"),
