@@ -128,6 +128,7 @@ def site(shop, make_user, staff_client):
             "/staff/",
             "/staff/inquiries",
             "/staff/promotions/new",
+            "/staff/catalog/paths/new",
             f"/staff/catalog/courses/{course.id}/chapters/new",
         ],
     }
