@@ -179,3 +179,17 @@ def test_time_zones_are_named_by_country_and_city(client, make_user):
         r'<option[^>]*value="America/Montreal"[^>]*selected|<option[^>]*selected[^>]*value="America/Montreal"',
         french,
     )
+
+
+def test_the_saved_message_is_in_the_language_just_chosen(client, make_user):
+    user = make_user(locale="en")
+    sign_in(client, user.email, user.password)
+    response = client.post(
+        "/account/preferences",
+        data={"locale": "fr", "timezone": "Europe/Paris"},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert '<html lang="fr">' in html
+    assert "Vos préférences ont été enregistrées." in html
+    assert "Your preferences have been saved." not in html

@@ -89,9 +89,15 @@ def test_terms_page_has_contents_anchors_and_downloads(client, legal_docs):
     assert "Article L444-8" in html
     size = legal_documents.pdf_sizes(legal_docs["terms"], "en")[PdfVariant.STANDARD]
     assert f"(PDF, {-(-size // 1000)} KB)" in html
-    assert 'href="/terms/2026-11.pdf"' in html
-    assert 'href="/terms/2026-11/large-print.pdf"' in html
     fr = get(client, "/terms", "fr").get_data(as_text=True)
+    # Every language's files on every language's page, each in its own language.
+    for page in (html, fr):
+        for lang in ("en", "fr"):
+            for path in ("/terms/2026-11.pdf", "/terms/2026-11/large-print.pdf"):
+                link = re.search(rf'<a href="{path}\?lang={lang}"[^>]*>', page).group(0)
+                assert f'hreflang="{lang}"' in link and f'lang="{lang}"' in link
+    assert "Version en gros caractères" in html and "Large-print version" in fr
+    assert html.index('lang="en">Standard version') < html.index('lang="fr">Version standard')
     size_fr = legal_documents.pdf_sizes(legal_docs["terms"], "fr")[PdfVariant.STANDARD]
     assert f"{-(-size_fr // 1000)} Ko" in fr
     assert "Annexe. Article L444-8 du Code de l'éducation" in fr
@@ -351,3 +357,12 @@ def test_the_render_key_follows_what_renders_the_pdf(app, monkeypatch):
         app.extensions["legal_pdf_render_keys"].clear()
         monkeypatch.setitem(app.config, "PLATFORM_NAME", "Another name")
         assert legal_documents.render_key("fr") != before
+
+
+@pytest.mark.parametrize(
+    ("locale", "caption"),
+    [("en", "The personal data we keep"), ("fr", "Les données personnelles que nous conservons")],
+)
+def test_the_privacy_data_table_has_a_caption(client, locale, caption):
+    html = get(client, "/privacy", locale).get_data(as_text=True)
+    assert f"<caption>{caption}" in html

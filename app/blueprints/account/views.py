@@ -2,7 +2,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, session, url_for
-from flask_babel import format_percent, get_locale
+from flask_babel import force_locale, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -113,7 +113,9 @@ def preferences():
     )
     if form.validate_on_submit():
         accounts.update_preferences(user, form.locale.data, form.timezone.data)
-        flash(_("Your preferences have been saved."))
+        # Said in the language just chosen: the next page is shown in it.
+        with force_locale(form.locale.data):
+            flash(_("Your preferences have been saved."))
         response = redirect_to(url_for("account.preferences"))
         remember_locale(response, form.locale.data)  # still theirs once signed out
         return response

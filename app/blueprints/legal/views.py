@@ -1,12 +1,13 @@
 import re
 
 from flask import abort, current_app, make_response, redirect, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.blueprints.legal import bp
 from app.blueprints.legal.forms import ACCESSIBLE_FORMATS, AccessibleFormatForm, ContactForm
+from app.domain.file_size import file_size
 from app.extensions import limiter
 from app.models import DocumentKind, InquiryKind, PdfVariant
 from app.services import content_pages, inquiries
@@ -64,7 +65,6 @@ def show_document(kind: str, label: str | None = None):
     kind = DocumentKind(kind)
     version = _version_or_404(kind, label)
     locale = _locale()
-    other_locale = "fr" if locale == "en" else "en"
     latest = documents.current(kind)
     return render(
         "legal/document.html",
@@ -74,10 +74,52 @@ def show_document(kind: str, label: str | None = None):
         is_current=latest is not None and latest.id == version.id,
         latest=latest,
         document=render_document(version.body(locale)),
-        sizes=documents.pdf_sizes(version, locale),
-        other_locale=other_locale,
-        other_sizes=documents.pdf_sizes(version, other_locale),
+        downloads=_downloads(kind, version, locale),
     )
+
+
+def _downloads(kind: DocumentKind, version, locale: str) -> list[dict]:
+    """Every language's files, on every language's page: the visitor's language first,
+    each file described in its own language (so that a French reader on the English page
+    finds the French large print)."""
+    languages = [locale, *(other for other in current_app.config["LANGUAGES"] if other != locale)]
+    found = []
+    for language in languages:
+        sizes = documents.pdf_sizes(version, language)
+        with force_locale(language):
+            found.append(
+                {
+                    "language": language,
+                    "name": LANGUAGE_NAMES[language],
+                    "files": [
+                        (
+                            url_for(endpoint, kind=kind.value, label=version.label, lang=language),
+                            str(label),
+                            _pdf_format(sizes.get(variant), language),
+                        )
+                        for endpoint, variant, label in PDF_FILES
+                    ],
+                }
+            )
+    return found
+
+
+# What each file is, said in the file's own language.
+PDF_FILES = (
+    ("legal.document_pdf", PdfVariant.STANDARD, _l("Standard version")),
+    (
+        "legal.document_large_print",
+        PdfVariant.LARGE_PRINT,
+        _l("Large-print version, 18 point, high contrast"),
+    ),
+)
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+
+def _pdf_format(size: int | None, language: str) -> str:
+    if size:
+        return gettext("PDF, %(size)s", size=file_size(size, language))
+    return gettext("PDF")
 
 
 @public_page(documents.published_state)
