@@ -24,6 +24,7 @@ from tests.conftest import sign_in
 # The pages the same for every visitor: the catalog, the legal pages, the help pages.
 PUBLIC = {
     "home.index",
+    "home.favicon",
     "catalog.courses",
     "catalog.course",
     "catalog.chapter",
@@ -154,7 +155,7 @@ def assert_public(response, url: str) -> None:
     assert response.status_code == 200, url
     assert not response.headers.getlist("Set-Cookie"), url
     assert b"csrf" not in response.get_data().lower(), url
-    max_age = 86400 if url.endswith(".pdf") else 60
+    max_age = {".pdf": 86400, ".ico": 7 * 86400}.get(url[url.rfind(".") :], 60)
     assert response.headers["Cache-Control"] == f"public, max-age={max_age}", url
     assert response.headers["ETag"].startswith('W/"'), url
     vary = set(response.headers["Vary"].split(", "))

@@ -529,3 +529,14 @@ def test_a_form_without_any_token_is_still_refused(make_app):
     response = client.post("/contact", data={"topic": "billing", "message": "hello"})
     assert response.status_code == 400
     assert "Something was wrong with that request" in response.get_data(as_text=True)
+
+
+def test_every_page_has_an_icon_and_favicon_ico_answers(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in html
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert icon.headers["Cache-Control"].startswith("public")
+    assert "Set-Cookie" not in icon.headers
+    assert client.get("/static/favicon.svg").status_code == 200

@@ -1,4 +1,4 @@
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
 from app.blueprints.home import bp
@@ -12,6 +12,15 @@ from app.web.security import safe_next
 @public_page()
 def index():
     return render_template("home/index.html")
+
+
+@bp.route("/favicon.ico")
+@public_page(max_age=7 * 24 * 3600)
+def favicon():
+    """Browsers ask for /favicon.ico on their own, whatever the page links."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
 
 
 @bp.route("/language", methods=["POST"])
