@@ -1,7 +1,7 @@
 """What every template can use."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale
@@ -65,10 +65,10 @@ def register(app: Flask) -> None:
         }
 
     app.jinja_env.globals.update(
-        format_date=format_date,
-        format_datetime=format_datetime,
+        day=day,
+        day_time=day_time,
+        month_year=month_year,
         pick=pick,
-        date_of=lambda year, month: date(year, month, 1),
         page_args=page_args,
         page_numbers=page_numbers,
         money=money,
@@ -99,6 +99,42 @@ def country_name(code: str | None) -> str:
     if not code:
         return ""
     return Locale.parse(str(get_locale() or "en")).territories.get(code.upper(), code)
+
+
+# Dates in words, day first, in both languages: "1 December 2026", "1 décembre 2026"
+# (Babel's "long" English is the American "December 1, 2026", its "short" "12/1/26").
+DAY = {"en": "d MMMM y", "fr": "d MMMM y"}
+DAY_SHORT = {"en": "d MMM y", "fr": "d MMM y"}
+DAY_TIME = {"en": "d MMMM y 'at' HH:mm", "fr": "d MMMM y 'à' HH:mm"}
+DAY_TIME_SHORT = {"en": "d MMM y, HH:mm", "fr": "d MMM y, HH:mm"}
+
+
+def _pattern(patterns: dict[str, str]) -> str:
+    return patterns.get(str(get_locale() or "en"), patterns["en"])
+
+
+def day(value: date | datetime | None, short: bool = False) -> str:
+    """The day of a date, or of a moment in the member's time zone, in words."""
+    if value is None:
+        return ""
+    pattern = _pattern(DAY_SHORT if short else DAY)
+    if isinstance(value, datetime):
+        return format_datetime(value, pattern)  # in the member's time zone
+    return format_date(value, pattern)
+
+
+def day_time(value: datetime | None, short: bool = False, rebase: bool = True) -> str:
+    """A moment in the member's time zone: "1 December 2026 at 09:15" (`rebase=False`:
+    a time already in the zone it is to be shown in)."""
+    if value is None:
+        return ""
+    pattern = _pattern(DAY_TIME_SHORT if short else DAY_TIME)
+    return format_datetime(value, pattern, rebase=rebase)
+
+
+def month_year(year: int, month: int) -> str:
+    """ "December 2026", "décembre 2026"."""
+    return format_date(date(year, month, 1), "MMMM y")
 
 
 def money(cents: int, currency: str = "EUR") -> str:

@@ -124,9 +124,40 @@ def test_preferences_page_saves_language_and_time_zone(client, make_user):
 def test_dates_are_formatted_for_the_locale(client, make_user):
     user = make_user()  # born 17 May 1990
     sign_in(client, user.email, user.password)
-    assert "May 17, 1990" in client.get("/account").get_data(as_text=True)
+    english = client.get("/account").get_data(as_text=True)
+    assert "17 May 1990" in english and "May 17, 1990" not in english  # day first, in words
     client.post("/language", data={"locale": "fr"})
     assert "17 mai 1990" in client.get("/account").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("locale", "zone", "expected"),
+    [
+        ("en", "Europe/Paris", "1 December 2026 at 10:15"),
+        ("fr", "Europe/Paris", "1 décembre 2026 à 10:15"),
+        ("en", "America/New_York", "1 December 2026 at 04:15"),
+        ("en", "Asia/Tokyo", "1 December 2026 at 18:15"),
+        ("fr", "Pacific/Kiritimati", "1 décembre 2026 à 23:15"),
+    ],
+)
+def test_moments_are_in_words_in_the_members_zone(app, monkeypatch, locale, zone, expected):
+    from datetime import UTC, date, datetime
+
+    from flask_babel import force_locale
+    from flask_babel import refresh as refresh_babel
+
+    from app.web.templating import day, day_time
+
+    moment = datetime(2026, 12, 1, 9, 15, 28, tzinfo=UTC)
+    with app.test_request_context():
+        monkeypatch.setitem(app.config, "DEFAULT_USER_TIMEZONE", zone)  # a visitor's zone
+        refresh_babel()
+        with force_locale(locale):
+            assert day_time(moment) == expected
+            assert "AM" not in day_time(moment) and "+0" not in day_time(moment)
+            assert day(date(2026, 12, 1)) == (
+                "1 December 2026" if locale == "en" else "1 décembre 2026"
+            )
 
 
 def test_country_names_are_localised(client):
