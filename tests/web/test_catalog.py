@@ -263,7 +263,11 @@ def test_upcoming_path_shows_its_launch_and_no_start(demo, client):
 
 def test_start_opens_checkout_and_upcoming_paths_have_no_start(demo, client):
     html = text(client.get("/paths/web-developer"))
-    assert re.search(r'<a class="button" href="/checkout/path/web-developer">Start</a>', html)
+    assert re.search(
+        r'<a class="button" href="/checkout/path/web-developer"'
+        r' aria-label="Start Premium Plus for Web Developer">Start</a>',
+        html,
+    )
     start = text(client.get("/checkout/path/web-developer"))
     assert 'action="/checkout/path/web-developer"' in start and ">Start now<" in start
     response = client.post("/checkout/path/web-developer")
