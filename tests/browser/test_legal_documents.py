@@ -42,10 +42,12 @@ def test_footer_to_terms_to_pdf_with_the_keyboard(new_context, locale, link_text
     assert page.locator("h1").inner_text() != ""
     assert page.get_attribute("html", "lang") == locale
 
-    pdf_link = tab_to(page, lambda el: el["href"] == "/terms/2026-11.pdf")
+    # The first PDF link is the page's own language's.
+    own = f"/terms/2026-11.pdf?lang={locale}"
+    pdf_link = tab_to(page, lambda el: el["href"] == own)
     assert "PDF, " in pdf_link["text"] and ("KB" in pdf_link["text"] or "Ko" in pdf_link["text"])
     with (
-        page.expect_response(lambda r: r.url.endswith("/terms/2026-11.pdf")) as answer,
+        page.expect_response(lambda r: r.url.endswith(own)) as answer,
         page.expect_download() as download_info,
     ):
         page.keyboard.press("Enter")

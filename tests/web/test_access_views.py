@@ -3,6 +3,8 @@ included, @requires on a view, and cached pages that cannot leak one member's an
 another."""
 
 import pytest
+from flask_login import login_user
+from werkzeug.exceptions import Forbidden
 
 from app import access, clock
 from app.access import Feature
@@ -110,21 +112,23 @@ def test_each_member_gets_the_page_of_their_own_answer(demo, client, member_clie
 # --- @requires -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def guarded(app):
+@access.requires(Feature.EXERCISES)
+def exercises_only():
     """A page for Solo and Plus subscribers only (none exists yet: the exercises come
-    with the next issue)."""
-
-    @access.requires(Feature.EXERCISES)
-    def exercises_only():
-        return "the exercises"
-
-    app.add_url_rule("/test-only/exercises", view_func=exercises_only)
-    return "/test-only/exercises"
+    with the next issue). Called in a request of its own, since the test application is
+    shared by the run and takes no new route."""
+    return "the exercises"
 
 
-def test_requires_sends_a_visitor_to_sign_in(client, guarded):
-    response = client.get(guarded)
+def answer(app, user=None):
+    with app.test_request_context("/test-only/exercises"):
+        if user is not None:
+            login_user(user)
+        return app.make_response(exercises_only())
+
+
+def test_requires_sends_a_visitor_to_sign_in(app):
+    response = answer(app)
     assert response.status_code == 302
     assert "/signin" in response.headers["Location"] and "next=" in response.headers["Location"]
 
@@ -139,8 +143,15 @@ def test_requires_sends_a_visitor_to_sign_in(client, guarded):
         (((Plan.SOLO, S.ENDED),), 403),
     ],
 )
-def test_requires_lets_in_only_who_holds_the_feature(member_client, guarded, held, code):
-    response = member_client(*held).get(guarded)
-    assert response.status_code == code
-    if code == 200:
-        assert response.get_data(as_text=True) == "the exercises"
+def test_requires_lets_in_only_who_holds_the_feature(app, make_user, make_subscription, held, code):
+    user = make_user()
+    for plan, status in held:
+        make_subscription(user, plan, status, None)
+    db.session.commit()
+    if code == 403:
+        with pytest.raises(Forbidden):
+            answer(app, user)
+        return
+    response = answer(app, user)
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "the exercises"
