@@ -14,8 +14,9 @@ _real_render_pdf = legal_documents.render_pdf
 
 @pytest.fixture(scope="session", autouse=True)
 def rendered_pdfs():
-    """Memoise the PDF renderer by everything the PDF shows (for every test, so that
-    `flask demo-data` in the CLI tests reuses them too); returns the real calls."""
+    """Memoise the PDF renderer by everything the PDF shows, the app's render key (its
+    PUBLIC_URL, template, translations) included, for every test, so that `flask
+    demo-data` in the CLI tests reuses them too; returns the real calls."""
     memo: dict[tuple, bytes] = {}
     calls: list[tuple] = []
 
@@ -27,6 +28,7 @@ def rendered_pdfs():
             version.published_at.date(),
             locale,
             variant,
+            legal_documents.render_key(locale),
         )
         if key not in memo:
             calls.append(key)
