@@ -126,7 +126,11 @@ class ReviewForm(Form):
 
 class ConsentForm(Form):
     name = full_name_field()
-    agree = BooleanField()
+    versions = HiddenField()
+    # One box per document, as at Review; the page shows those of the order's plan.
+    accept_terms = BooleanField()
+    accept_code = BooleanField()
+    immediate_access = BooleanField()
     decision = HiddenField()
 
 

@@ -466,28 +466,29 @@ def confirm(order):
     form = ReviewForm()
     if not form.validate_on_submit():
         abort(400)
-    if order.status is OrderStatus.DRAFT:
-        if steps.first_missing_step(order) is not Step.REVIEW:
-            missing = steps.first_missing_step(order)
-            return redirect_to(url_for(f"checkout.{missing.value}", public_id=order.public_id))
-        if not form.accept_terms.data:
-            form.accept_terms.errors.append(_("Tick the box to accept the Terms of Service."))
-        if order.plan is Plan.PLUS and not form.accept_code.data:
-            form.accept_code.errors.append(_("Tick the box to accept the Student Code of Conduct."))
-        if order.plan is Plan.SOLO and not form.immediate_access.data:
-            form.immediate_access.errors.append(
-                _("Tick the box to ask for immediate access, or you cannot subscribe online.")
-            )
-        if form.errors:
-            return _review_page(order, form, 422)
+    if order.status is OrderStatus.DRAFT and steps.first_missing_step(order) is not Step.REVIEW:
+        missing = steps.first_missing_step(order)
+        return redirect_to(url_for(f"checkout.{missing.value}", public_id=order.public_id))
     try:
         outcome = confirm_order(
-            order, form.figures.data or "", form.versions.data or "", _client_context()
+            order,
+            form.figures.data or "",
+            form.versions.data or "",
+            _client_context(),
+            ticked=_ticked(form),
         )
     except CheckoutRefused as refused:
         flash(str(refused.message))
         return redirect_to(url_for("checkout.done", public_id=order.public_id))
+    except DomainError as unticked:
+        populate_errors(form, unticked)
+        return _review_page(order, form, 422)
     return _after(order, outcome)
+
+
+def _ticked(form) -> set[str]:
+    """The names of the acceptance boxes ticked on a Review or consent form."""
+    return {box for box in acceptances.BOXES.values() if box in form and form[box].data}
 
 
 def _after(order, outcome: charging.ConfirmOutcome):
@@ -617,28 +618,34 @@ def consent_page(token: str):
     form = ConsentForm()
     if request.method == "GET" and not form.name.data:
         form.name.data = order.representative_name
-    if request.method == "POST" and decision is None:
+    if request.method == "POST" and decision is None and form.validate_on_submit():
         accepting = request.form.get("decision") == "accept"
-        if form.validate_on_submit():
-            if accepting and not form.agree.data:
-                form.agree.errors.append(
-                    _("Tick the box to accept the documents on the learner's behalf.")
-                )
+        answer = consent.Answer(
+            name=form.name.data,
+            ip=request.remote_addr,
+            user_agent=request.user_agent.string,
+            ticked=frozenset(_ticked(form)),
+            versions=form.versions.data or "",
+        )
+        try:
+            if accepting:
+                consent.accept(order, answer)
             else:
-                answer = consent.Answer(
-                    name=form.name.data,
-                    ip=request.remote_addr,
-                    user_agent=request.user_agent.string,
-                )
-                if accepting:
-                    consent.accept(order, answer)
-                else:
-                    consent.refuse(order, answer)
-                log_security_event(
-                    "consent.accepted" if accepting else "consent.refused",
-                    order=order.reference,
-                )
-                return redirect_to(url_for("checkout.consent_page", token=token))
+                consent.refuse(order, answer)
+        except consent.DocumentsChanged as changed:
+            for box in acceptances.BOXES.values():
+                form[box].data = False  # ticked for the version before
+            populate_errors(form, changed)
+        except DomainError as unticked:
+            populate_errors(form, unticked)
+        else:
+            log_security_event(
+                "consent.accepted" if accepting else "consent.refused",
+                order=order.reference,
+            )
+            return redirect_to(url_for("checkout.consent_page", token=token))
+    # The versions shown now are the ones the boxes below accept.
+    form.versions.data = acceptances.versions_token(order)
     status = 422 if form.errors else 200
     return render(
         "checkout/consent.html",
