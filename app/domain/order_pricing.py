@@ -25,30 +25,42 @@ class Quote:
     # Taken off each of the first `discount_months` charges.
     discount_cents: int
     discount_months: int
+    # What the contract's start charges: at Confirm, or, for an order that waits for a
+    # legal representative, when they accept (nothing is charged before).
     due_today_cents: int
     first_charge_on: date
-    # The charges to come, up to the first one at the full price.
+    # The charges to come, up to the first one at the full price. For an order waiting
+    # for consent the dates are as if accepted today: they move with the acceptance.
     schedule: tuple[Charge, ...]
     currency: str = EURO
+    waits_for_consent: bool = False
 
     @property
     def discounted_cents(self) -> int:
         return self.monthly_cents - self.discount_cents
 
     @property
+    def charged_now_cents(self) -> int:
+        """What pressing Confirm charges."""
+        return 0 if self.waits_for_consent else self.due_today_cents
+
+    @property
     def charged_today(self) -> bool:
-        return self.due_today_cents > 0
+        return self.charged_now_cents > 0
 
     def figures(self) -> tuple:
-        """What the buyer agreed to at Review; Confirm refuses if any of it moved."""
+        """What the buyer agreed to at Review; Confirm refuses if any of it moved. An
+        order waiting for consent shows no dates (they come with the acceptance), so a
+        day passing between Review and Confirm changes nothing it showed."""
         return (
             self.plan.value,
             self.monthly_cents,
             self.discount_cents,
             self.discount_months,
             self.due_today_cents,
-            self.first_charge_on.isoformat(),
+            None if self.waits_for_consent else self.first_charge_on.isoformat(),
             self.currency,
+            self.waits_for_consent,
         )
 
 
@@ -58,10 +70,13 @@ def quote(
     today: date,
     discount: Discount | None = None,
     path_duration_months: int | None = None,
+    waits_for_consent: bool = False,
 ) -> Quote:
     """Solo is charged today and on each monthly anniversary. Plus charges nothing during
     its reflection period; the first month is charged the day it ends, then monthly.
-    A Plus price is checked against the 30 % advance-payment rule again (PriceRefused)."""
+    A Plus price is checked against the 30 % advance-payment rule again (PriceRefused).
+    `waits_for_consent`: the contract starts when the legal representative accepts, not
+    today; `today` then stands for that day."""
     if monthly_cents <= 0:
         raise ValueError("a monthly price is positive")
     if plan is Plan.PLUS:
@@ -84,4 +99,5 @@ def quote(
         due_today_cents=due_today,
         first_charge_on=first,
         schedule=schedule,
+        waits_for_consent=waits_for_consent,
     )

@@ -49,6 +49,7 @@ def current_quote(order: Order, today: date | None = None) -> Quote:
             today,
             discount,
             order.path.duration_months if order.path else None,
+            waits_for_consent=order.needs_consent,
         )
     except PriceRefused as error:
         raise CheckoutRefused(
