@@ -25,6 +25,7 @@ from app.blueprints.checkout.forms import (
 from app.domain.cards import CardProblem, card_problem, digits_only
 from app.domain.errors import DomainError
 from app.domain.orders import OrderStatus, Plan, Step
+from app.domain.periods import withdrawal_ends
 from app.extensions import limiter
 from app.links import public_url
 from app.models import PaymentKind
@@ -558,6 +559,7 @@ def done(order):
         200,
         subscription=subscription,
         schedule=figures.current_schedule(order),
+        withdrawal_ends=withdrawal_ends(subscription.accepted_at) if subscription else None,
         **_pending_context(order),
     )
 

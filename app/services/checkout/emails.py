@@ -2,6 +2,7 @@
 
 from flask import current_app
 
+from app.domain.periods import withdrawal_ends
 from app.links import public_url
 from app.models import Order, Subscription
 from app.services import mail, tokens
@@ -28,6 +29,8 @@ def send_order_emails(order: Order, subscription: Subscription) -> None:
         schedule=current_schedule(order),
         title=plan_title(order, locale),
         link=public_url("checkout.done", public_id=order.public_id),
+        contact=public_url("legal.contact"),
+        withdrawal_ends=withdrawal_ends(subscription.accepted_at),
     )
     if order.account_created_in_flow:
         mail.send_template(
