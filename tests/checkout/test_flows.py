@@ -295,8 +295,9 @@ def test_under_sixteen_is_refused_at_eligibility(member, client):
 def test_one_live_solo_at_a_time(member, client):
     buy_until_review(client).confirm()
     response = client.post("/checkout/solo")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/premium")
-    assert "You already have Premium" in text_of(client.get("/premium"))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/account#plans")
+    assert "You already have Premium Solo" in text_of(client.get("/account"))
     assert db.session.scalar(select(func.count()).select_from(Order)) == 1
 
 

@@ -41,7 +41,7 @@ from app.services.checkout import (
 )
 from app.services.checkout.charging import Result
 from app.services.checkout.confirm import confirm as confirm_order
-from app.services.checkout.orders import CheckoutRefused
+from app.services.checkout.orders import AlreadySubscribed, CheckoutRefused
 from app.services.tokens import InvalidToken
 from app.web.forms import populate_errors, select_choices
 from app.web.i18n import countries
@@ -131,6 +131,12 @@ def _page(template: str, order, form, status: int = 200, **context):
 # --- Entry points -------------------------------------------------------------------------
 
 
+def _plans_page() -> str:
+    """Where a member who already holds a plan is told so: the page listing their plans
+    (Settings → Premium takes this over when it exists)."""
+    return url_for("account.profile") + "#plans"
+
+
 @bp.route("/solo", methods=["POST"])
 @limiter.limit(_limit("RATELIMIT_CHECKOUT"))
 def start_solo():
@@ -142,7 +148,7 @@ def start_solo():
         order = orders.start(Plan.SOLO, user)
     except CheckoutRefused as refused:
         flash(str(refused.message))
-        return redirect_to(url_for("catalog.premium"))
+        return redirect_to(_plans_page())
     return redirect_to(url_for("checkout.account", public_id=order.public_id))
 
 
@@ -192,7 +198,7 @@ def account(order):
             orders.claim(order, current_user)
         except CheckoutRefused as refused:
             flash(str(refused.message))
-            return redirect(url_for("account.profile"))
+            return redirect(_plans_page())
         return redirect(_next_step(order, Step.ACCOUNT))
     form = RegisterForm()
     _country_choices(form.country)
@@ -434,7 +440,7 @@ def _review_page(order, form, status=200, notice=None):
         flash(str(refused.message))
         return redirect(url_for("catalog.premium"))
     figures.record_review(order, shown)
-    form.figures.data = figures.figures_token(shown.figures())
+    form.figures.data = figures.figures_token(order, shown)
     form.versions.data = acceptances.versions_token(order)
     return _page(
         "checkout/review.html",
@@ -442,6 +448,7 @@ def _review_page(order, form, status=200, notice=None):
         form,
         status,
         quote=shown,
+        solo_ends_on=figures.solo_ends_on(order),
         documents=acceptances.documents_for(order),
         notice=notice,
     )
@@ -478,6 +485,9 @@ def confirm(order):
             _client_context(),
             ticked=_ticked(form),
         )
+    except AlreadySubscribed as refused:
+        flash(str(refused.message))
+        return redirect_to(_plans_page())
     except CheckoutRefused as refused:
         flash(str(refused.message))
         return redirect_to(url_for("checkout.done", public_id=order.public_id))
@@ -560,6 +570,7 @@ def done(order):
         subscription=subscription,
         schedule=figures.current_schedule(order),
         withdrawal_ends=withdrawal_ends(subscription.accepted_at) if subscription else None,
+        solo_ends_on=figures.solo_ends_on(order) if subscription else None,
         **_pending_context(order),
     )
 

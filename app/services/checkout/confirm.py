@@ -24,7 +24,12 @@ from app.services.checkout.charging import (
 )
 from app.services.checkout.emails import send_consent_request
 from app.services.checkout.figures import current_quote, figures_token, record_review
-from app.services.checkout.orders import CheckoutRefused, may_buy_problem, startable_path_problem
+from app.services.checkout.orders import (
+    AlreadySubscribed,
+    CheckoutRefused,
+    may_buy_problem,
+    startable_path_problem,
+)
 from app.services.checkout.steps import first_missing_step
 
 
@@ -52,13 +57,13 @@ def confirm(
         raise DomainError.of(missing)
     problem = may_buy_problem(order.user, order.plan)
     if problem:
-        raise CheckoutRefused(None, problem)
+        raise AlreadySubscribed(None, problem)
     if order.plan is Plan.PLUS:
         problem = startable_path_problem(order.path)
         if problem:
             raise CheckoutRefused(None, problem)
     fresh = current_quote(order)
-    if figures_token(fresh.figures()) != shown_figures or versions_token(order) != shown_versions:
+    if figures_token(order, fresh) != shown_figures or versions_token(order) != shown_versions:
         record_review(order, fresh)
         return ConfirmOutcome(Result.CHANGED)
 
