@@ -1,13 +1,14 @@
 """What an order costs: the price in force, the discount for its first months, what is
 charged today and on which dates after. The review page, the charge and the order record
-all come from one `quote`, so they cannot disagree."""
+all come from one `quote`, so they cannot disagree; a subscription's next charge comes
+from the same schedule (`next_charge`)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.domain.money import EURO
 from app.domain.orders import Plan
-from app.domain.periods import REFLECTION_DAYS, anniversary
+from app.domain.periods import REFLECTION_DAYS, anniversary, months_after
 from app.domain.pricing import check_path_price
 from app.domain.promotions import Discount
 
@@ -86,10 +87,7 @@ def quote(
         first = today
     off = discount.per_month(monthly_cents) if discount else 0
     months = discount.months if discount and off else 0
-    schedule = tuple(
-        Charge(anniversary(first, n), monthly_cents - (off if n < months else 0))
-        for n in range(max(months, 1) + 1)
-    )
+    schedule = charges(first, 0, monthly_cents, off, months)
     due_today = schedule[0].cents if plan is Plan.SOLO else 0
     return Quote(
         plan=plan,
@@ -100,4 +98,39 @@ def quote(
         first_charge_on=first,
         schedule=schedule,
         waits_for_consent=waits_for_consent,
+    )
+
+
+def charges(
+    anchor: date, start: int, monthly_cents: int, off: int, discounted: int
+) -> tuple[Charge, ...]:
+    """The charges on the anniversaries of `anchor` from the `start`-th one: `off` taken
+    off the first `discounted` of them, up to the first one at the full price."""
+    return tuple(
+        Charge(anniversary(anchor, start + n), monthly_cents - (off if n < discounted else 0))
+        for n in range(max(discounted, 1) + 1)
+    )
+
+
+@dataclass(frozen=True)
+class NextCharge:
+    on: date
+    cents: int
+    monthly_cents: int
+    # While a discount runs: the first charge at the full price.
+    full_price_from: date | None
+
+
+def next_charge(
+    anchor: date, on: date, monthly_cents: int, discount_cents: int, discount_months: int
+) -> NextCharge:
+    """A subscription's next charge, due `on` (an anniversary of `anchor`), when its
+    next `discount_months` charges still have `discount_cents` off."""
+    discounted = discount_months if discount_cents > 0 else 0
+    upcoming = charges(anchor, months_after(anchor, on), monthly_cents, discount_cents, discounted)
+    return NextCharge(
+        on=upcoming[0].on,
+        cents=upcoming[0].cents,
+        monthly_cents=monthly_cents,
+        full_price_from=upcoming[-1].on if discounted else None,
     )

@@ -61,6 +61,19 @@ def last_day_if_replaced(
     return None
 
 
+def next_billing_date(
+    status: SubscriptionStatus, anchor: date, current_period_end: date | None
+) -> date | None:
+    """When the subscription is charged next: the end of the paid period, or for Plus in
+    reflection the day it ends (the anchor, §6.2). None when nothing more is to be
+    charged as a renewal: cancelled, past due (a balance, §3.2) or over."""
+    if status is S.ACTIVE:
+        return current_period_end
+    if status is S.REFLECTION:
+        return anchor
+    return None
+
+
 def initial_status(plan: Plan) -> SubscriptionStatus:
     """Solo's first month is paid at Confirm; Plus starts with its reflection period, a
     path change's new subscription included (§2.2c: the same formalities)."""

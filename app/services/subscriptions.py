@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import inspect, select
 
+from app.domain.order_pricing import NextCharge, next_charge
 from app.domain.orders import Plan
 from app.domain.subscriptions import (
     LIVE_SUBSCRIPTION,
@@ -16,6 +17,7 @@ from app.domain.subscriptions import (
     check_reason,
     initial_status,
     last_day_if_replaced,
+    next_billing_date,
     transition,
 )
 from app.extensions import db
@@ -136,6 +138,22 @@ def subscriptions_of(user: User) -> list[Subscription]:
             .where(Subscription.user_id == user.id, Subscription.status.in_(LIVE_SUBSCRIPTION))
             .order_by(Subscription.created_at)
         )
+    )
+
+
+def next_charge_of(subscription: Subscription) -> NextCharge | None:
+    """Its next renewal charge, with the discount still to come; None when none is due."""
+    on = next_billing_date(
+        subscription.status, subscription.anchor_date, subscription.current_period_end
+    )
+    if on is None:
+        return None
+    return next_charge(
+        subscription.anchor_date,
+        on,
+        subscription.monthly_cents,
+        subscription.discount_cents,
+        subscription.discount_months,
     )
 
 

@@ -53,6 +53,7 @@ def _today_for(user):
 @login_required
 def profile():
     user = _user()
+    held = subscriptions.subscriptions_of(user)
     return render_template(
         "account/profile.html",
         assessment=assess(
@@ -61,7 +62,8 @@ def profile():
         country=country_name(user.country, str(get_locale())),
         resend_form=EmptyForm(),
         referral=_referral(user),
-        subscriptions=subscriptions.subscriptions_of(user),
+        subscriptions=held,
+        next_charges={sub.id: subscriptions.next_charge_of(sub) for sub in held},
         waiting_orders=orders.waiting_orders_of(user),
     )
 
