@@ -1,7 +1,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
@@ -25,7 +25,7 @@ from app.services.tokens import InvalidToken
 from app.web.forms import populate_errors, select_choices
 from app.web.i18n import countries, country_name, timezone_choices, timezones
 from app.web.rendering import redirect_to, render
-from app.web.security import log_security_event
+from app.web.security import log_security_event, safe_next
 from app.web.templating import money
 
 SETUP_SECRET = "two_factor_setup_secret"  # noqa: S105 (a session key name)
@@ -122,12 +122,20 @@ def preferences():
     return render("account/preferences.html", "form", form=form, status=status)
 
 
+def _back_to_order() -> str | None:
+    """Review's Change link for the email address comes here with `next`: the way back
+    to the order (a checkout page on this host, nothing else)."""
+    target = safe_next(request.args.get("next"))
+    return target if target and target.startswith("/checkout/") else None
+
+
 def _security_page(password_form=None, email_form=None, status=200):
     return render_template(
         "account/security.html",
         password_form=password_form or ChangePasswordForm(formdata=None),
         email_form=email_form or ChangeEmailForm(formdata=None),
         disable_form=TwoFactorDisableForm(formdata=None),
+        back_to_order=_back_to_order(),
     ), status
 
 
@@ -177,7 +185,7 @@ def change_email():
                     email=accounts.normalise_email(form.email.data),
                 )
             )
-            return redirect(url_for("account.security"))
+            return redirect(url_for("account.security", next=_back_to_order()))
     return _security_page(email_form=form, status=422)
 
 

@@ -8,7 +8,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
+from wtforms.validators import AnyOf, Email, InputRequired, Length, Optional, StopValidation
 
 from app.web.forms import (
     Form,
@@ -136,6 +136,14 @@ class ConsentForm(Form):
 
 class EmptyForm(Form):
     pass
+
+
+class PlanChoiceForm(Form):
+    """A button on the page to change an order's plan or path: hidden values, so a bad
+    one is a forged request (400), never a field to correct."""
+
+    plan = HiddenField(validators=[AnyOf(("solo", "plus"))])
+    path = HiddenField()
 
 
 class RepresentativeEmailForm(Form):

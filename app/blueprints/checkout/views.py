@@ -170,9 +170,9 @@ def start_plus(slug: str):
     return redirect_to(url_for("checkout.account", public_id=order.public_id))
 
 
-@bp.route("/plus")
-def choose_path():
-    """ "Choose a Learning Path" (Terms §2.2b): the open, degree-granting paths."""
+def choosable_paths() -> tuple[list, dict]:
+    """ "Choose a Learning Path" (Terms §2.2b): the open, degree-granting paths, by title
+    in the page's language, with their prices today."""
     locale = _locale()
     today = clock.today()
     paths = [
@@ -182,6 +182,12 @@ def choose_path():
     ]
     prices = {path.id: catalog.current_price(f"path:{path.id}", today) for path in paths}
     paths.sort(key=lambda p: (p.title_fr if locale == "fr" else p.title_en).casefold())
+    return paths, prices
+
+
+@bp.route("/plus")
+def choose_path():
+    paths, prices = choosable_paths()
     return render("checkout/choose_path.html", "content", paths=paths, prices=prices)
 
 
