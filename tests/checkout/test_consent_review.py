@@ -4,7 +4,7 @@ with that acceptance ends). What the representative's acceptance charges is what
 said, and the figures Confirm checks are the ones Review shows."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from app.domain.orders import OrderStatus
 from app.extensions import db
 from app.models import Payment
-from tests.checkout.test_consent import consent_link, minor_until_review, seventeen_today
-from tests.checkout_fixtures import hidden
+from tests.checkout.test_consent import PARENT, consent_link, minor_until_review, seventeen_today
+from tests.checkout_fixtures import Buyer, buy_until_review, hidden
 from tests.conftest import sign_in
 
 
@@ -82,8 +82,6 @@ def test_a_minors_plus_review_counts_the_reflection_from_the_acceptance(minor, c
 
 
 def test_an_adults_review_keeps_its_dates(shop, client, make_user):
-    from tests.checkout_fixtures import buy_until_review
-
     user = make_user()
     sign_in(client, user.email, user.password)
     shown = rows(buy_until_review(client).review().get_data(as_text=True))
@@ -103,3 +101,17 @@ def test_the_figures_confirm_checks_include_who_must_accept_first(minor, client)
     assert db.session.scalar(select(func.count()).select_from(Payment)) == 0
     assert buyer.order.status is OrderStatus.DRAFT
     assert rows(buyer.review().get_data(as_text=True))["Charged today"] == "€20.00"
+
+
+def test_the_link_validity_said_is_the_one_set(shop, make_app, make_user):
+    client = make_app(CONSENT_TOKEN_MAX_AGE=timedelta(days=3)).test_client()
+    user = make_user(born=date.fromisoformat(seventeen_today()))
+    sign_in(client, user.email, user.password)
+    buyer = Buyer(client)
+    buyer.start_solo()
+    buyer.eligibility(born=seventeen_today())
+    buyer.details(representative_name="Pat Parent", representative_email=PARENT)
+    buyer.card()
+    assert "It works for 3 days, and you can send it again" in buyer.review().get_data(as_text=True)
+    buyer.confirm()
+    assert "The link works for 3 days" in client.get(buyer.url("done")).get_data(as_text=True)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import OutboxMessage
 from tests.checkout.test_consent import consent_link, minor_until_review, seventeen_today
-from tests.checkout_fixtures import buy_until_review, hidden
+from tests.checkout_fixtures import Buyer, buy_until_review, hidden
 from tests.conftest import sign_in
 
 # What the pages used to promise, in both languages.
@@ -115,8 +115,6 @@ def test_a_minors_pages_and_emails_promise_nothing_untrue(shop, client, app, mak
 
 
 def test_the_access_email_names_the_sign_in_pages_own_link(shop, client):
-    from tests.checkout_fixtures import Buyer
-
     buyer = Buyer(client)
     buyer.start_solo()
     client.post(
@@ -137,9 +135,5 @@ def test_the_access_email_names_the_sign_in_pages_own_link(shop, client):
     access = next(m for m in mails() if "account is ready" in m.subject)
     named = re.search(r"use “([^”]+)”|use \"([^\"]+)\"", access.text_body)
     assert named, access.text_body
-    signin = app_page_text(client.application.test_client(), "/signin")
+    signin = client.application.test_client().get("/signin").get_data(as_text=True)
     assert (named.group(1) or named.group(2)) in signin
-
-
-def app_page_text(client, url: str) -> str:
-    return client.get(url).get_data(as_text=True)
