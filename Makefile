@@ -24,7 +24,8 @@ run: $(BIN)/activate translations
 	ATELIER_ENV=development $(BIN)/flask demo-data
 	ATELIER_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: $(BIN)/activate translations
+# No `translations` here: the compiled .mo is committed, and a test checks it matches.
+test: $(BIN)/activate
 	-@$(MAKE) --no-print-directory node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -46,7 +47,7 @@ messages: $(BIN)/activate
 # Not part of `make test`: ~12 minutes on SQLite, ~25 with PostgreSQL (BENCH_ROUNDS=1
 # BENCH_SECONDS=5 for a quick look). Needs the Debian package wrk; PostgreSQL too when
 # BENCH_DATABASE_URL is set (postgresql://user:pass@127.0.0.1/db).
-bench: $(BIN)/activate translations
+bench: $(BIN)/activate
 	$(BIN)/python bench/run.py
 
 # Known vulnerabilities in the pinned requirements. Needs the network (PyPI and OSV):

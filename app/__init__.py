@@ -10,8 +10,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import logs
 from app.config import CONFIGS, config_from_environment, ensure_secret_key
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
-from app.first_visit_pages import FirstVisitPages
-from app.sessions import SessionInterface
 from app.web import request
 
 BLUEPRINTS = (
@@ -39,13 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_defaults(app)
     check_production_settings(app)
 
-    app.wsgi_app = FirstVisitPages(app, app.wsgi_app)
     if app.config["PROXY_COUNT"]:
         # Trust exactly as many proxies as there are, so X-Forwarded-For cannot be spoofed.
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    app.session_interface = SessionInterface()
     register_extensions(app)
     register_blueprints(app)
     logs.configure(app)
@@ -131,6 +127,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.signin"
     login_manager.login_message = None
     login_manager.needs_refresh_message = None
+    # Nothing here asks for a "fresh" sign-in, which is all Flask-Login's "basic"
+    # protection affects; it would also write `_fresh` into a visitor's session (one
+    # that only carried a flashed message), so that the session never ended and every
+    # later public page was private. Sign-out and password changes end sessions through
+    # the session version instead (accounts.load_session_user).
+    login_manager.session_protection = None
 
     production = app.config["ENV_NAME"] == "production"
     # The one file the page loads from the CDN, not the whole CDN (any package there).
@@ -198,11 +200,12 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from app.web import hooks, mail_flush, transactions
+    from app.web import hooks, http_caching, mail_flush, transactions
 
     transactions.register(app)
     mail_flush.register(app)
     hooks.register(app)
+    http_caching.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -244,35 +244,13 @@ def require_staff():
     return check(Area.STAFF)
 
 
-# --- pages kept in the page cache ----------------------------------------------------------
-
-
-def cache_key_part(*actions: Action) -> tuple[str, ...]:
-    """A page kept in the page cache (app.services.page_cache) that asks `can` about
-    `actions` is kept once per answer: this is that part of its key. Only these
-    questions may then be asked while it renders; any other would be answered for one
-    member and served to the next, so the template helpers refuse it."""
-    user = current_user._get_current_object()
-    g.access_cache_actions = frozenset(actions)
-    return tuple(str(why_not(user, action)) for action in actions)
-
-
-def _asked_by_template(action: Action, obj) -> None:
-    if g.get("rendering_for_cache") and (
-        obj is not None or action not in g.get("access_cache_actions", ())
-    ):
-        raise RuntimeError(f"a cached page asks about {action} without access.cache_key_part")
-
-
 def register(app: Flask) -> None:
     """The template helpers, for the current user: `can(Feature.X)`, `why_not(...)`."""
 
     def can_now(action: Action, obj=None) -> bool:
-        _asked_by_template(action, obj)
         return can(current_user._get_current_object(), action, obj)
 
     def why_not_now(action: Action, obj=None) -> Refusal | None:
-        _asked_by_template(action, obj)
         return why_not(current_user._get_current_object(), action, obj)
 
     app.jinja_env.globals.update(

@@ -111,11 +111,9 @@ class Config:
 
     # Prices take effect at midnight in the platform's time zone.
     PLATFORM_TIMEZONE = "Europe/Paris"
-    # Catalog pages kept rendered per process, dropped when the catalog changes.
-    CATALOG_PAGE_CACHE = True
-    CATALOG_PAGE_CACHE_SIZE = 2000
-    # How long a process trusts the catalog version it last read (seconds; 0: always read).
-    CATALOG_VERSION_TTL = 1.0
+    # How long a browser or a shared cache (nginx, a CDN) may keep a public page before
+    # asking again; the answer is then a 304 while nothing the page shows has changed.
+    PUBLIC_PAGE_MAX_AGE = 60
     RATELIMIT_LAUNCH_WATCH = "5 per minute;20 per hour"
 
     # Checkout. "sandbox" (offline, the default) or "adyen" for cards; "sandbox" or
@@ -183,7 +181,6 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     ENV_NAME = "testing"
     PUBLIC_URL = "http://atelier.test"
-    CATALOG_VERSION_TTL = 0
     TESTING = True
     OUTBOX_PUBLIC = True
     HTMX_USE_CDN = False

@@ -102,6 +102,8 @@ class Chapter(db.Model):
     captions_url: Mapped[str | None] = mapped_column(String(500))
     # The language of the video's speech and captions.
     video_language: Mapped[str | None] = mapped_column(String(5))
+    # The captions translated into the other language (a "subtitles" track).
+    subtitles_url: Mapped[str | None] = mapped_column(String(500))
     transcript_en: Mapped[str | None] = mapped_column(Text)
     transcript_fr: Mapped[str | None] = mapped_column(Text)
 
@@ -280,8 +282,8 @@ class CurrencyRate(db.Model):
 
 
 class CatalogState(db.Model):
-    """One row whose version goes up with every catalog change, so that cached pages
-    are known to be stale (see app.services.page_cache)."""
+    """One row whose version goes up with every catalog change, so that the ETag of a
+    public catalog page changes with it (see app.web.http_caching)."""
 
     __tablename__ = "catalog_state"
 

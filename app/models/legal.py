@@ -91,6 +91,8 @@ class DocumentPdf(db.Model):
     )
     size: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    # What it was rendered from (legal_documents.render_key): another key means stale.
+    render_key: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

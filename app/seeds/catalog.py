@@ -236,6 +236,45 @@ CHAPTERS = {
 }
 
 
+# Short demo videos (app/static/media, made by app/seeds/media/make_demo_videos.sh): the
+# first chapter of a French course and of an English one, each with captions in its own
+# language, subtitles in the other and a transcript in both.
+VIDEOS = {
+    ("html-css-first-pages", 1): {
+        "video_url": "/static/media/how-a-page-reaches-you.webm",
+        "captions_url": "/static/media/how-a-page-reaches-you.fr.vtt",
+        "subtitles_url": "/static/media/how-a-page-reaches-you.en.vtt",
+        "video_language": "fr",
+        "transcript_fr": "Quand vous ouvrez une page, votre navigateur la demande à un serveur. "
+        "Le serveur répond avec du HTML, que le navigateur affiche.",
+        "transcript_en": "When you open a page, your browser asks a server for it. "
+        "The server answers with HTML, which the browser displays.",
+    },
+    ("javascript-fundamentals", 1): {
+        "video_url": "/static/media/what-a-variable-is.webm",
+        "captions_url": "/static/media/what-a-variable-is.en.vtt",
+        "subtitles_url": "/static/media/what-a-variable-is.fr.vtt",
+        "video_language": "en",
+        "transcript_en": "A variable gives a name to a value. "
+        "Change the value, and everything that uses the name follows.",
+        "transcript_fr": "Une variable donne un nom à une valeur. "
+        "Changez la valeur, et tout ce qui utilise ce nom suit.",
+    },
+}
+
+
+def _add_videos(courses: dict[str, Course]) -> None:
+    """Also on a demo database made before the videos existed: a chapter without one."""
+    for (slug, position), video in VIDEOS.items():
+        course = courses.get(slug)
+        chapter = (
+            next((c for c in course.chapters if c.position == position), None) if course else None
+        )
+        if chapter is not None and not chapter.video_url:
+            for name, value in video.items():
+                setattr(chapter, name, value)
+
+
 def _chapters_for(slug: str, title_en: str, title_fr: str):
     if slug in CHAPTERS:
         return CHAPTERS[slug]
@@ -272,18 +311,13 @@ def _texts(
     careers_en,
     careers_fr,
     projects,
+    months,
     mentoring_weekly=True,
 ):
-    frequency_en = (
-        "one project every two to three weeks"
-        if projects > 6
-        else "one project every three to four weeks"
-    )
-    frequency_fr = (
-        "un projet toutes les deux à trois semaines"
-        if projects > 6
-        else "un projet toutes les trois à quatre semaines"
-    )
+    # The rhythm the programme gives: its projects spread over the average duration.
+    weeks = round(months * 52 / 12 / projects)
+    frequency_en = f"one project every {weeks} weeks"
+    frequency_fr = f"un projet toutes les {weeks} semaines"
     return {
         "job": (job_en, job_fr),
         "assignments": (
@@ -338,15 +372,17 @@ PATHS = [
         certification=Certification.RNCP,
         code="RNCP00001",
         months=12,
-        min_projects=8,
+        min_projects=6,
         price=30000,
         programme=[
             "course:html-css-first-pages",
             "project:Turn a mock-up into a web page|Transformez une maquette en page web",
             "course:javascript-fundamentals",
+            "project:Add interactivity to a web page|Ajoutez de l'interactivité à une page web",
             "course:web-accessibility",
             "project:Make a site accessible|Rendez un site accessible",
             "course:git-github-teamwork",
+            "project:Contribute to a team's shared code|Contribuez au code partagé d'une équipe",
             "course:sql-relational-databases",
             "project:Build a web application with a database|Créez une application web avec une base de données",
             "project:Final project: a site for a real client|Projet final : un site pour un vrai client",
@@ -360,7 +396,8 @@ PATHS = [
             prior_fr="Vous utilisez un ordinateur avec aisance et lisez sans difficulté une documentation en anglais.",
             careers_en="Front-end, back-end or full-stack web developer in an agency, a start-up, a company's digital team, or freelance.",
             careers_fr="Développeur web front-end, back-end ou full-stack en agence, en start-up, dans l'équipe numérique d'une entreprise ou en indépendant.",
-            projects=8,
+            projects=6,
+            months=12,
         ),
     ),
     dict(
@@ -375,11 +412,12 @@ PATHS = [
         certification=Certification.RS,
         code="RS0002",
         months=6,
-        min_projects=5,
+        min_projects=4,
         price=25000,
         scheduled_price=28000,
         programme=[
             "course:sql-relational-databases",
+            "project:Answer business questions with SQL|Répondez à des questions métier en SQL",
             "course:python-first-steps",
             "course:data-analysis-pandas",
             "project:Clean and explore a public data set|Nettoyez et explorez un jeu de données public",
@@ -395,7 +433,8 @@ PATHS = [
             prior_fr="De l'aisance avec les chiffres, niveau lycée ; une première expérience des tableurs est un plus.",
             careers_en="Data analyst, business analyst, reporting officer, or analyst in marketing or finance teams.",
             careers_fr="Data analyst, business analyst, chargé de reporting, ou analyste dans les équipes marketing ou finance.",
-            projects=5,
+            projects=4,
+            months=6,
         ),
     ),
     dict(
@@ -410,12 +449,13 @@ PATHS = [
         certification=Certification.NONE,
         code=None,
         months=9,
-        min_projects=6,
+        min_projects=4,
         price=20000,
         programme=[
             "course:ux-user-research",
             "project:Interview five users and map their journey|Interrogez cinq utilisateurs et cartographiez leur parcours",
             "course:web-accessibility",
+            "project:Audit the accessibility of a website|Auditez l'accessibilité d'un site web",
             "project:Prototype and test an app|Prototypez et testez une application",
             "course:agile-project-management",
             "project:Final project: redesign a public service|Projet final : repensez un service public",
@@ -430,7 +470,8 @@ PATHS = [
             prior_fr="De la curiosité pour les gens et leurs usages ; aucune expérience en design n'est nécessaire.",
             careers_en="UX designer, UX researcher or product designer in agencies, start-ups and public digital services.",
             careers_fr="UX designer, UX researcher ou product designer en agence, en start-up ou dans les services publics numériques.",
-            projects=6,
+            projects=4,
+            months=9,
             mentoring_weekly=False,
         ),
     ),
@@ -446,15 +487,17 @@ PATHS = [
         certification=Certification.RNCP,
         code="RNCP00003",
         months=18,
-        min_projects=10,
+        min_projects=6,
         price=32000,
         programme=[
             "course:agile-project-management",
             "project:Write the specifications of a website|Rédigez le cahier des charges d'un site",
             "course:ux-user-research",
             "course:git-github-teamwork",
+            "project:Run a project's kick-off meeting|Animez la réunion de lancement d'un projet",
             "project:Plan a project and its budget|Planifiez un projet et son budget",
             "course:web-accessibility",
+            "project:Report on a project's progress to its client|Rendez compte de l'avancement d'un projet à son client",
             "project:Lead a sprint with a team|Animez un sprint avec une équipe",
             "project:Final project: deliver a digital product|Projet final : livrez un produit numérique",
         ],
@@ -467,7 +510,8 @@ PATHS = [
             prior_fr="Une première expérience professionnelle, dans n'importe quel domaine, est recommandée.",
             careers_en="Digital project manager, product owner, or project officer in an agency or a company's digital team.",
             careers_fr="Chef de projet digital, product owner ou chargé de projet en agence ou dans l'équipe numérique d'une entreprise.",
-            projects=10,
+            projects=6,
+            months=18,
         ),
     ),
     dict(
@@ -482,11 +526,12 @@ PATHS = [
         certification=Certification.NONE,
         code=None,
         months=10,
-        min_projects=7,
+        min_projects=4,
         price=29000,
         upcoming=True,
         programme=[
             "course:linux-command-line",
+            "project:Harden a Linux server|Durcissez un serveur Linux",
             "course:cybersecurity-essentials",
             "project:Secure a small company network|Sécurisez le réseau d'une petite entreprise",
             "project:Analyse a security incident|Analysez un incident de sécurité",
@@ -507,7 +552,8 @@ PATHS = [
             prior_fr="Des bases en réseau et en ligne de commande, par exemple avec le cours Linux.",
             careers_en="Security operations centre (SOC) analyst, security administrator, or IT officer with a security role.",
             careers_fr="Analyste SOC, administrateur sécurité, ou technicien informatique avec une mission de sécurité.",
-            projects=7,
+            projects=4,
+            months=10,
         ),
     ),
 ]
@@ -575,6 +621,7 @@ def seed_catalog(today: date) -> dict[str, int]:
         courses[slug] = course
         added["courses"] += 1
     db.session.flush()
+    _add_videos(courses)
 
     existing_paths = {p.slug: p for p in db.session.scalars(select(LearningPath))}
     for spec in PATHS:

@@ -5,10 +5,8 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.util import identity_key
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
@@ -92,39 +90,9 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if parse_whole_number(user_id) is None or parse_whole_number(version) is None:
         return None
-    user = _user_by_id(int(user_id))
+    user = db.session.get(User, int(user_id))
     if user is None or user.session_version != int(version):
         return None
-    return user
-
-
-_USERS = User.__table__
-_USER_ROW = select(*_USERS.columns).where(_USERS.c.id == bindparam("id"))
-
-
-def _user_by_id(user_id: int) -> User | None:
-    """db.session.get(User, id) without what it costs beyond the query on every
-    signed-in request: the ORM's query machinery, the ORM session's transaction and, on
-    a database server, the BEGIN and ROLLBACK (two more round trips) around a single
-    read. One SELECT by primary key on a connection of its own (in autocommit on a
-    server), its row made into a User of db.session exactly as if the ORM had loaded it
-    (persistent, changes flushed on commit, relationships loaded on use). The request's
-    own transaction starts only if the request uses the database."""
-    if identity_key(User, user_id) in db.session.identity_map:
-        return db.session.get(User, user_id)
-    engine = db.engine
-    with engine.connect() as connection:
-        if engine.dialect.name != "sqlite":  # SQLite reads without a transaction anyway
-            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        row = connection.execute(_USER_ROW, {"id": user_id}).one_or_none()
-    if row is None:
-        return None
-    # As the ORM's loader fills an instance: the values straight into its __dict__ (no
-    # attribute events, no history), then the identity key.
-    user = User.__mapper__.class_manager.new_instance()
-    user.__dict__.update(row._mapping)
-    make_transient_to_detached(user)
-    db.session.add(user)
     return user
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from math import ceil
-from time import monotonic
 
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext
@@ -82,29 +81,20 @@ def _search_text(*parts: str | None) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
-# --- the catalog version (for cached pages) -------------------------------------------
+# --- the catalog version (for HTTP caching) -------------------------------------------
 
 
 _VERSION_SQL = "SELECT version FROM catalog_state WHERE id = 1"
 
 
 def catalog_version() -> int:
-    """The catalog's version, read from the database at most every
-    CATALOG_VERSION_TTL seconds per process (0: on every call). A change made in this
-    process is seen at once; one made in another process within that many seconds."""
-    ttl = current_app.config["CATALOG_VERSION_TTL"]
-    state = current_app.extensions.setdefault("catalog_version", {"at": None, "version": 0})
-    now = monotonic()
-    if ttl and state["at"] is not None and now - state["at"] < ttl:
-        return state["version"]
-    version = db.session.connection().exec_driver_sql(_VERSION_SQL).scalar() or 0
-    state.update(at=now, version=version)
-    return version
+    """The catalog's version, raised in the transaction of every catalog change: public
+    catalog pages put it in their ETag (app.web.http_caching)."""
+    return db.session.connection().exec_driver_sql(_VERSION_SQL).scalar() or 0
 
 
 def bump_version() -> None:
     """Called in the transaction of every catalog change."""
-    current_app.extensions.setdefault("catalog_version", {})["at"] = None
     changed = db.session.execute(
         update(CatalogState).where(CatalogState.id == 1).values(version=CatalogState.version + 1)
     ).rowcount
@@ -775,6 +765,7 @@ CHAPTER_FIELDS = (
     "body_fr",
     "video_url",
     "captions_url",
+    "subtitles_url",
     "video_language",
     "transcript_en",
     "transcript_fr",
@@ -799,7 +790,7 @@ def save_chapter(course: Course, chapter: Chapter | None, values: dict) -> Chapt
         )
     chapter.body_en, chapter.body_fr = chapter.body_en or "", chapter.body_fr or ""
     if not chapter.video_url:
-        chapter.captions_url = chapter.video_language = None
+        chapter.captions_url = chapter.subtitles_url = chapter.video_language = None
     db.session.add(chapter)
     bump_version()
     return chapter

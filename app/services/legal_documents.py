@@ -1,13 +1,14 @@
 """Versioned legal documents: publish, look up, render to tagged PDF once and serve the
 cached bytes. Publishing always adds a new version; a published one never changes."""
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.errors import DomainError
@@ -80,6 +81,20 @@ def publish(new: NewVersion, author: User | None = None, *, render_pdfs: bool = 
     return version
 
 
+def published_state() -> tuple:
+    """What the legal pages show from the database, in one cheap read: versions and
+    rendered PDFs are only ever added, so their highest ids change exactly when a
+    version is published or a PDF rendered (the version pages show the PDFs' sizes)."""
+    return tuple(
+        db.session.execute(
+            select(
+                select(func.max(DocumentVersion.id)).scalar_subquery(),
+                select(func.max(DocumentPdf.id)).scalar_subquery(),
+            )
+        ).one()
+    )
+
+
 def versions(kind: DocumentKind) -> list[DocumentVersion]:
     query = (
         select(DocumentVersion)
@@ -144,17 +159,60 @@ def document_title(kind: DocumentKind, locale: str, label: str) -> str:
         return _("%(name)s, version %(label)s", name=name, label=label)
 
 
+def render_key(locale: str) -> str:
+    """What a PDF is rendered from besides its version's text: the template, the
+    language's compiled translations, the settings it prints and the renderer. A PDF
+    kept under another key is stale (a fixed translation, a new template) and is
+    rendered again."""
+    app = current_app._get_current_object()
+    keys = app.extensions.setdefault("legal_pdf_render_keys", {})
+    if locale not in keys:
+        import weasyprint
+
+        digest = hashlib.sha256()
+        source, _filename, _uptodate = app.jinja_env.loader.get_source(
+            app.jinja_env, "legal/document_pdf.html"
+        )
+        digest.update(source.encode())
+        compiled = Path(app.root_path) / "translations" / locale / "LC_MESSAGES" / "messages.mo"
+        if compiled.exists():
+            digest.update(compiled.read_bytes())
+        printed = {name: app.config.get(name) for name in sorted(app.config) if name in PRINTED}
+        digest.update(repr((printed, weasyprint.__version__)).encode())
+        keys[locale] = digest.hexdigest()[:32]
+    return keys[locale]
+
+
+# Settings a PDF prints (the site's name, its address, the company's details).
+PRINTED = {"PLATFORM_NAME", "PUBLIC_URL", "LEGAL_COMPANY_NAME", "LEGAL_ADDRESS", "SUPPORT_EMAIL"}
+
+
 def pdf_for(version: DocumentVersion, locale: str, variant: PdfVariant) -> DocumentPdf:
-    """The cached PDF, rendered on first need. Two processes racing both render, one wins."""
+    """The cached PDF, rendered on first need and again when what renders it changed
+    (render_key). Two processes racing both render, one wins."""
     cached = cached_pdf(version, locale, variant)
     if cached is not None:
         return cached
+    key = render_key(locale)
     data = render_pdf(version, locale, variant)
     pdf = DocumentPdf(
-        version_id=version.id, locale=locale, variant=variant, size=len(data), data=data
+        version_id=version.id,
+        locale=locale,
+        variant=variant,
+        size=len(data),
+        data=data,
+        render_key=key,
     )
     try:
         with db.session.begin_nested():
+            # A stale one goes: a new row (a new id) tells the pages' ETags it changed.
+            db.session.execute(
+                delete(DocumentPdf).where(
+                    DocumentPdf.version_id == version.id,
+                    DocumentPdf.locale == locale,
+                    DocumentPdf.variant == variant,
+                )
+            )
             db.session.add(pdf)
     except IntegrityError:
         return cached_pdf(version, locale, variant)
@@ -167,15 +225,18 @@ def cached_pdf(version: DocumentVersion, locale: str, variant: PdfVariant) -> Do
             DocumentPdf.version_id == version.id,
             DocumentPdf.locale == locale,
             DocumentPdf.variant == variant,
+            DocumentPdf.render_key == render_key(locale),
         )
     )
 
 
 def pdf_sizes(version: DocumentVersion, locale: str) -> dict[PdfVariant, int]:
-    """Sizes of the PDFs already rendered (without loading their bytes)."""
+    """Sizes of the current PDFs already rendered (without loading their bytes)."""
     rows = db.session.execute(
         select(DocumentPdf.variant, DocumentPdf.size).where(
-            DocumentPdf.version_id == version.id, DocumentPdf.locale == locale
+            DocumentPdf.version_id == version.id,
+            DocumentPdf.locale == locale,
+            DocumentPdf.render_key == render_key(locale),
         )
     )
     return {variant: size for variant, size in rows}

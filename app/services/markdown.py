@@ -10,9 +10,33 @@ from dataclasses import dataclass, field
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
+
+def table_captions(state) -> None:
+    """A paragraph "Table: …" right before a table becomes that table's <caption> (the
+    Pandoc convention), so a data table can be named for screen readers (WCAG 1.3.1)."""
+    tokens = state.tokens
+    index = 0
+    while index + 3 < len(tokens):
+        opening, inline, _closing, table = tokens[index : index + 4]
+        if (
+            opening.type == "paragraph_open"
+            and table.type == "table_open"
+            and inline.content.startswith(CAPTION_PREFIX)
+        ):
+            inline.content = inline.content[len(CAPTION_PREFIX) :].strip()
+            caption_open = Token("caption_open", "caption", 1, block=True)
+            caption_close = Token("caption_close", "caption", -1, block=True)
+            tokens[index : index + 4] = [table, caption_open, inline, caption_close]
+        index += 1
+
+
+CAPTION_PREFIX = "Table:"
 _parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+# Before the inline rule, which then parses the caption's text like any other.
+_parser.core.ruler.before("inline", "table_captions", table_captions)
 
 ALLOWED_TAGS = {
     "p",
@@ -33,6 +57,7 @@ ALLOWED_TAGS = {
     "li",
     "a",
     "table",
+    "caption",
     "thead",
     "tbody",
     "tr",

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
 from app.web.forms import SESSION_LOST, keeps_text
+from app.web.http_caching import mark_sessionless
 
 log = logging.getLogger("atelier.errors")
 
@@ -86,6 +87,7 @@ def render_error(code: int):
     # Whatever the request changed before it failed is not kept (app.web.transactions).
     db.session.rollback()
     _links_without_the_request_host()
+    mark_sessionless()  # an error page for a visitor starts no session
     title, message = PAGES.get(code, PAGES[500])
     return render_template("errors/error.html", code=code, title=title, message=message), code
 

@@ -25,14 +25,3 @@ def register(app: Flask) -> None:
         ):
             return redirect(url_for("account.two_factor_setup"))
         return None
-
-    @app.after_request
-    def private_pages_are_not_cached(response):
-        if current_user.is_authenticated or request.endpoint in {
-            "auth.signin",
-            "auth.register",
-            "auth.reset_password",
-            "auth.forgot_password",
-        }:
-            response.headers["Cache-Control"] = "no-store"
-        return response

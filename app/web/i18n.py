@@ -7,10 +7,14 @@ from zoneinfo import available_timezones
 from babel import Locale
 from babel.core import get_global
 from babel.dates import get_timezone_location
-from flask import current_app, has_request_context, request, session
+from flask import Response, current_app, has_request_context, request
 from flask_login import current_user
 
 LOCALE_NAMES = {"en": "English", "fr": "Français"}
+# A visitor's choice of language: a cookie of its own rather than the session, so that
+# choosing a language starts no session and the public pages stay cacheable.
+LOCALE_COOKIE = "locale"
+LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def select_babel_locale() -> Locale:
@@ -25,17 +29,38 @@ def parsed_locale(code: str) -> Locale:
 
 
 def select_locale() -> str:
+    """The member's language, else the visitor's `locale` cookie, else Accept-Language."""
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():  # command-line tools
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     user = current_user._get_current_object()
     if user.is_authenticated and user.locale in supported:
         return user.locale
-    if session.get("locale") in supported:
-        return session["locale"]
+    chosen = chosen_locale()
+    if chosen:
+        return chosen
     return (
         request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def remember_locale(response: Response, locale: str) -> None:
+    """Keep the visitor's language in the `locale` cookie (for a year)."""
+    config = current_app.config
+    response.set_cookie(
+        LOCALE_COOKIE,
+        locale,
+        max_age=LOCALE_COOKIE_MAX_AGE,
+        secure=config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def chosen_locale() -> str | None:
+    """The language in the visitor's `locale` cookie, if it is one we offer."""
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    return chosen if chosen in current_app.config["LANGUAGES"] else None
 
 
 def select_timezone() -> str:

@@ -1,33 +1,26 @@
 """What every template can use."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import format_currency, format_date, format_datetime, get_locale
-from ua_parser import parse as parse_user_agent
+from flask_wtf.csrf import generate_csrf
 
-from app.domain.browsers import is_outdated_browser
 from app.domain.file_size import file_size
 from app.services.markdown import render_course_markdown, render_markdown
-from app.services.page_cache import template_csrf_token
+from app.web.http_caching import sessionless_page
 from app.web.i18n import LOCALE_NAMES
 
 
-@lru_cache(maxsize=512)
-def _outdated(user_agent: str) -> bool:
-    parsed = parse_user_agent(user_agent)
-    return is_outdated_browser(
-        parsed.user_agent.family if parsed.user_agent else "",
-        parsed.os.family if parsed.os else "",
-        parsed.os.major if parsed.os else None,
-    )
-
-
-def outdated_browser() -> bool:
-    return _outdated((request.user_agent.string or "")[:512])
+def csrf_headers() -> str | None:
+    """The htmx header carrying the CSRF token, for <body>; none on a page that must not
+    start a session (a public page, an error page for a visitor)."""
+    if sessionless_page():
+        return None
+    return json.dumps({"X-CSRFToken": generate_csrf()})
 
 
 def htmx_script() -> dict:
@@ -68,23 +61,18 @@ def register(app: Flask) -> None:
             "locale_names": LOCALE_NAMES,
             "htmx": htmx_script(),
             "htmx_config": HTMX_CONFIG,
-            "outdated_browser": outdated_browser,
-            "csrf_headers": lambda: json.dumps({"X-CSRFToken": template_csrf_token()}),
-            # Flask-WTF also puts csrf_token in the context; this one wins (page cache).
-            "csrf_token": template_csrf_token,
+            "csrf_headers": csrf_headers,
         }
 
     app.jinja_env.globals.update(
-        format_date=format_date,
-        format_datetime=format_datetime,
+        day=day,
+        day_time=day_time,
+        month_year=month_year,
         pick=pick,
-        date_of=lambda year, month: date(year, month, 1),
         page_args=page_args,
         page_numbers=page_numbers,
         money=money,
         whole_money=whole_money,
-        # Pages rendered for the page cache get a placeholder instead of the token.
-        csrf_token=template_csrf_token,
     )
     app.jinja_env.globals["country_name"] = country_name
     app.jinja_env.globals["document_url"] = lambda version: url_for(
@@ -111,6 +99,42 @@ def country_name(code: str | None) -> str:
     if not code:
         return ""
     return Locale.parse(str(get_locale() or "en")).territories.get(code.upper(), code)
+
+
+# Dates in words, day first, in both languages: "1 December 2026", "1 décembre 2026"
+# (Babel's "long" English is the American "December 1, 2026", its "short" "12/1/26").
+DAY = {"en": "d MMMM y", "fr": "d MMMM y"}
+DAY_SHORT = {"en": "d MMM y", "fr": "d MMM y"}
+DAY_TIME = {"en": "d MMMM y 'at' HH:mm", "fr": "d MMMM y 'à' HH:mm"}
+DAY_TIME_SHORT = {"en": "d MMM y, HH:mm", "fr": "d MMM y, HH:mm"}
+
+
+def _pattern(patterns: dict[str, str]) -> str:
+    return patterns.get(str(get_locale() or "en"), patterns["en"])
+
+
+def day(value: date | datetime | None, short: bool = False) -> str:
+    """The day of a date, or of a moment in the member's time zone, in words."""
+    if value is None:
+        return ""
+    pattern = _pattern(DAY_SHORT if short else DAY)
+    if isinstance(value, datetime):
+        return format_datetime(value, pattern)  # in the member's time zone
+    return format_date(value, pattern)
+
+
+def day_time(value: datetime | None, short: bool = False, rebase: bool = True) -> str:
+    """A moment in the member's time zone: "1 December 2026 at 09:15" (`rebase=False`:
+    a time already in the zone it is to be shown in)."""
+    if value is None:
+        return ""
+    pattern = _pattern(DAY_TIME_SHORT if short else DAY_TIME)
+    return format_datetime(value, pattern, rebase=rebase)
+
+
+def month_year(year: int, month: int) -> str:
+    """ "December 2026", "décembre 2026"."""
+    return format_date(date(year, month, 1), "MMMM y")
 
 
 def money(cents: int, currency: str = "EUR") -> str:

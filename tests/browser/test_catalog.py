@@ -61,10 +61,14 @@ def test_path_tabs_with_arrow_keys(page):
     expect(first).to_be_focused()
     expect(page.locator("#programme")).to_have_attribute("role", "tabpanel")
     expect(page.locator("#programme")).to_have_attribute("aria-labelledby", "tab-programme")
-    # Fund Your Learning Path: its Monthly Subscription tab.
-    expect(page.get_by_role("tab", name="Monthly Subscription")).to_have_attribute(
-        "aria-selected", "true"
-    )
+    # The tab list is named by the page's heading, not by the document's title.
+    expect(tablist).to_have_attribute("aria-labelledby", "path-title")
+    # Fund Your Learning Path has one way to pay today: a heading, not a tab widget of one.
+    expect(page.locator("#fund [role=tablist]")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Monthly Subscription")).to_be_visible()
+    # "Start" says what it starts, to a screen reader (its visible label stays "Start").
+    start = page.get_by_role("link", name="Start Premium Plus for Web Developer")
+    expect(start).to_have_text("Start")
 
 
 def test_a_link_to_equipment_opens_the_overview_tab(page):
@@ -94,3 +98,14 @@ def test_submit_contact_us(page):
     page.get_by_role("button", name="Send").click()
     expect(page.locator("h1")).to_have_text("Message sent")
     expect(page.locator(".confirmation")).to_contain_text(re.compile(r"Q-\d{6}"))
+
+
+def test_hear_when_an_upcoming_path_opens(page):
+    """The path page links to the form's own page (so that it stays public)."""
+    page.goto("/paths/cybersecurity-analyst")
+    expect(page.locator("main form")).to_have_count(0)
+    page.get_by_role("link", name="Hear when it opens").click()
+    page.wait_for_url("**/paths/cybersecurity-analyst/notify")
+    page.get_by_label("Email address").fill("someone@example.org")
+    page.get_by_role("button", name="Tell me when it opens").click()
+    expect(page.get_by_role("status").filter(has_text="Thank you")).to_be_visible()

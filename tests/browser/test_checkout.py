@@ -89,7 +89,11 @@ def expect_error_summary(page, *messages: str) -> None:
 
 
 def start_solo(page) -> None:
+    """Premium → "Become Premium Solo" (a link) → the start page's Start now."""
     page.goto("/premium")
+    press_enter_on(page, 'main a[href="/checkout/solo"]')
+    page.wait_for_url("**/checkout/solo")
+    assert page.inner_text("h1") == "Become Premium Solo"
     press_enter_on(page, 'main form[action="/checkout/solo"] button')
 
 
@@ -206,6 +210,8 @@ def test_plus_purchase_with_the_keyboard(page, make_learner):
     assert page.inner_text("h1") == "Choose a Learning Path"
     press_enter_on(page, 'main a[href="/paths/web-developer"]')
     page.wait_for_url("**/paths/web-developer")
+    press_enter_on(page, 'main a[href="/checkout/path/web-developer"]')  # Start
+    page.wait_for_url("**/checkout/path/web-developer")
     press_enter_on(page, 'main form[action="/checkout/path/web-developer"] button')
 
     expect_step(page, "account", "Account")
@@ -339,9 +345,9 @@ def test_declined_card_then_a_good_one(page, make_learner):
     review_step(page, ("accept_terms", "immediate_access"))
     # Back on the payment step with the bank's answer, which has the focus.
     expect_step(page, "payment", "Payment method")
-    notice = page.locator(".notice--warning")
+    notice = page.locator("main .notice--warning")
     assert "declined" in notice.inner_text()
-    wait_for_focus(page, ".notice--warning")
+    wait_for_focus(page, "main .notice--warning")
     assert page.is_checked("#payment_kind-0")  # the answers are kept
 
     payment_step(page, GOOD_CARD, choose=False)
@@ -399,8 +405,9 @@ class Shopper:
         self.headers = {"Accept-Language": "fr-FR,fr" if locale == "fr" else "en-US,en"}
 
     def post(self, path: str, data: dict | None = None, status: int = 200):
-        # A fresh token each time: creating an account inside the flow starts a new session.
-        token = hidden(self.request.get("/premium").text(), "csrf_token")
+        # A fresh token each time: creating an account inside the flow starts a new
+        # session. From the start page: public pages carry none.
+        token = hidden(self.request.get("/checkout/solo").text(), "csrf_token")
         response = self.request.post(
             path, form={"csrf_token": token, **(data or {})}, headers=self.headers
         )
@@ -506,7 +513,7 @@ class Auditor:
         assert answer.value.status == 422, f"{label}: {answer.value.status}"
         self.page.wait_for_selector(".error-summary")
         self.page.wait_for_load_state()
-        token = hidden(self.request.get("/premium").text(), "csrf_token")
+        token = hidden(self.request.get("/checkout/solo").text(), "csrf_token")
         plain = self.request.post(post_to or path, form={"csrf_token": token, **(data or {})})
         assert plain.status == 422, f"{label}: plain POST answered {plain.status}"
         self._check(label, plain.text())

@@ -2,12 +2,13 @@
 full price it goes back to and from which day."""
 
 import pytest
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.domain.periods import anniversary
 from app.extensions import db
 from app.models import Subscription
+from app.web.templating import day
 from tests.checkout.test_codes import promo
 from tests.checkout_fixtures import buy_until_review
 from tests.conftest import sign_in
@@ -20,9 +21,9 @@ def member(shop, client, make_user):
     return user
 
 
-def long_date(day) -> str:
+def long_date(value) -> str:
     with force_locale("en"):
-        return format_date(day, "long")
+        return day(value)
 
 
 def plans_section(client) -> str:

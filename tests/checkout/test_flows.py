@@ -292,8 +292,28 @@ def test_under_sixteen_is_refused_at_eligibility(member, client):
     assert client.get(buyer.url("details")).headers["Location"].endswith("/eligibility")
 
 
+def test_the_start_pages_say_what_comes_and_hold_the_form(shop, client):
+    """GOV.UK's start page: the plan, its price, the steps, what to have ready."""
+    solo = text_of(client.get("/checkout/solo"))
+    assert "<h1>Become Premium Solo</h1>" in solo and "€20.00 a month" in solo
+    for words in ("Account: sign in", "Payment method: a card or PayPal", "legal representative"):
+        assert words in solo
+    assert 'action="/checkout/solo"' in solo and ">Start now<" in solo
+    plus = text_of(client.get("/checkout/path/web-developer"))
+    assert "Start Premium Plus: Web Developer" in plus and "7 days to think it over" in plus
+    assert 'action="/checkout/path/web-developer"' in plus
+    assert count(Order) == 0  # reading a start page starts nothing
+    assert client.get("/checkout/path/no-such-path").status_code == 404
+    upcoming = text_of(client.get("/checkout/path/cybersecurity-analyst"))
+    assert "not open yet" in upcoming and '<form method="post" action="/checkout' not in upcoming
+
+
 def test_one_live_solo_at_a_time(member, client):
     buy_until_review(client).confirm()
+    # The start page says so before anything is posted...
+    start = text_of(client.get("/checkout/solo"))
+    assert "You already have Premium" in start and 'action="/checkout/solo"' not in start
+    # ...and starting anyway is refused.
     response = client.post("/checkout/solo")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/account#plans")

@@ -6,13 +6,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.domain.orders import Plan
 from app.domain.subscriptions import SubscriptionStatus
 from app.extensions import db
 from app.models import Order, OutboxMessage, Payment, Subscription
+from app.web.templating import day
 from tests.checkout.test_consent import minor_until_review, seventeen_today
 from tests.checkout.test_consent_review import rows
 from tests.checkout_fixtures import buy_until_review
@@ -35,9 +36,9 @@ def solo_of(user) -> Subscription:
     )
 
 
-def long_date(day) -> str:
+def long_date(value) -> str:
     with force_locale("en"):
-        return format_date(day, "long")
+        return day(value)
 
 
 def test_review_and_email_say_when_the_solo_ends(member, client):
@@ -118,3 +119,11 @@ def test_a_minors_review_says_the_solo_ends_once_the_representative_accepts(
     line = rows(html)["Your Premium Solo"]
     assert "once your legal representative accepts" in line
     assert long_date(solo.current_period_end) in line
+
+
+def test_the_start_page_says_it_too_with_a_link_to_the_plans(member, client):
+    buy_until_review(client).confirm()
+    page = client.get("/checkout/solo").get_data(as_text=True)
+    assert "You already have Premium Solo" in page
+    assert '<a href="/account#plans">See your plans</a>' in page
+    assert 'action="/checkout/solo"' not in page

@@ -51,3 +51,10 @@ def parse(html: str):
     collector = Collector()
     collector.feed(html)
     return collector.elements
+
+
+def test_a_table_line_before_a_table_becomes_its_caption():
+    html = str(render_markdown("Table: Who gets *what*\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n"))
+    assert html.startswith("<table>\n<caption>Who gets <em>what</em></caption>")
+    alone = str(render_markdown("Table: no table follows\n\nJust text."))
+    assert "<caption>" not in alone and "Table: no table follows" in alone

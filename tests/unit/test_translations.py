@@ -7,6 +7,7 @@ strings are shown to people like any other.
 """
 
 import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -133,3 +134,36 @@ def test_translations_keep_the_placeholders(french):
         "French translations whose placeholders differ from the English text "
         "(keep each %(name)s exactly; write a literal % as %%):\n" + "\n".join(wrong)
     )
+
+
+def _key(value):
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def test_the_compiled_catalogue_is_committed_and_matches_the_po(french):
+    """The app reads the compiled .mo: a server started without `make translations` (the
+    README's `gunicorn`) must still speak French, so the .mo is in the repository, and
+    it must say exactly what the .po says."""
+    from babel.messages.mofile import read_mo
+
+    compiled = FRENCH_PO.with_suffix(".mo")
+    assert compiled.exists(), "app/translations/fr/LC_MESSAGES/messages.mo is missing"
+    tracked = subprocess.run(
+        ["git", "ls-files", "--error-unmatch", str(compiled.relative_to(ROOT))],
+        cwd=ROOT,
+        capture_output=True,
+    )
+    assert tracked.returncode == 0 or not (ROOT / ".git").exists(), "commit messages.mo"
+    with compiled.open("rb") as handle:
+        mo = read_mo(handle)
+
+    def pairs(catalog) -> dict:
+        return {
+            (_key(message.id), message.context): _key(message.string)
+            for message in catalog
+            if message.id and message.string and not message.fuzzy
+        }
+
+    stale = sorted(str(key) for key, value in pairs(french).items() if pairs(mo).get(key) != value)
+    assert not stale, "messages.mo is out of date; run `make translations`: " + ", ".join(stale[:5])
+    assert set(pairs(mo)) <= set(pairs(french)), "messages.mo holds messages the .po no longer has"

@@ -197,7 +197,7 @@ def test_path_page_shows_the_whole_pedagogy_without_signing_in(demo, client):
         "35 hours a week",
         "Programme",
         "Turn a mock-up into a web page",  # a project, in order
-        "at least 8 projects",
+        "at least 6 projects",
         "Mentoring",
         "Support",
         "Assessments",
@@ -254,12 +254,22 @@ def test_upcoming_path_shows_its_launch_and_no_start(demo, client):
     assert "This path is not open yet" in html
     assert re.search(r"estimated launch in (winter|spring|summer|autumn) \d{4}", html)
     assert ">Start<" not in html and ">Contact Us<" in html
-    assert 'action="/paths/cybersecurity-analyst/notify"' in html
+    # The form has a page of its own, so that the path page stays public.
+    main = html.split('<main id="main"')[1]
+    assert 'href="/paths/cybersecurity-analyst/notify"' in main and "<input" not in main
+    form = text(client.get("/paths/cybersecurity-analyst/notify"))
+    assert 'action="/paths/cybersecurity-analyst/notify"' in form
 
 
 def test_start_opens_checkout_and_upcoming_paths_have_no_start(demo, client):
     html = text(client.get("/paths/web-developer"))
-    assert 'action="/checkout/path/web-developer"' in html
+    assert re.search(
+        r'<a class="button" href="/checkout/path/web-developer"'
+        r' aria-label="Start Premium Plus for Web Developer">Start</a>',
+        html,
+    )
+    start = text(client.get("/checkout/path/web-developer"))
+    assert 'action="/checkout/path/web-developer"' in start and ">Start now<" in start
     response = client.post("/checkout/path/web-developer")
     assert response.status_code == 302 and response.headers["Location"].endswith("/account")
     assert "/checkout/path/" not in text(client.get("/paths/cybersecurity-analyst"))
@@ -268,7 +278,7 @@ def test_start_opens_checkout_and_upcoming_paths_have_no_start(demo, client):
 def test_premium_page_shows_the_solo_price_in_force(demo, client):
     html = text(client.get("/premium"))
     assert "Premium Solo" in html and "€20.00 a month" in html and "€18.00" not in html
-    assert 'href="/checkout/plus"' in html and 'action="/checkout/solo"' in html
+    assert 'href="/checkout/plus"' in html and 'href="/checkout/solo"' in html
 
 
 def test_header_links_to_the_catalog(demo, client):
@@ -355,23 +365,6 @@ def test_launch_watch_form_errors_and_fragment(demo, client):
     assert open_path.headers["Location"] == "/paths/web-developer"
 
 
-# --- caching ---------------------------------------------------------------------------------
-
-
-def test_cached_pages_follow_catalog_changes_and_carry_each_visitor_token(demo, app):
-    first, second = app.test_client(), app.test_client()
-    one = text(first.get("/paths/web-developer"))
-    two = text(second.get("/paths/web-developer"))
-    token = re.compile(r'name="csrf_token" value="([^"]+)"')
-    assert token.search(one).group(1) != token.search(two).group(1)
-    assert "csrf-placeholder" not in one
-    path = db.session.scalar(select(LearningPath).where(LearningPath.slug == "web-developer"))
-    path.title_en = "Web Developer (new edition)"
-    catalog.bump_version()
-    db.session.commit()
-    assert "Web Developer (new edition)" in text(first.get("/paths/web-developer"))
-
-
 # --- query counts ------------------------------------------------------------------------------
 
 
@@ -430,7 +423,6 @@ PAGES = [
 
 
 def test_query_count_does_not_grow_with_the_catalog(demo, app, client, make_user, count_queries):
-    app.config["CATALOG_PAGE_CACHE"] = False
     member = app.test_client()
     user = make_user(country="GB")
     sign_in(member, user.email, user.password)

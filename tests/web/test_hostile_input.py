@@ -119,6 +119,7 @@ def site(shop, make_user, staff_client):
         "/paths/cybersecurity-analyst/notify",
         "/paths/web-developer/contact/sent",
         "/dev/outbox",
+        "/favicon.ico",
     ]
     clients = {"visitor": shop.test_client(), "member": member, "staff": staff_client}
     extra = {
@@ -128,6 +129,9 @@ def site(shop, make_user, staff_client):
             "/staff/",
             "/staff/inquiries",
             "/staff/promotions/new",
+            "/staff/catalog/paths/new",
+            "/staff/documents/new",
+            f"/staff/orders/{order.reference}",
             f"/staff/catalog/courses/{course.id}/chapters/new",
         ],
     }

@@ -89,9 +89,15 @@ def test_terms_page_has_contents_anchors_and_downloads(client, legal_docs):
     assert "Article L444-8" in html
     size = legal_documents.pdf_sizes(legal_docs["terms"], "en")[PdfVariant.STANDARD]
     assert f"(PDF, {-(-size // 1000)} KB)" in html
-    assert 'href="/terms/2026-11.pdf"' in html
-    assert 'href="/terms/2026-11/large-print.pdf"' in html
     fr = get(client, "/terms", "fr").get_data(as_text=True)
+    # Every language's files on every language's page, each in its own language.
+    for page in (html, fr):
+        for lang in ("en", "fr"):
+            for path in ("/terms/2026-11.pdf", "/terms/2026-11/large-print.pdf"):
+                link = re.search(rf'<a href="{path}\?lang={lang}"[^>]*>', page).group(0)
+                assert f'hreflang="{lang}"' in link and f'lang="{lang}"' in link
+    assert "Version en gros caractères" in html and "Large-print version" in fr
+    assert html.index('lang="en">Standard version') < html.index('lang="fr">Version standard')
     size_fr = legal_documents.pdf_sizes(legal_docs["terms"], "fr")[PdfVariant.STANDARD]
     assert f"{-(-size_fr // 1000)} Ko" in fr
     assert "Annexe. Article L444-8 du Code de l'éducation" in fr
@@ -322,3 +328,41 @@ def test_privacy_page_points_to_student_success_not_to_missing_settings(client):
     html = get(client, "/privacy").get_data(as_text=True)
     assert 'href="/contact"' in html
     assert "/account/export" not in html and "/account/delete" not in html
+
+
+def test_a_pdf_is_rendered_again_when_what_renders_it_changes(client, app, legal_docs, monkeypatch):
+    """The French PDF rendered with a translation that was missing (English headings
+    under lang=fr) must not be served for ever: cached PDFs are keyed by the template,
+    the translations and the renderer, not only by version and language."""
+    calls = []
+    monkeypatch.setattr(
+        legal_documents, "render_pdf", lambda *args: calls.append(args[1:]) or b"%PDF-1.7 new"
+    )
+    for _ in range(2):
+        assert get(client, "/terms/2026-11.pdf").data != b"%PDF-1.7 new"
+    assert calls == []
+    # A fixed translation, a new template: another key.
+    monkeypatch.setitem(app.extensions, "legal_pdf_render_keys", {"en": "x" * 32, "fr": "y" * 32})
+    first = get(client, "/terms/2026-11.pdf")
+    second = get(client, "/terms/2026-11.pdf")
+    assert first.data == second.data == b"%PDF-1.7 new"
+    assert calls == [("en", PdfVariant.STANDARD)]
+
+
+def test_the_render_key_follows_what_renders_the_pdf(app, monkeypatch):
+    with app.test_request_context():
+        before = legal_documents.render_key("fr")
+        app.extensions["legal_pdf_render_keys"].clear()
+        assert legal_documents.render_key("fr") == before  # the same files: the same key
+        app.extensions["legal_pdf_render_keys"].clear()
+        monkeypatch.setitem(app.config, "PLATFORM_NAME", "Another name")
+        assert legal_documents.render_key("fr") != before
+
+
+@pytest.mark.parametrize(
+    ("locale", "caption"),
+    [("en", "The personal data we keep"), ("fr", "Les données personnelles que nous conservons")],
+)
+def test_the_privacy_data_table_has_a_caption(client, locale, caption):
+    html = get(client, "/privacy", locale).get_data(as_text=True)
+    assert f"<caption>{caption}" in html

@@ -4,11 +4,13 @@ import re
 from pathlib import Path
 
 import pytest
+from flask_limiter.util import get_qualified_name
 from sqlalchemy import func, select
 
 from app import create_app
-from app.extensions import db, limiter
-from app.models import Inquiry, Role, User
+from app.config import Config
+from app.extensions import READ_METHODS, db, limiter
+from app.models import Inquiry, OutboxMessage, Role, User
 from tests.conftest import current_code, enable_two_factor, sign_in
 
 STATIC = Path(__file__).parents[2] / "app" / "static"
@@ -43,6 +45,61 @@ def test_security_headers(client):
 def test_hsts_on_https(client):
     response = client.get("/", base_url="https://atelier.test")
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+
+
+MANAGED = (
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "Referrer-Policy",
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+)
+
+
+def managed_headers(response) -> dict:
+    return {name: response.headers.get(name) for name in MANAGED}
+
+
+def outbox_message() -> int:
+    message = OutboxMessage(
+        recipient="a@example.org", subject="s", text_body="t", html_body="<p>h</p>", locale="en"
+    )
+    db.session.add(message)
+    db.session.commit()
+    return message.id
+
+
+def test_every_kind_of_answer_gets_the_same_security_headers(app):
+    """Public pages (and their 304s), forms and errors: Talisman's headers, untouched by
+    the caching hooks; HSTS on HTTPS only."""
+    client = app.test_client(use_cookies=False)  # every request a visitor's first
+    for base_url in ("http://atelier.test", "https://atelier.test"):
+        home = client.get("/", base_url=base_url)
+        expected = managed_headers(home)
+        assert expected["Content-Security-Policy"] and expected["Permissions-Policy"]
+        assert expected["X-Frame-Options"] == "DENY"
+        secure = base_url.startswith("https")
+        assert (expected["Strict-Transport-Security"] is not None) == secure
+        revalidated = client.get(
+            "/", base_url=base_url, headers={"If-None-Match": home.headers["ETag"]}
+        )
+        assert revalidated.status_code == 304
+        for response in (
+            revalidated,
+            client.get("/courses", base_url=base_url),
+            client.get("/signin", base_url=base_url),
+            client.get("/no-such-page", base_url=base_url),
+        ):
+            assert managed_headers(response) == expected, response.request.path
+
+
+def test_a_view_keeps_its_own_policy(app, client):
+    html_id = outbox_message()
+    sandboxed = client.get(f"/dev/outbox/{html_id}/html").headers["Content-Security-Policy"]
+    assert "sandbox" in sandboxed and "default-src 'none'" in sandboxed
+    page = client.get("/courses").headers["Content-Security-Policy"]
+    assert "sandbox" not in page and "default-src 'self'" in page
 
 
 def test_no_inline_script_in_pages(client):
@@ -85,7 +142,10 @@ def test_htmx_configuration(client):
         "&#34;historyCacheSize&#34;: 0",
     ):
         assert setting in config
-    assert re.search(r'<body data-hx-headers="{&#34;X-CSRFToken&#34;: &#34;[^&]+&#34;}">', html)
+    # The htmx CSRF header: on a form page, not on a public one (which carries no token).
+    form = client.get("/register").get_data(as_text=True)
+    assert re.search(r'<body data-hx-headers="{&#34;X-CSRFToken&#34;: &#34;[^&]+&#34;}">', form)
+    assert "<body>" in html and "csrf" not in html.lower()
 
 
 @pytest.fixture
@@ -187,6 +247,38 @@ def test_current_password_rechecks_are_limited_per_account(limited_app, make_use
     elsewhere = app.test_client()
     sign_in(elsewhere, other.email, other.password)
     assert elsewhere.post(path, data=data).status_code == 422
+
+
+def test_every_rate_limit_is_on_a_post(app):
+    """reads_are_not_limited() (app/extensions.py) skips Flask-Limiter on page reads:
+    right only while no limit applies to a GET."""
+    names = {get_qualified_name(view): endpoint for endpoint, view in app.view_functions.items()}
+    decorated = limiter.limit_manager._decorated_limits
+    assert decorated
+    for name, limits in decorated.items():
+        rule_methods = set().union(*(rule.methods for rule in app.url_map.iter_rules(names[name])))
+        for limit in limits:
+            methods = {m.upper() for m in limit.methods} if limit.methods else rule_methods
+            # OPTIONS is answered by Flask itself (no view runs), so only GET and HEAD count.
+            assert not (methods & rule_methods & (READ_METHODS - {"OPTIONS"})), name
+    assert not limiter.limit_manager.default_limits
+    assert not limiter.limit_manager.application_limits
+
+
+def test_reads_are_not_counted_and_posts_still_are(limited_app):
+    client = limited_app(RATELIMIT_SIGNIN="2 per minute").test_client()
+    assert [client.get("/signin").status_code for _ in range(4)] == [200] * 4
+    codes = [
+        client.post("/signin", data={"email": "a@example.org", "password": "x"}).status_code
+        for _ in range(3)
+    ]
+    assert codes == [422, 422, 429]
+
+
+def test_start_pages_are_read_freely_and_starting_is_limited(limited_app):
+    client = limited_app(RATELIMIT_CHECKOUT="2 per minute").test_client()
+    assert [client.get("/checkout/solo").status_code for _ in range(4)] == [200] * 4
+    assert [client.post("/checkout/solo").status_code for _ in range(3)] == [302, 302, 429]
 
 
 def test_registration_is_rate_limited(limited_app):
@@ -358,6 +450,25 @@ def test_outbox_is_hidden_outside_development(make_app, make_user):
     assert client.get("/dev/outbox").status_code == 200
 
 
+def test_a_new_secret_key_ends_old_sessions_unless_kept_as_fallback(app, client, make_user):
+    user = make_user()
+    sign_in(client, user.email, user.password)
+    assert client.get("/account").status_code == 200
+    old = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "another-secret-key"
+    assert client.get("/account").status_code == 302
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert client.get("/account").status_code == 200
+
+
+def test_sqlite_connections_are_not_pinged_but_postgresql_ones_are(make_app):
+    sqlite = make_app(SQLALCHEMY_DATABASE_URI="sqlite://")
+    assert "pool_pre_ping" not in sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert Config.SQLALCHEMY_ENGINE_OPTIONS["pool_pre_ping"] is True
+    postgresql = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://u:p@127.0.0.1:9/none")
+    assert postgresql.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
 def test_secret_key_is_generated_into_instance(tmp_path):
     from app.config import ensure_secret_key
 
@@ -418,3 +529,14 @@ def test_a_form_without_any_token_is_still_refused(make_app):
     response = client.post("/contact", data={"topic": "billing", "message": "hello"})
     assert response.status_code == 400
     assert "Something was wrong with that request" in response.get_data(as_text=True)
+
+
+def test_every_page_has_an_icon_and_favicon_ico_answers(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in html
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert icon.headers["Cache-Control"].startswith("public")
+    assert "Set-Cookie" not in icon.headers
+    assert client.get("/static/favicon.svg").status_code == 200

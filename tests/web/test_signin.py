@@ -6,6 +6,8 @@ from http.cookies import SimpleCookie
 import pytest
 
 from app.extensions import db
+from app.models import User
+from app.services import accounts
 from tests.conftest import sign_in
 
 
@@ -62,6 +64,33 @@ def test_signed_out_cookie_no_longer_works(app, make_user):
     thief = app.test_client()
     thief.set_cookie("session", stolen, domain="atelier.test")
     assert thief.get("/account").status_code == 302
+
+
+def test_signing_out_elsewhere_ends_a_copied_cookie_on_every_page(app, make_user):
+    """Public pages too: a request with that cookie is a visitor's, and not cached."""
+    user = make_user(name="Copied Cookie")
+    member = app.test_client()
+    sign_in(member, user.email, user.password)
+    stolen = member.get_cookie("session", domain="atelier.test").value
+    accounts.end_all_sessions(db.session.get(User, user.id))  # signed out on another device
+    db.session.commit()
+    thief = app.test_client()
+    thief.set_cookie("session", stolen, domain="atelier.test")
+    for path in ("/courses", "/premium", "/"):
+        page = thief.get(path)
+        html = page.get_data(as_text=True)
+        assert "Sign out" not in html and "Copied Cookie" not in html, path
+        assert page.headers["Cache-Control"] == "private, no-store"
+    assert thief.get("/account").status_code == 302
+
+
+def test_the_session_loader_checks_the_session_version(app, make_user):
+    user = make_user()
+    session_id = user.get_id()
+    user_id, version = session_id.split(":")
+    assert accounts.load_session_user(session_id) is db.session.get(User, user.id)
+    for stale_or_bad in (f"{user_id}:{int(version) + 1}", "999999:1", f"{user_id}:x", "x:1", ""):
+        assert accounts.load_session_user(stale_or_bad) is None, stale_or_bad
 
 
 def test_session_is_renewed_at_sign_in(client, make_user):
@@ -137,7 +166,7 @@ def test_next_on_this_host_is_followed(client, make_user):
 def test_private_pages_are_not_cached(client, make_user):
     user = make_user()
     sign_in(client, user.email, user.password)
-    assert client.get("/account").headers["Cache-Control"] == "no-store"
+    assert client.get("/account").headers["Cache-Control"] == "private, no-store"
     assert client.get("/signin").status_code == 302
 
 

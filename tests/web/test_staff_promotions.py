@@ -104,7 +104,7 @@ def test_create_a_promo_code_and_see_it_listed(staff_client):
     assert "The promo code WELCOME20 has been saved." in html
     assert "WELCOME20" in html and "20% off" in html and "Premium Solo, Premium Plus" in html
     assert "3 months" in html and "0 / 50" in html
-    assert "3/1/27, 9:00" in html and "4/1/27, 12:00" in html  # shown in Paris time
+    assert "1 Mar 2027, 09:00" in html and "1 Apr 2027, 00:00" in html  # shown in Paris time
     assert "Not started yet" in html
 
 

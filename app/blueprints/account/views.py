@@ -2,7 +2,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_percent, get_locale
+from flask_babel import force_locale, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -23,7 +23,7 @@ from app.services import accounts, promotions, subscriptions, two_factor
 from app.services.checkout import orders
 from app.services.tokens import InvalidToken
 from app.web.forms import populate_errors, select_choices
-from app.web.i18n import countries, country_name, timezone_choices, timezones
+from app.web.i18n import countries, country_name, remember_locale, timezone_choices, timezones
 from app.web.rendering import redirect_to, render
 from app.web.security import log_security_event, safe_next
 from app.web.templating import money
@@ -115,9 +115,12 @@ def preferences():
     )
     if form.validate_on_submit():
         accounts.update_preferences(user, form.locale.data, form.timezone.data)
-        session["locale"] = form.locale.data
-        flash(_("Your preferences have been saved."))
-        return redirect_to(url_for("account.preferences"))
+        # Said in the language just chosen: the next page is shown in it.
+        with force_locale(form.locale.data):
+            flash(_("Your preferences have been saved."))
+        response = redirect_to(url_for("account.preferences"))
+        remember_locale(response, form.locale.data)  # still theirs once signed out
+        return response
     status = 422 if form.errors else 200
     return render("account/preferences.html", "form", form=form, status=status)
 

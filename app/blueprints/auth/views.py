@@ -1,4 +1,4 @@
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -17,9 +17,8 @@ from app.extensions import db, limiter
 from app.models import User
 from app.services import accounts, two_factor
 from app.services.tokens import InvalidToken
-from app.sessions import csrf_token
 from app.web.forms import keeps_text_when_the_session_ends, populate_errors, select_choices
-from app.web.i18n import countries
+from app.web.i18n import chosen_locale, countries
 from app.web.rendering import redirect_to, render
 from app.web.security import log_security_event, safe_next
 
@@ -35,16 +34,13 @@ def _email_key() -> str:
 
 
 def complete_sign_in(user: User, remember: bool, next_url: str | None, message: str | None = None):
-    # A fresh session at sign-in: nothing from before it carries over.
-    locale = session.get("locale")
+    # A fresh session at sign-in: nothing from before it carries over (a new CSRF token
+    # comes with the next page).
     session.clear()
+    locale = chosen_locale()
     if locale and not user.locale:
         user.locale = locale
     login_user(user, remember=remember)
-    # The new session's own CSRF token goes out with this response: otherwise the first
-    # page after sign-in would add it and send the cookie again.
-    g.pop("csrf_token", None)
-    csrf_token()
     if message:
         flash(message)
     log_security_event("signin.success", user_id=user.id, remember=remember)

@@ -6,8 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import access, clock
-from app.access import Feature
+from app import clock
 from app.blueprints.catalog import bp
 from app.blueprints.catalog.forms import INQUIRY_TYPES, LaunchWatchForm, PathContactForm
 from app.domain.errors import DomainError
@@ -15,8 +14,8 @@ from app.domain.pricing import SOLO, path_offer
 from app.extensions import limiter
 from app.models import Availability, InquiryKind
 from app.services import catalog, inquiries, tokens
-from app.services.page_cache import CacheKey, cached_page
 from app.web.forms import keeps_text_when_the_session_ends, populate_errors
+from app.web.http_caching import public_page
 from app.web.rendering import redirect_to, render, wants_fragment
 
 
@@ -40,79 +39,71 @@ def visitor_country() -> str | None:
     return None
 
 
-def _cache_key(country: str | None = None, access_part: tuple[str, ...] = ()) -> CacheKey:
-    return CacheKey(catalog.catalog_version(), clock.today(), country, access_part)
+# What public catalog pages show besides the build and the request: the catalog (its
+# version goes up with every change), prices that start at midnight, and, where a page
+# shows an indicative amount, the visitor's country.
+CATALOG = (catalog.catalog_version, clock.today)
 
 
 # --- lists ----------------------------------------------------------------------------
 
 
 @bp.route("/courses")
+@public_page(*CATALOG)
 def courses():
-    def page():
-        query = catalog.parse_query(request.args, for_paths=False)
-        results = catalog.search_courses(query, _locale())
-        return render(
-            "catalog/courses.html",
-            "results",
-            query=query,
-            results=results,
-            fragment=wants_fragment(),
-        )
-
-    return cached_page(_cache_key(), page)
+    query = catalog.parse_query(request.args, for_paths=False)
+    results = catalog.search_courses(query, _locale())
+    return render(
+        "catalog/courses.html",
+        "results",
+        query=query,
+        results=results,
+        fragment=wants_fragment(),
+    )
 
 
 @bp.route("/paths")
+@public_page(*CATALOG)
 def paths():
-    def page():
-        query = catalog.parse_query(request.args, for_paths=True)
-        results = catalog.search_paths(query, _locale(), clock.today())
-        return render(
-            "catalog/paths.html",
-            "results",
-            query=query,
-            results=results,
-            fragment=wants_fragment(),
-            path_offer=path_offer,
-        )
-
-    return cached_page(_cache_key(), page)
+    query = catalog.parse_query(request.args, for_paths=True)
+    results = catalog.search_paths(query, _locale(), clock.today())
+    return render(
+        "catalog/paths.html",
+        "results",
+        query=query,
+        results=results,
+        fragment=wants_fragment(),
+        path_offer=path_offer,
+    )
 
 
 # --- courses ---------------------------------------------------------------------------
 
 
 @bp.route("/courses/<slug>")
+@public_page(*CATALOG)
 def course(slug: str):
-    def page():
-        found = catalog.course_by_slug(slug) or abort(404)
-        return render("catalog/course.html", "content", course=found)
-
-    # The exercises are shown locked or included: one page per answer (a visitor's is
-    # always the same one).
-    return cached_page(_cache_key(access_part=access.cache_key_part(Feature.EXERCISES)), page)
+    found = catalog.course_by_slug(slug) or abort(404)
+    return render("catalog/course.html", "content", course=found)
 
 
 @bp.route("/courses/<slug>/chapters/<int:position>")
+@public_page(*CATALOG)
 def chapter(slug: str, position: int):
-    def page():
-        found = catalog.course_by_slug(slug) or abort(404)
-        chapters = found.chapters
-        index = next((i for i, c in enumerate(chapters) if c.position == position), None)
-        if index is None:
-            abort(404)
-        return render(
-            "catalog/chapter.html",
-            "content",
-            course=found,
-            chapter=chapters[index],
-            number=index + 1,
-            previous=chapters[index - 1] if index > 0 else None,
-            next_chapter=chapters[index + 1] if index + 1 < len(chapters) else None,
-        )
-
-    return cached_page(_cache_key(), page)
+    found = catalog.course_by_slug(slug) or abort(404)
+    chapters = found.chapters
+    index = next((i for i, c in enumerate(chapters) if c.position == position), None)
+    if index is None:
+        abort(404)
+    return render(
+        "catalog/chapter.html",
+        "content",
+        course=found,
+        chapter=chapters[index],
+        number=index + 1,
+        previous=chapters[index - 1] if index > 0 else None,
+        next_chapter=chapters[index + 1] if index + 1 < len(chapters) else None,
+    )
 
 
 # --- paths -----------------------------------------------------------------------------
@@ -122,7 +113,7 @@ def _path_or_404(slug: str):
     return catalog.path_by_slug(slug) or abort(404)
 
 
-def _path_context(path, watch_form=None, watched=False) -> dict:
+def _path_context(path) -> dict:
     today = clock.today()
     price = catalog.current_price(path_offer(path.id), today)
     rate = catalog.rate_for(visitor_country())
@@ -133,20 +124,14 @@ def _path_context(path, watch_form=None, watched=False) -> dict:
         "period": catalog.period_of(path),
         "previous_period": catalog.period_of(path, previous=True),
         "opened_timing": catalog.opened_relative_to_estimate(path),
-        "watch_form": watch_form or LaunchWatchForm(formdata=None),
-        "watched": watched,
         "upcoming": path.availability is Availability.UPCOMING,
     }
 
 
 @bp.route("/paths/<slug>")
+@public_page(*CATALOG, visitor_country)
 def path(slug: str):
-    country = visitor_country()
-
-    def page():
-        return render("catalog/path.html", "content", **_path_context(_path_or_404(slug)))
-
-    return cached_page(_cache_key(country), page)
+    return render("catalog/path.html", "content", **_path_context(_path_or_404(slug)))
 
 
 @bp.route("/paths/<slug>/notify", methods=["GET", "POST"])
@@ -158,8 +143,6 @@ def notify(slug: str):
     if found.availability is not Availability.UPCOMING:
         return redirect(url_for("catalog.path", slug=slug))
     form = LaunchWatchForm()
-    # The form shows on this page and on the path page (under its own heading there).
-    standalone = request.method == "GET" or request.form.get("standalone") == "1"
     if form.validate_on_submit():
         try:
             catalog.watch(found, form.email.data, _locale())
@@ -170,8 +153,9 @@ def notify(slug: str):
                 return render(
                     "catalog/notify.html",
                     "watch",
-                    standalone=standalone,
-                    **_path_context(found, form, watched=True),
+                    watch_form=form,
+                    watched=True,
+                    **_path_context(found),
                 )
             flash(
                 _(
@@ -187,8 +171,9 @@ def notify(slug: str):
         "catalog/notify.html",
         "watch",
         status=status,
-        standalone=standalone,
-        **_path_context(found, form),
+        watch_form=form,
+        watched=False,
+        **_path_context(found),
     )
 
 
@@ -255,16 +240,13 @@ def contact_sent(slug: str):
 
 
 @bp.route("/premium")
+@public_page(*CATALOG, visitor_country)
 def premium():
-    def page():
-        today = clock.today()
-        solo = catalog.current_price(SOLO, today)
-        rate = catalog.rate_for(visitor_country())
-        return render(
-            "catalog/premium.html",
-            "content",
-            solo=solo,
-            local=catalog.indicative(solo.amount_cents, rate) if solo else None,
-        )
-
-    return cached_page(_cache_key(visitor_country()), page)
+    solo = catalog.current_price(SOLO, clock.today())
+    rate = catalog.rate_for(visitor_country())
+    return render(
+        "catalog/premium.html",
+        "content",
+        solo=solo,
+        local=catalog.indicative(solo.amount_cents, rate) if solo else None,
+    )

@@ -35,12 +35,13 @@ def change_plan(order):
         if not form.validate_on_submit():
             abort(400)
         return _switch(order, Plan(form.plan.data), form.path.data or "")
-    paths, prices = choosable_paths()
+    registered, others, prices = choosable_paths()
     return _page(
         "checkout/change_plan.html",
         order,
         form,
-        paths=paths,
+        registered=registered,
+        others=others,
         prices=prices,
         solo_price=catalog.current_price(SOLO, clock.today()),
         solo_refused=orders.may_buy_problem(order.user, Plan.SOLO),

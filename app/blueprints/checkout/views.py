@@ -26,9 +26,10 @@ from app.domain.cards import CardProblem, card_problem, digits_only
 from app.domain.errors import DomainError
 from app.domain.orders import OrderStatus, Plan, Step
 from app.domain.periods import withdrawal_ends
+from app.domain.pricing import SOLO, path_offer
 from app.extensions import limiter
 from app.links import public_url
-from app.models import PaymentKind
+from app.models import Availability, Certification, PaymentKind
 from app.services import accounts, catalog, promotions, subscriptions
 from app.services.checkout import (
     acceptances,
@@ -44,6 +45,7 @@ from app.services.checkout.confirm import confirm as confirm_order
 from app.services.checkout.orders import AlreadySubscribed, CheckoutRefused
 from app.services.tokens import InvalidToken
 from app.web.forms import populate_errors, select_choices
+from app.web.http_caching import public_page
 from app.web.i18n import countries
 from app.web.rendering import redirect_to, render
 from app.web.security import log_security_event
@@ -131,15 +133,40 @@ def _page(template: str, order, form, status: int = 200, **context):
 # --- Entry points -------------------------------------------------------------------------
 
 
+# The entry points are links ("Become Premium Solo", "Start") to a start page (GOV.UK's
+# pattern), so that the pages carrying them stay public; the start page is personal: its
+# form, with a CSRF token, creates the order.
+
+
 def _plans_page() -> str:
     """Where a member who already holds a plan is told so: the page listing their plans
     (Settings → Premium takes this over when it exists)."""
     return url_for("account.profile") + "#plans"
 
 
-@bp.route("/solo", methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_CHECKOUT"))
+def _start_page(plan: Plan, path=None):
+    user = current_user if current_user.is_authenticated else None
+    problem = orders.startable_path_problem(path) if plan is Plan.PLUS else None
+    already_held = None
+    if problem is None and user is not None:
+        problem = already_held = orders.may_buy_problem(user, plan)
+    offer = SOLO if plan is Plan.SOLO else path_offer(path.id)
+    return render(
+        "checkout/start.html",
+        "content",
+        plan=plan.value,
+        path=path,
+        price=catalog.current_price(offer, clock.today()),
+        problem=problem,
+        plans_page=_plans_page() if already_held else None,
+    )
+
+
+@bp.route("/solo", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_CHECKOUT"), methods=["POST"])
 def start_solo():
+    if request.method == "GET":
+        return _start_page(Plan.SOLO)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
@@ -152,15 +179,17 @@ def start_solo():
     return redirect_to(url_for("checkout.account", public_id=order.public_id))
 
 
-@bp.route("/path/<slug>", methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_CHECKOUT"))
+@bp.route("/path/<slug>", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_CHECKOUT"), methods=["POST"])
 def start_plus(slug: str):
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        abort(400)
     path = catalog.path_by_slug(slug)
     if path is None:
         abort(404)
+    if request.method == "GET":
+        return _start_page(Plan.PLUS, path)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
     user = current_user if current_user.is_authenticated else None
     try:
         order = orders.start(Plan.PLUS, user, path)
@@ -170,25 +199,42 @@ def start_plus(slug: str):
     return redirect_to(url_for("checkout.account", public_id=order.public_id))
 
 
-def choosable_paths() -> tuple[list, dict]:
-    """ "Choose a Learning Path" (Terms §2.2b): the open, degree-granting paths, by title
-    in the page's language, with their prices today."""
+def choosable_paths() -> tuple[list, list, dict]:
+    """ "Choose a Learning Path" (Terms §2.2b): every open path that can be started, the
+    degree-granting ones first (§2.2a: a registered path leads to an RNCP or RS title;
+    the others are Premium Plus too, without a title). (registered, others, prices by
+    path id), each list by title in the page's language."""
     locale = _locale()
     today = clock.today()
-    paths = [
-        path
-        for path in catalog.all_paths()
-        if path.availability.value == "open" and path.certification.value != "none"
-    ]
-    prices = {path.id: catalog.current_price(f"path:{path.id}", today) for path in paths}
-    paths.sort(key=lambda p: (p.title_fr if locale == "fr" else p.title_en).casefold())
-    return paths, prices
+    prices = {}
+    for path in catalog.all_paths():
+        if path.availability is Availability.OPEN:
+            price = catalog.current_price(path_offer(path.id), today)
+            if price is not None:
+                prices[path] = price
+
+    def title(path) -> str:
+        return (path.title_fr if locale == "fr" else path.title_en).casefold()
+
+    ordered = sorted(prices, key=title)
+    return (
+        [p for p in ordered if p.certification is not Certification.NONE],
+        [p for p in ordered if p.certification is Certification.NONE],
+        {path.id: price for path, price in prices.items()},
+    )
 
 
 @bp.route("/plus")
+@public_page(catalog.catalog_version, clock.today)
 def choose_path():
-    paths, prices = choosable_paths()
-    return render("checkout/choose_path.html", "content", paths=paths, prices=prices)
+    registered, others, prices = choosable_paths()
+    return render(
+        "checkout/choose_path.html",
+        "content",
+        registered=registered,
+        others=others,
+        prices=prices,
+    )
 
 
 # --- Step 1: account ----------------------------------------------------------------------
@@ -215,10 +261,7 @@ def account(order):
             populate_errors(form, error)
         else:
             log_security_event("account.created", user_id=user.id, during="checkout")
-            locale = session.get("locale")
             session.clear()
-            if locale:
-                session["locale"] = locale
             login_user(user)
             log_security_event("signin.success", user_id=user.id, remember=False)
             orders.claim(order, user, created_in_flow=True)

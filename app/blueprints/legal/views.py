@@ -1,18 +1,20 @@
 import re
 
 from flask import abort, current_app, make_response, redirect, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.blueprints.legal import bp
 from app.blueprints.legal.forms import ACCESSIBLE_FORMATS, AccessibleFormatForm, ContactForm
+from app.domain.file_size import file_size
 from app.extensions import limiter
 from app.models import DocumentKind, InquiryKind, PdfVariant
 from app.services import content_pages, inquiries
 from app.services import legal_documents as documents
 from app.services.markdown import render_document
 from app.web.forms import keeps_text_when_the_session_ends
+from app.web.http_caching import public_page
 from app.web.rendering import redirect_to, render
 
 KIND_NAMES = {
@@ -27,6 +29,8 @@ CONTENT_PAGES = {
     "read-aloud": "/help/read-aloud",
 }
 LAST_REFERENCE = "last_inquiry_reference"
+# A published PDF never changes: caches may keep it for a day.
+PDF_MAX_AGE = 86400
 
 
 def _locale() -> str:
@@ -56,11 +60,11 @@ def _version_or_404(kind: DocumentKind, label: str | None):
     return version
 
 
+@public_page(documents.published_state)
 def show_document(kind: str, label: str | None = None):
     kind = DocumentKind(kind)
     version = _version_or_404(kind, label)
     locale = _locale()
-    other_locale = "fr" if locale == "en" else "en"
     latest = documents.current(kind)
     return render(
         "legal/document.html",
@@ -70,12 +74,55 @@ def show_document(kind: str, label: str | None = None):
         is_current=latest is not None and latest.id == version.id,
         latest=latest,
         document=render_document(version.body(locale)),
-        sizes=documents.pdf_sizes(version, locale),
-        other_locale=other_locale,
-        other_sizes=documents.pdf_sizes(version, other_locale),
+        downloads=_downloads(kind, version, locale),
     )
 
 
+def _downloads(kind: DocumentKind, version, locale: str) -> list[dict]:
+    """Every language's files, on every language's page: the visitor's language first,
+    each file described in its own language (so that a French reader on the English page
+    finds the French large print)."""
+    languages = [locale, *(other for other in current_app.config["LANGUAGES"] if other != locale)]
+    found = []
+    for language in languages:
+        sizes = documents.pdf_sizes(version, language)
+        with force_locale(language):
+            found.append(
+                {
+                    "language": language,
+                    "name": LANGUAGE_NAMES[language],
+                    "files": [
+                        (
+                            url_for(endpoint, kind=kind.value, label=version.label, lang=language),
+                            str(label),
+                            _pdf_format(sizes.get(variant), language),
+                        )
+                        for endpoint, variant, label in PDF_FILES
+                    ],
+                }
+            )
+    return found
+
+
+# What each file is, said in the file's own language.
+PDF_FILES = (
+    ("legal.document_pdf", PdfVariant.STANDARD, _l("Standard version")),
+    (
+        "legal.document_large_print",
+        PdfVariant.LARGE_PRINT,
+        _l("Large-print version, 18 point, high contrast"),
+    ),
+)
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+
+def _pdf_format(size: int | None, language: str) -> str:
+    if size:
+        return gettext("PDF, %(size)s", size=file_size(size, language))
+    return gettext("PDF")
+
+
+@public_page(documents.published_state)
 def list_versions(kind: str):
     kind = DocumentKind(kind)
     return render("legal/versions.html", "main", kind=kind, versions=documents.versions(kind))
@@ -96,17 +143,15 @@ def _pdf_response(kind: str, label: str, variant: PdfVariant):
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     response.headers["Content-Length"] = str(pdf.size)
-    # A published version never changes: caches may keep it.
-    response.headers["Cache-Control"] = "public, max-age=86400"
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
     return response
 
 
+@public_page(documents.published_state, max_age=PDF_MAX_AGE)
 def download_pdf(kind: str, label: str):
     return _pdf_response(kind, label, PdfVariant.STANDARD)
 
 
+@public_page(documents.published_state, max_age=PDF_MAX_AGE)
 def download_large_print(kind: str, label: str):
     return _pdf_response(kind, label, PdfVariant.LARGE_PRINT)
 
@@ -206,11 +251,17 @@ def request_received():
 # --- Information pages ------------------------------------------------------------
 
 
+# The information and help pages are made of templates, content files and settings
+# only: the build id in their ETag covers them.
+
+
 @bp.route("/legal-information")
+@public_page()
 def legal_information():
     return render("legal/legal_information.html", "main")
 
 
+@public_page()
 def content_page(name: str):
     page = content_pages.load(name, _locale())
     return render("legal/content_page.html", "main", page=page, name=name)
@@ -223,5 +274,6 @@ for _name, _path in CONTENT_PAGES.items():
 
 
 @bp.route("/help/browsers")
+@public_page()
 def browser_support():
     return render("legal/browser_support.html", "main")

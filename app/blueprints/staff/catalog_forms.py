@@ -292,6 +292,11 @@ class ChapterForm(Form):
         filters=[strip],
         validators=[Optional(), Length(max=500), MEDIA_URL],
     )
+    subtitles_url = StringField(
+        _l("Subtitles file address in the other language (WebVTT, optional)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=500), MEDIA_URL],
+    )
     video_language = SelectField(
         _l("Language spoken in the video"), choices=select_choices(LANGUAGES)
     )

@@ -1,5 +1,6 @@
-"""Gateway notifications. The only CSRF-exempt routes of the site: a gateway cannot hold
-a CSRF token, so each request is trusted only once its signature checks out."""
+"""Gateway notifications, exempt from CSRF checks (as is only the language switch,
+which checks the token itself for members): a gateway cannot hold a CSRF token, so
+each request is trusted only once its signature checks out."""
 
 from flask import Response, abort, current_app, request
 

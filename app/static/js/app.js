@@ -2,6 +2,21 @@
 (function () {
   "use strict";
 
+  // Browsers we no longer support (Terms §5): Internet Explorer, Opera Mini, and
+  // iOS 12 or older (every browser there uses Safari's engine). The notice is in every
+  // page, hidden; the server never looks at the user agent, so that public pages are
+  // the same for everyone and a shared cache can keep them. First, and plain ES5, so
+  // that it runs in those browsers before anything that may fail there.
+  function isOutdatedBrowser(ua) {
+    if (/MSIE |Trident\/|IEMobile|Opera Mini|OPiOS/.test(ua)) return true;
+    var ios = /\b(?:iPhone|iPad|iPod)\b.*?\bOS (\d+)_/.exec(ua);
+    return !!ios && parseInt(ios[1], 10) <= 12;
+  }
+  var notice = document.getElementById("outdated-browser");
+  if (notice && isOutdatedBrowser(navigator.userAgent || "")) {
+    notice.removeAttribute("hidden");
+  }
+
   var me = document.currentScript;
 
   // htmx comes from the CDN with Subresource Integrity; if that did not load

@@ -10,11 +10,15 @@
     var panels = Array.prototype.filter.call(container.children, function (el) {
       return el.classList.contains("tabs__panel");
     });
-    if (!panels.length) return;
+    // One panel is not a choice: it stays a plain section.
+    if (panels.length < 2) return;
     var list = document.createElement("div");
     list.setAttribute("role", "tablist");
     list.className = "tabs__list";
-    var heading = container.closest("section") && container.closest("section").querySelector("h2");
+    var named = container.getAttribute("data-tabs-labelledby");
+    var heading = named
+      ? document.getElementById(named)
+      : container.closest("section") && container.closest("section").querySelector("h2");
     if (heading && heading.id && !container.contains(heading)) {
       list.setAttribute("aria-labelledby", heading.id);
     } else {
