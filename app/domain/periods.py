@@ -24,6 +24,11 @@ def anniversary(anchor: date, months: int) -> date:
     return add_months(anchor, months)
 
 
+def months_after(anchor: date, day: date) -> int:
+    """Which anniversary of `anchor` the billing date `day` is (its `months` above)."""
+    return (day.year - anchor.year) * 12 + day.month - anchor.month
+
+
 def reflection_ends(accepted_at: datetime) -> datetime:
     return accepted_at + timedelta(days=REFLECTION_DAYS)
 

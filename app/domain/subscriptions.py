@@ -6,6 +6,7 @@ is the order's (`OrderStatus.AWAITING_CONSENT`), before any subscription exists.
 subscription is created once the order completes, in `initial_status(plan)`."""
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from app.domain.orders import Plan
@@ -45,6 +46,32 @@ def gives_features(status: SubscriptionStatus) -> bool:
 def is_suspended(status: SubscriptionStatus) -> bool:
     """The plan's features are held back until a payment is made."""
     return status is S.PAST_DUE
+
+
+def last_day_if_replaced(
+    status: SubscriptionStatus, current_period_end: date | None, ends_on: date | None
+) -> date | None:
+    """The day a Premium Solo ends when Premium Plus replaces it (§2.2a): an active one
+    stops renewing and ends with the period already paid; one already cancelled keeps
+    its end. None when Plus does not end it (past due: the balance comes first)."""
+    if status is S.ACTIVE:
+        return current_period_end
+    if status is S.CANCELLING:
+        return ends_on
+    return None
+
+
+def next_billing_date(
+    status: SubscriptionStatus, anchor: date, current_period_end: date | None
+) -> date | None:
+    """When the subscription is charged next: the end of the paid period, or for Plus in
+    reflection the day it ends (the anchor, §6.2). None when nothing more is to be
+    charged as a renewal: cancelled, past due (a balance, §3.2) or over."""
+    if status is S.ACTIVE:
+        return current_period_end
+    if status is S.REFLECTION:
+        return anchor
+    return None
 
 
 def initial_status(plan: Plan) -> SubscriptionStatus:

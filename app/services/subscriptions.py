@@ -4,8 +4,11 @@ Every status is written here, by `start` (a new subscription's first status) or
 `change_status` (every later one): each checks the move against the domain's table and
 records it in `subscription_events`, in the caller's transaction (flush only)."""
 
+from datetime import date
+
 from sqlalchemy import inspect, select
 
+from app.domain.order_pricing import NextCharge, next_charge
 from app.domain.orders import Plan
 from app.domain.subscriptions import (
     LIVE_SUBSCRIPTION,
@@ -13,6 +16,8 @@ from app.domain.subscriptions import (
     SubscriptionStatus,
     check_reason,
     initial_status,
+    last_day_if_replaced,
+    next_billing_date,
     transition,
 )
 from app.extensions import db
@@ -136,20 +141,48 @@ def subscriptions_of(user: User) -> list[Subscription]:
     )
 
 
+def next_charge_of(subscription: Subscription) -> NextCharge | None:
+    """Its next renewal charge, with the discount still to come; None when none is due."""
+    on = next_billing_date(
+        subscription.status, subscription.anchor_date, subscription.current_period_end
+    )
+    if on is None:
+        return None
+    return next_charge(
+        subscription.anchor_date,
+        on,
+        subscription.monthly_cents,
+        subscription.discount_cents,
+        subscription.discount_months,
+    )
+
+
 def subscription_for(order: Order) -> Subscription | None:
     return db.session.scalar(select(Subscription).where(Subscription.order_id == order.id))
 
 
-def end_solo_for_plus(user: User) -> None:
-    """Plus includes Solo: a Solo subscription stops renewing and ends with the period
-    already paid, so no month is charged twice and nothing paid is lost. The member's
-    Plus order is what ends it, so the change is theirs."""
+def solo_end_if_plus(user: User) -> date | None:
+    """The day the member's Premium Solo would end if they took Plus now (what Review
+    says), or None when they have none that Plus ends."""
     solo = live_subscription(user, Plan.SOLO)
     if solo is None:
-        return
+        return None
+    return last_day_if_replaced(solo.status, solo.current_period_end, solo.ends_on)
+
+
+def end_solo_for_plus(user: User) -> date | None:
+    """Plus includes Solo: a Solo subscription stops renewing and ends with the period
+    already paid, so no month is charged twice and nothing paid is lost. The member's
+    Plus order is what ends it, so the change is theirs. Returns the Solo's last day
+    (None when there is no Solo that Plus ends)."""
+    solo = live_subscription(user, Plan.SOLO)
+    if solo is None:
+        return None
     lock(solo)
+    last_day = last_day_if_replaced(solo.status, solo.current_period_end, solo.ends_on)
     if solo.status is SubscriptionStatus.ACTIVE:
         change_status(
             solo, SubscriptionStatus.CANCELLING, reason=Reason.REPLACED_BY_PLUS, by_user=user
         )
-        solo.ends_on = solo.current_period_end
+        solo.ends_on = last_day
+    return last_day

@@ -185,6 +185,7 @@ CHECKOUT_PAGES = (
     "details-consent",  # a 17-year-old: the legal representative's fieldset
     "details-consent-errors",
     "review-plus",
+    "plan",  # Review's Change link for the plan and the path
     "review-plus-errors",
     "done-awaiting-consent",
     "consent",  # the representative's page, from the emailed link

@@ -225,9 +225,18 @@ def test_plus_purchase_with_the_keyboard(page, make_learner):
     details_step(page)
     payment_step(page)
 
-    # Review without the Code of Conduct: a plain form, the page comes back with the summary.
+    # Review's Change link for the path: another path, the answers kept.
     expect_step(page, "review", "Check and confirm")
     assert "Web Developer" in page.inner_text("main")
+    press_enter_on(page, 'main a[href$="/plan"]')
+    page.wait_for_url("**/plan")
+    assert page.inner_text("h1") == "Choose a Learning Path"
+    press_enter_on(page, 'main form:has(input[value="data-analyst"]) button')
+    expect_step(page, "review", "Check and confirm")
+    assert "Data Analyst" in page.inner_text("main .summary-list")
+    assert "12 rue des Écoles" in page.inner_text("main")
+
+    # Review without the Code of Conduct: a plain form, the page comes back with the summary.
     review_step(page, ("accept_terms",))
     expect_error_summary(page, "Tick the box to accept the Student Code of Conduct.")
     step_is_current(page, "Check and confirm")
@@ -285,14 +294,22 @@ def test_minor_order_accepted_by_the_representative(new_context, make_learner):
     assert learner.name in parent.inner_text("h1")
     assert parent.input_value("#name") == representative[0]
 
-    # Accept without ticking: a plain form (no htmx), the summary is focused on load.
+    # The Solo waiver is on the page, next to its own box.
+    assert "section 6.1" in parent.inner_text("label[for=immediate_access]")
+    # Accept without ticking: a plain form (no htmx), the summary is focused on load and
+    # names each box.
     press_enter_on(parent, 'main button[value="accept"]')
-    expect_error_summary(parent, "Tick the box to accept the documents")
+    expect_error_summary(
+        parent,
+        f"Tick the box to accept the Terms of Service on {learner.name}'s behalf.",
+        f"Tick the box to ask for immediate access on {learner.name}'s behalf",
+    )
     parent.keyboard.press("Tab")
     parent.keyboard.press("Enter")
-    wait_for_focus(parent, "#agree")
+    wait_for_focus(parent, "#accept_terms")
     parent.keyboard.press("Space")
-    assert parent.is_checked("#agree")
+    assert parent.is_checked("#accept_terms")
+    tick(parent, "#immediate_access")
     press_enter_on(parent, 'main button[value="accept"]')
     parent.wait_for_selector(".panel--confirmation")
     assert "You accepted this order" in parent.inner_text("main")
@@ -566,6 +583,7 @@ def audit_checkout(browser, live_server, locale: str, folder, axe_script) -> Aud
         shop.details(plus, representative)
         shop.card(plus, GOOD_CARD)
         audit.visit("review-plus", step(plus, "review"))
+        audit.visit("plan", step(plus, "plan"))
         audit.submit_empty(
             "review-plus-errors", step(plus, "review"), post_to=step(plus, "confirm")
         )
@@ -576,8 +594,16 @@ def audit_checkout(browser, live_server, locale: str, folder, axe_script) -> Aud
         audit.use(parent.new_page())
         audit.visit("consent", consent)
         audit.submit_empty("consent-errors", consent, data={"decision": "accept"})
+        versions = hidden(parent.request.get(consent).text(), "versions")
         Shopper(parent, locale).post(
-            consent, {"name": representative[0], "agree": "y", "decision": "accept"}
+            consent,
+            {
+                "name": representative[0],
+                "accept_terms": "y",
+                "accept_code": "y",
+                "versions": versions,
+                "decision": "accept",
+            },
         )
         audit.visit("consent-accepted", consent)
         audit.use(context.pages[0])

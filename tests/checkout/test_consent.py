@@ -17,7 +17,7 @@ from app.models import (
     RepresentativeConsent,
     Subscription,
 )
-from tests.checkout_fixtures import Buyer
+from tests.checkout_fixtures import Buyer, hidden
 from tests.conftest import link_in, outbox_for, path_of, sign_in
 
 PARENT = "parent@example.org"
@@ -79,7 +79,13 @@ def test_the_representative_accepts_through_the_link(minor, client, app):
     assert missing_tick.status_code == 422
     response = parent.post(
         link,
-        data={"name": "Pat Parent", "agree": "y", "decision": "accept"},
+        data={
+            "name": "Pat Parent",
+            "accept_terms": "y",
+            "immediate_access": "y",
+            "versions": hidden(html, "versions"),
+            "decision": "accept",
+        },
         headers={"User-Agent": "ParentBrowser/1.0"},
     )
     assert response.status_code == 302
@@ -99,7 +105,7 @@ def test_the_representative_accepts_through_the_link(minor, client, app):
     assert any(order.reference in m.subject for m in outbox_for(minor.email))
     assert any("Your answer" in m.subject for m in outbox_for(PARENT))
     # A second answer through the same link changes nothing.
-    again = parent.post(link, data={"name": "Someone", "agree": "y", "decision": "refuse"})
+    again = parent.post(link, data={"name": "Someone", "decision": "refuse"})
     assert again.status_code in (200, 302)
     assert db.session.scalar(select(func.count()).select_from(RepresentativeConsent)) == 1
     assert buyer.order.status is OrderStatus.COMPLETED

@@ -315,8 +315,9 @@ def test_one_live_solo_at_a_time(member, client):
     assert "You already have Premium" in start and 'action="/checkout/solo"' not in start
     # ...and starting anyway is refused.
     response = client.post("/checkout/solo")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/premium")
-    assert "You already have Premium" in text_of(client.get("/premium"))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/account#plans")
+    assert "You already have Premium Solo" in text_of(client.get("/account"))
     assert db.session.scalar(select(func.count()).select_from(Order)) == 1
 
 

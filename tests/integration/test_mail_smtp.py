@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import OutboxMessage, Subscription
 from app.services import mail, mail_delivery
 from tests.checkout.test_consent import PARENT, consent_link, minor_until_review
-from tests.checkout_fixtures import Buyer
+from tests.checkout_fixtures import Buyer, hidden
 from tests.conftest import sign_in
 from tests.support.smtp import free_port, smtp_settings
 
@@ -145,7 +145,17 @@ def test_smtp_down_while_the_representative_consents(
     link = consent_link(buyer.order.reference)  # the row keeps the body, sent or not
 
     parent = down.test_client()
-    answer = parent.post(link, data={"name": "Pat Parent", "agree": "y", "decision": "accept"})
+    versions = hidden(parent.get(link).get_data(as_text=True), "versions")
+    answer = parent.post(
+        link,
+        data={
+            "name": "Pat Parent",
+            "accept_terms": "y",
+            "immediate_access": "y",
+            "versions": versions,
+            "decision": "accept",
+        },
+    )
     assert answer.status_code == 302
     assert parent.get(answer.headers["Location"]).status_code == 200
     assert buyer.order.status is OrderStatus.COMPLETED

@@ -144,7 +144,7 @@ def site(shop, make_user, staff_client):
     }
 
 
-STEPS = ("account", "eligibility", "details", "payment", "review", "done")
+STEPS = ("account", "eligibility", "details", "payment", "review", "plan", "done")
 
 
 def client_for(site, who: str):

@@ -1,7 +1,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
@@ -25,7 +25,7 @@ from app.services.tokens import InvalidToken
 from app.web.forms import populate_errors, select_choices
 from app.web.i18n import countries, country_name, remember_locale, timezone_choices, timezones
 from app.web.rendering import redirect_to, render
-from app.web.security import log_security_event
+from app.web.security import log_security_event, safe_next
 from app.web.templating import money
 
 SETUP_SECRET = "two_factor_setup_secret"  # noqa: S105 (a session key name)
@@ -53,6 +53,7 @@ def _today_for(user):
 @login_required
 def profile():
     user = _user()
+    held = subscriptions.subscriptions_of(user)
     return render_template(
         "account/profile.html",
         assessment=assess(
@@ -61,7 +62,8 @@ def profile():
         country=country_name(user.country, str(get_locale())),
         resend_form=EmptyForm(),
         referral=_referral(user),
-        subscriptions=subscriptions.subscriptions_of(user),
+        subscriptions=held,
+        next_charges={sub.id: subscriptions.next_charge_of(sub) for sub in held},
         waiting_orders=orders.waiting_orders_of(user),
     )
 
@@ -123,12 +125,20 @@ def preferences():
     return render("account/preferences.html", "form", form=form, status=status)
 
 
+def _back_to_order() -> str | None:
+    """Review's Change link for the email address comes here with `next`: the way back
+    to the order (a checkout page on this host, nothing else)."""
+    target = safe_next(request.args.get("next"))
+    return target if target and target.startswith("/checkout/") else None
+
+
 def _security_page(password_form=None, email_form=None, status=200):
     return render_template(
         "account/security.html",
         password_form=password_form or ChangePasswordForm(formdata=None),
         email_form=email_form or ChangeEmailForm(formdata=None),
         disable_form=TwoFactorDisableForm(formdata=None),
+        back_to_order=_back_to_order(),
     ), status
 
 
@@ -178,7 +188,7 @@ def change_email():
                     email=accounts.normalise_email(form.email.data),
                 )
             )
-            return redirect(url_for("account.security"))
+            return redirect(url_for("account.security", next=_back_to_order()))
     return _security_page(email_form=form, status=422)
 
 

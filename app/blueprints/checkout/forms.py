@@ -8,7 +8,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
+from wtforms.validators import AnyOf, Email, InputRequired, Length, Optional, StopValidation
 
 from app.web.forms import (
     Form,
@@ -126,12 +126,24 @@ class ReviewForm(Form):
 
 class ConsentForm(Form):
     name = full_name_field()
-    agree = BooleanField()
+    versions = HiddenField()
+    # One box per document, as at Review; the page shows those of the order's plan.
+    accept_terms = BooleanField()
+    accept_code = BooleanField()
+    immediate_access = BooleanField()
     decision = HiddenField()
 
 
 class EmptyForm(Form):
     pass
+
+
+class PlanChoiceForm(Form):
+    """A button on the page to change an order's plan or path: hidden values, so a bad
+    one is a forged request (400), never a field to correct."""
+
+    plan = HiddenField(validators=[AnyOf(("solo", "plus"))])
+    path = HiddenField()
 
 
 class RepresentativeEmailForm(Form):

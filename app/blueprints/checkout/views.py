@@ -25,6 +25,7 @@ from app.blueprints.checkout.forms import (
 from app.domain.cards import CardProblem, card_problem, digits_only
 from app.domain.errors import DomainError
 from app.domain.orders import OrderStatus, Plan, Step
+from app.domain.periods import withdrawal_ends
 from app.domain.pricing import SOLO, path_offer
 from app.extensions import limiter
 from app.links import public_url
@@ -41,7 +42,7 @@ from app.services.checkout import (
 )
 from app.services.checkout.charging import Result
 from app.services.checkout.confirm import confirm as confirm_order
-from app.services.checkout.orders import CheckoutRefused
+from app.services.checkout.orders import AlreadySubscribed, CheckoutRefused
 from app.services.tokens import InvalidToken
 from app.web.forms import populate_errors, select_choices
 from app.web.http_caching import public_page
@@ -137,11 +138,18 @@ def _page(template: str, order, form, status: int = 200, **context):
 # form, with a CSRF token, creates the order.
 
 
+def _plans_page() -> str:
+    """Where a member who already holds a plan is told so: the page listing their plans
+    (Settings → Premium takes this over when it exists)."""
+    return url_for("account.profile") + "#plans"
+
+
 def _start_page(plan: Plan, path=None):
     user = current_user if current_user.is_authenticated else None
     problem = orders.startable_path_problem(path) if plan is Plan.PLUS else None
+    already_held = None
     if problem is None and user is not None:
-        problem = orders.may_buy_problem(user, plan)
+        problem = already_held = orders.may_buy_problem(user, plan)
     offer = SOLO if plan is Plan.SOLO else path_offer(path.id)
     return render(
         "checkout/start.html",
@@ -150,6 +158,7 @@ def _start_page(plan: Plan, path=None):
         path=path,
         price=catalog.current_price(offer, clock.today()),
         problem=problem,
+        plans_page=_plans_page() if already_held else None,
     )
 
 
@@ -166,7 +175,7 @@ def start_solo():
         order = orders.start(Plan.SOLO, user)
     except CheckoutRefused as refused:
         flash(str(refused.message))
-        return redirect_to(url_for("catalog.premium"))
+        return redirect_to(_plans_page())
     return redirect_to(url_for("checkout.account", public_id=order.public_id))
 
 
@@ -190,12 +199,11 @@ def start_plus(slug: str):
     return redirect_to(url_for("checkout.account", public_id=order.public_id))
 
 
-@bp.route("/plus")
-@public_page(catalog.catalog_version, clock.today)
-def choose_path():
+def choosable_paths() -> tuple[list, list, dict]:
     """ "Choose a Learning Path" (Terms §2.2b): every open path that can be started, the
     degree-granting ones first (§2.2a: a registered path leads to an RNCP or RS title;
-    the others are Premium Plus too, without a title)."""
+    the others are Premium Plus too, without a title). (registered, others, prices by
+    path id), each list by title in the page's language."""
     locale = _locale()
     today = clock.today()
     prices = {}
@@ -209,12 +217,23 @@ def choose_path():
         return (path.title_fr if locale == "fr" else path.title_en).casefold()
 
     ordered = sorted(prices, key=title)
+    return (
+        [p for p in ordered if p.certification is not Certification.NONE],
+        [p for p in ordered if p.certification is Certification.NONE],
+        {path.id: price for path, price in prices.items()},
+    )
+
+
+@bp.route("/plus")
+@public_page(catalog.catalog_version, clock.today)
+def choose_path():
+    registered, others, prices = choosable_paths()
     return render(
         "checkout/choose_path.html",
         "content",
-        registered=[p for p in ordered if p.certification is not Certification.NONE],
-        others=[p for p in ordered if p.certification is Certification.NONE],
-        prices={path.id: price for path, price in prices.items()},
+        registered=registered,
+        others=others,
+        prices=prices,
     )
 
 
@@ -231,7 +250,7 @@ def account(order):
             orders.claim(order, current_user)
         except CheckoutRefused as refused:
             flash(str(refused.message))
-            return redirect(url_for("account.profile"))
+            return redirect(_plans_page())
         return redirect(_next_step(order, Step.ACCOUNT))
     form = RegisterForm()
     _country_choices(form.country)
@@ -470,7 +489,7 @@ def _review_page(order, form, status=200, notice=None):
         flash(str(refused.message))
         return redirect(url_for("catalog.premium"))
     figures.record_review(order, shown)
-    form.figures.data = figures.figures_token(shown.figures())
+    form.figures.data = figures.figures_token(order, shown)
     form.versions.data = acceptances.versions_token(order)
     return _page(
         "checkout/review.html",
@@ -478,6 +497,7 @@ def _review_page(order, form, status=200, notice=None):
         form,
         status,
         quote=shown,
+        solo_ends_on=figures.solo_ends_on(order),
         documents=acceptances.documents_for(order),
         notice=notice,
     )
@@ -503,28 +523,32 @@ def confirm(order):
     form = ReviewForm()
     if not form.validate_on_submit():
         abort(400)
-    if order.status is OrderStatus.DRAFT:
-        if steps.first_missing_step(order) is not Step.REVIEW:
-            missing = steps.first_missing_step(order)
-            return redirect_to(url_for(f"checkout.{missing.value}", public_id=order.public_id))
-        if not form.accept_terms.data:
-            form.accept_terms.errors.append(_("Tick the box to accept the Terms of Service."))
-        if order.plan is Plan.PLUS and not form.accept_code.data:
-            form.accept_code.errors.append(_("Tick the box to accept the Student Code of Conduct."))
-        if order.plan is Plan.SOLO and not form.immediate_access.data:
-            form.immediate_access.errors.append(
-                _("Tick the box to ask for immediate access, or you cannot subscribe online.")
-            )
-        if form.errors:
-            return _review_page(order, form, 422)
+    if order.status is OrderStatus.DRAFT and steps.first_missing_step(order) is not Step.REVIEW:
+        missing = steps.first_missing_step(order)
+        return redirect_to(url_for(f"checkout.{missing.value}", public_id=order.public_id))
     try:
         outcome = confirm_order(
-            order, form.figures.data or "", form.versions.data or "", _client_context()
+            order,
+            form.figures.data or "",
+            form.versions.data or "",
+            _client_context(),
+            ticked=_ticked(form),
         )
+    except AlreadySubscribed as refused:
+        flash(str(refused.message))
+        return redirect_to(_plans_page())
     except CheckoutRefused as refused:
         flash(str(refused.message))
         return redirect_to(url_for("checkout.done", public_id=order.public_id))
+    except DomainError as unticked:
+        populate_errors(form, unticked)
+        return _review_page(order, form, 422)
     return _after(order, outcome)
+
+
+def _ticked(form) -> set[str]:
+    """The names of the acceptance boxes ticked on a Review or consent form."""
+    return {box for box in acceptances.BOXES.values() if box in form and form[box].data}
 
 
 def _after(order, outcome: charging.ConfirmOutcome):
@@ -594,6 +618,8 @@ def done(order):
         200,
         subscription=subscription,
         schedule=figures.current_schedule(order),
+        withdrawal_ends=withdrawal_ends(subscription.accepted_at) if subscription else None,
+        solo_ends_on=figures.solo_ends_on(order) if subscription else None,
         **_pending_context(order),
     )
 
@@ -654,28 +680,34 @@ def consent_page(token: str):
     form = ConsentForm()
     if request.method == "GET" and not form.name.data:
         form.name.data = order.representative_name
-    if request.method == "POST" and decision is None:
+    if request.method == "POST" and decision is None and form.validate_on_submit():
         accepting = request.form.get("decision") == "accept"
-        if form.validate_on_submit():
-            if accepting and not form.agree.data:
-                form.agree.errors.append(
-                    _("Tick the box to accept the documents on the learner's behalf.")
-                )
+        answer = consent.Answer(
+            name=form.name.data,
+            ip=request.remote_addr,
+            user_agent=request.user_agent.string,
+            ticked=frozenset(_ticked(form)),
+            versions=form.versions.data or "",
+        )
+        try:
+            if accepting:
+                consent.accept(order, answer)
             else:
-                answer = consent.Answer(
-                    name=form.name.data,
-                    ip=request.remote_addr,
-                    user_agent=request.user_agent.string,
-                )
-                if accepting:
-                    consent.accept(order, answer)
-                else:
-                    consent.refuse(order, answer)
-                log_security_event(
-                    "consent.accepted" if accepting else "consent.refused",
-                    order=order.reference,
-                )
-                return redirect_to(url_for("checkout.consent_page", token=token))
+                consent.refuse(order, answer)
+        except consent.DocumentsChanged as changed:
+            for box in acceptances.BOXES.values():
+                form[box].data = False  # ticked for the version before
+            populate_errors(form, changed)
+        except DomainError as unticked:
+            populate_errors(form, unticked)
+        else:
+            log_security_event(
+                "consent.accepted" if accepting else "consent.refused",
+                order=order.reference,
+            )
+            return redirect_to(url_for("checkout.consent_page", token=token))
+    # The versions shown now are the ones the boxes below accept.
+    form.versions.data = acceptances.versions_token(order)
     status = 422 if form.errors else 200
     return render(
         "checkout/consent.html",

@@ -89,11 +89,10 @@ def complete(order: Order, payment: Payment | None) -> Subscription:
     subscriptions.start(subscription, by_user=order.user, amount_cents=_charged(payment))
     if payment is not None:
         payment.subscription_id = subscription.id
-    if plus:
-        subscriptions.end_solo_for_plus(order.user)
+    solo_ends_on = subscriptions.end_solo_for_plus(order.user) if plus else None
     if order.referrer_id is not None:
         promotions.record_referral(order)
-    send_order_emails(order, subscription)
+    send_order_emails(order, subscription, solo_ends_on)
     db.session.flush()
     return subscription
 

@@ -5,17 +5,19 @@ the order and the documents, and a recorded answer."""
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
+from app.domain.errors import DomainError
 from app.domain.orders import OrderStatus
 from app.extensions import db
 from app.links import public_url
 from app.models import AcceptedBy, ConsentDecision, Order, RepresentativeConsent
 from app.services import tokens
 from app.services.checkout import emails
-from app.services.checkout.acceptances import record_acceptances
+from app.services.checkout.acceptances import record_acceptances, unticked, versions_token
 from app.services.checkout.charging import (
     ConfirmOutcome,
     Context,
@@ -51,6 +53,14 @@ class Answer:
     name: str
     ip: str | None
     user_agent: str | None
+    # The boxes ticked, and the versions of the documents the page showed beside them.
+    ticked: frozenset[str] = frozenset()
+    versions: str = ""
+
+
+class DocumentsChanged(DomainError):
+    """A document was published anew while the page was open: its boxes were ticked for
+    the version before, so nothing is recorded and the page shows the new one."""
 
 
 def _record(order: Order, decision: ConsentDecision, answer: Answer) -> bool:
@@ -73,8 +83,21 @@ def _record(order: Order, decision: ConsentDecision, answer: Answer) -> bool:
 
 
 def accept(order: Order, answer: Answer) -> ConfirmOutcome | None:
+    """Raises DocumentsChanged, or DomainError naming every box left unticked: the
+    representative accepts exactly the documents they ticked, or nothing."""
     if order.status is not OrderStatus.AWAITING_CONSENT:
         return None
+    if answer.versions != versions_token(order):
+        raise DocumentsChanged(
+            "accept_terms",
+            _l(
+                "The documents changed while this page was open. Read the versions shown "
+                "now and tick the boxes again."
+            ),
+        )
+    missing = unticked(order, answer.ticked, AcceptedBy.REPRESENTATIVE)
+    if missing:
+        raise DomainError.of(missing)
     if not _record(order, ConsentDecision.ACCEPTED, answer):
         return None
     context = Context(
@@ -84,7 +107,9 @@ def accept(order: Order, answer: Answer) -> ConfirmOutcome | None:
         cancel_url=public_url("checkout.gateway_return", public_id=order.public_id, cancelled=1),
     )
     name = answer.name.strip()
-    record_acceptances(order, AcceptedBy.REPRESENTATIVE, answer.ip, answer.user_agent, name)
+    record_acceptances(
+        order, AcceptedBy.REPRESENTATIVE, answer.ticked, answer.ip, answer.user_agent, name
+    )
     # The contract starts now: Solo's first month is today, Plus's reflection runs from now.
     order.first_charge_on = first_charge_from(order.plan, clock.today())
     emails.send_consent_recorded(order, accepted=True, name=name)

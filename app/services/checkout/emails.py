@@ -1,7 +1,10 @@
 """The emails checkout sends, queued in the caller's transaction."""
 
+from datetime import date
+
 from flask import current_app
 
+from app.domain.periods import withdrawal_ends
 from app.links import public_url
 from app.models import Order, Subscription
 from app.services import mail, tokens
@@ -15,8 +18,11 @@ def _locale(order: Order) -> str:
     return order.locale or order.user.locale or "en"
 
 
-def send_order_emails(order: Order, subscription: Subscription) -> None:
-    """The order summary, and for an account made in the flow, how to sign in (§2.1b)."""
+def send_order_emails(
+    order: Order, subscription: Subscription, solo_ends_on: date | None = None
+) -> None:
+    """The order summary, and for an account made in the flow, how to sign in (§2.1b).
+    `solo_ends_on`: the last day of the Premium Solo this Plus order ends."""
     user = order.user
     locale = _locale(order)
     mail.send_template(
@@ -28,6 +34,9 @@ def send_order_emails(order: Order, subscription: Subscription) -> None:
         schedule=current_schedule(order),
         title=plan_title(order, locale),
         link=public_url("checkout.done", public_id=order.public_id),
+        contact=public_url("legal.contact"),
+        withdrawal_ends=withdrawal_ends(subscription.accepted_at),
+        solo_ends_on=solo_ends_on,
     )
     if order.account_created_in_flow:
         mail.send_template(

@@ -16,7 +16,7 @@ from app.domain.pricing import SOLO, PriceRefused, path_offer
 from app.domain.promotions import Discount, DiscountKind, referral_discount
 from app.extensions import db
 from app.models import Order, Price
-from app.services import catalog
+from app.services import catalog, subscriptions
 from app.services.checkout.orders import CheckoutRefused
 
 
@@ -49,6 +49,7 @@ def current_quote(order: Order, today: date | None = None) -> Quote:
             today,
             discount,
             order.path.duration_months if order.path else None,
+            waits_for_consent=order.needs_consent,
         )
     except PriceRefused as error:
         raise CheckoutRefused(
@@ -60,8 +61,18 @@ def first_charge_from(plan: Plan, today: date) -> date:
     return today + timedelta(days=REFLECTION_DAYS) if plan is Plan.PLUS else today
 
 
-def figures_token(figures: tuple) -> str:
-    """What the Review page shows, condensed: Confirm goes ahead only if it still holds."""
+def solo_ends_on(order: Order) -> date | None:
+    """For a Plus order: the day the buyer's Premium Solo ends because of it, if any."""
+    if order.plan is not Plan.PLUS or order.user is None:
+        return None
+    return subscriptions.solo_end_if_plus(order.user)
+
+
+def figures_token(order: Order, shown: Quote) -> str:
+    """What the Review page shows of money and dates, condensed: the figures of the
+    quote and the day a Premium Solo ends. Confirm goes ahead only if it still holds."""
+    ends = solo_ends_on(order)
+    figures = (*shown.figures(), ends.isoformat() if ends else None)
     return hashlib.sha256(repr(figures).encode()).hexdigest()[:32]
 
 

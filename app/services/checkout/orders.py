@@ -22,6 +22,11 @@ class CheckoutRefused(DomainError):
     """Something about the order itself (not one field) stops it; `field` may be None."""
 
 
+class AlreadySubscribed(CheckoutRefused):
+    """The member already holds what the order would give (may_buy_problem): the place
+    to tell them is where their plans are shown."""
+
+
 def new_reference() -> str:
     return "AT-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 
@@ -29,10 +34,13 @@ def new_reference() -> str:
 def may_buy_problem(user: User, plan: Plan) -> str | None:
     """Why this member cannot take this plan now (Terms §2: one Solo at a time; Plus is
     one Learning Path, changed only through Student Success, §2.2c)."""
-    if plan is Plan.SOLO and (
-        live_subscription(user, Plan.SOLO) or live_subscription(user, Plan.PLUS)
-    ):
-        return _l("You already have Premium: Premium Plus includes everything in Premium Solo.")
+    if plan is Plan.SOLO and live_subscription(user, Plan.SOLO):
+        return _l("You already have Premium Solo. Your plans are shown on your account page.")
+    if plan is Plan.SOLO and live_subscription(user, Plan.PLUS):
+        return _l(
+            "You already have Premium Plus, which includes everything in Premium Solo. Your "
+            "plans are shown on your account page."
+        )
     if plan is Plan.PLUS and live_subscription(user, Plan.PLUS):
         return _l(
             "You already follow a Learning Path. To change it, write to Student Success "
@@ -59,7 +67,7 @@ def start(plan: Plan, user: User | None, path: LearningPath | None = None) -> Or
     if user is not None:
         problem = may_buy_problem(user, plan)
         if problem:
-            raise CheckoutRefused(None, problem)
+            raise AlreadySubscribed(None, problem)
     public_id = secrets.token_urlsafe(18)
     order = Order(
         public_id=public_id,
@@ -111,7 +119,7 @@ def claim(order: Order, user: User, created_in_flow: bool = False) -> None:
         raise CheckoutRefused(None, _l("This order belongs to another account."))
     problem = may_buy_problem(user, order.plan)
     if problem:
-        raise CheckoutRefused(None, problem)
+        raise AlreadySubscribed(None, problem)
     order.user_id = user.id
     order.account_created_in_flow = order.account_created_in_flow or created_in_flow
     db.session.flush()
