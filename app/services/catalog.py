@@ -3,7 +3,7 @@ with their history, and telling people when an upcoming path opens or moves."""
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from math import ceil
@@ -196,28 +196,64 @@ def _filtered(model, query: CatalogQuery, durations: dict, duration_column):
     return conditions
 
 
-def _page(model, conditions, query: CatalogQuery, locale: str) -> tuple[list, int]:
+@dataclass(frozen=True)
+class CourseCard:
+    """What a course's card in a list shows, as plain data: the list reads these
+    columns only, not the whole course (its chapters, exercises, search text)."""
+
+    id: int
+    slug: str
+    title_en: str
+    title_fr: str
+    summary_en: str
+    summary_fr: str
+    level: Level
+    language: str
+    duration_hours: int
+    availability: Availability
+
+
+@dataclass(frozen=True)
+class PathCard:
+    """What a Learning Path's card shows, without the dozen texts of its page."""
+
+    id: int
+    slug: str
+    title_en: str
+    title_fr: str
+    summary_en: str
+    summary_fr: str
+    level: Level
+    language: str
+    certification: Certification
+    certification_code: str | None
+    duration_months: int
+    availability: Availability
+
+
+def _page(model, card, conditions, query: CatalogQuery, locale: str) -> tuple[list, int]:
     total = db.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
     title = model.title_fr if locale == "fr" else model.title_en
-    items = db.session.scalars(
-        select(model)
+    columns = [getattr(model, column.name) for column in fields(card)]
+    rows = db.session.execute(
+        select(*columns)
         .where(*conditions)
         .order_by(title, model.id)
         .limit(query.per_page)
         .offset((query.page - 1) * query.per_page)
-    ).all()
-    return list(items), total
+    )
+    return [card(*row) for row in rows], total
 
 
 def search_courses(query: CatalogQuery, locale: str) -> Results:
     conditions = _filtered(Course, query, COURSE_DURATIONS, Course.duration_hours)
-    items, total = _page(Course, conditions, query, locale)
+    items, total = _page(Course, CourseCard, conditions, query, locale)
     return Results(items, total, query.page, query.per_page)
 
 
 def search_paths(query: CatalogQuery, locale: str, today: date) -> Results:
     conditions = _filtered(LearningPath, query, PATH_DURATIONS, LearningPath.duration_months)
-    items, total = _page(LearningPath, conditions, query, locale)
+    items, total = _page(LearningPath, PathCard, conditions, query, locale)
     offers = [path_offer(p.id) for p in items]
     points = price_points(offers, today) if offers else []
     prices = {offer: price_for(points, offer, today) for offer in offers}
