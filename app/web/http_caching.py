@@ -79,7 +79,7 @@ def page_etag(depends_on) -> str:
     """Weak: two answers with this tag show the same thing, not necessarily the same bytes."""
     parts = [
         build_id(),
-        request.url,
+        request.full_path,
         "fragment" if wants_fragment() else "page",
         str(get_locale() or ""),
         *(repr(part()) for part in depends_on),
