@@ -25,10 +25,6 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from flask_migrate import upgrade
 from sqlalchemy import select
 
@@ -37,11 +33,18 @@ from app.extensions import db
 from app.models import Course
 from app.seeds.catalog import seed_catalog
 from app.services import accounts, catalog
+from tests.support.nginx import (
+    NGINX,
+    NGINX_CONF,
+    ROOT,
+    free_port,
+    start_nginx,
+    stop,
+    wait_for_port,
+    without_comments,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 HAS_GUNICORN = importlib.util.find_spec("gunicorn") is not None
 REQUIRE_NGINX = os.environ.get("REQUIRE_NGINX") == "1"
 
@@ -58,67 +61,6 @@ MAX_AGE = 2
 PAST_MAX_AGE = MAX_AGE + 1.2
 SECRET = "deploy-test-secret-key-not-for-production"
 MEMBER = ("Deploy Member", "deploy.member@example.org", "plum tartan lighthouse")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}:\n{log.read_text()[-3000:]}")
-
-
-def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    """Stop what this module started: its process group (gunicorn's workers too)."""
-    if process.poll() is None:
-        os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-# --- the certificate, the database, the processes ----------------------------------------
-
-
-def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(HOST)]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
 
 
 def make_database(url: str) -> None:
@@ -144,64 +86,11 @@ def make_database(url: str) -> None:
         db.engine.dispose()
 
 
-# Exact text in deploy/nginx.conf -> what this test puts there (README and the file's
-# header list the same placeholders).
-def substitutions(ports: dict, folder: Path, cert: Path, key: Path) -> dict[str, str]:
-    return {
-        "listen 80;": f"listen 127.0.0.1:{ports['http']};",
-        "listen [::]:80;": "",
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{ports['https']} ssl http2;",
-        "listen [::]:443 ssl http2;": "",
-        "server_name atelier.example;": f"server_name {HOST};",
-        "/etc/ssl/certs/atelier.example.pem": str(cert),
-        "/etc/ssl/private/atelier.example.key": str(key),
-        "/srv/atelier/app/static/": f"{ROOT / 'app' / 'static'}/",
-        "/var/cache/nginx/atelier": str(folder / "cache"),
-        "127.0.0.1:8000": f"127.0.0.1:{ports['gunicorn']}",
-    }
-
-
-def without_comments(text: str) -> str:
-    return "\n".join(line.split("#", 1)[0] for line in text.splitlines())
-
-
-def site_config(ports: dict, folder: Path, cert: Path, key: Path) -> str:
-    text = NGINX_CONF.read_text()
-    for placeholder, value in substitutions(ports, folder, cert, key).items():
-        assert placeholder in without_comments(text), f"deploy/nginx.conf lost {placeholder!r}"
-        text = text.replace(placeholder, value)
-    assert "atelier.example" not in without_comments(text)
-    return text
-
-
-def main_config(folder: Path) -> str:
-    """What Debian's /etc/nginx/nginx.conf gives the site file, in a folder of the test's
-    own: mime types, and temporary files and logs where this process may write."""
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    return f"""{user}daemon off;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {folder}/access.log;
-    client_body_temp_path {folder}/client_body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    include {folder}/atelier.conf;
-}}
-"""
-
-
 class Site:
-    def __init__(self, ports: dict, cert: Path, folder: Path):
+    def __init__(self, ports: dict, folder: Path):
         self.ports = ports
         self.folder = folder
-        self.context = ssl.create_default_context(cafile=str(cert))
+        self.context = ssl.create_default_context(cafile=str(folder / "cert.pem"))
 
     def get(self, path: str, method: str = "GET", body: str | None = None, **headers):
         """One request through nginx over HTTPS, as a browser asking for atelier.test."""
@@ -241,7 +130,6 @@ def site():
     folder.chmod(0o755)
     started: list[subprocess.Popen] = []
     try:
-        cert, key = self_signed_certificate(folder)
         database = f"sqlite:///{folder / 'site.sqlite'}"
         make_database(database)
         ports = {"gunicorn": free_port(), "http": free_port(), "https": free_port()}
@@ -276,27 +164,8 @@ def site():
         started.append(gunicorn)
         wait_for_port(ports["gunicorn"], gunicorn, gunicorn_log)
 
-        (folder / "atelier.conf").write_text(site_config(ports, folder, cert, key))
-        (folder / "nginx.conf").write_text(main_config(folder))
-        nginx_log = folder / "nginx.out"
-        command = [
-            NGINX,
-            "-p",
-            str(folder),
-            "-c",
-            str(folder / "nginx.conf"),
-            "-e",
-            str(folder / "error.log"),
-        ]
-        checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
-        assert checked.returncode == 0, checked.stderr
-        with nginx_log.open("w") as log:
-            nginx = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        started.append(nginx)
-        wait_for_port(ports["https"], nginx, folder / "error.log")
-        yield Site(ports, cert, folder)
+        started.append(start_nginx(folder, ports, HOST))
+        yield Site(ports, folder)
     finally:
         for process in reversed(started):
             stop(process, signal.SIGQUIT if process.args[0] == NGINX else signal.SIGTERM)
