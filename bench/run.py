@@ -6,7 +6,7 @@ production. Each page is measured in layers, each against the fortunes reference
 measured just before it:
 
 - direct to gunicorn, cold for the data (a visitor, then a signed-in member): every
-  request renders from the database and finds the per-process data caches empty;
+  request renders from the database and finds the data caches empty;
 - direct, warm: the same for a visitor, with those caches as a running site has them;
 - a conditional GET answered 304 (the visitor's If-None-Match);
 - through nginx over HTTPS: the visitor's page from the proxy cache.

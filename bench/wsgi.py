@@ -2,9 +2,10 @@
 reference endpoints (a bare Flask plaintext response and a TechEmpower-style fortunes
 page) in the same processes, so their numbers are comparable.
 
-A request with `X-Bench-Cold-Data: 1` finds the per-process data caches empty (the
-Markdown rendered by text), as the first request after a start or a change would:
-the bench measures pages "cold for the data" with it, warm without it."""
+A request with `X-Bench-Cold-Data: 1` finds the data caches empty (the catalog query
+results of app.services.data_cache, the Markdown rendered by text), as the first
+request after a start or a catalog change would: the bench measures pages "cold for
+the data" with it, warm without it."""
 
 import os
 from pathlib import Path
@@ -15,6 +16,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from app import create_app
 from app.config import normalise_database_url
+from app.extensions import cache
 from app.services.markdown import render_course_markdown, render_markdown
 from bench import COLD_DATA_HEADER
 
@@ -35,6 +37,7 @@ atelier = create_app(
 @atelier.before_request
 def forget_cached_data() -> None:
     if request.headers.get(COLD_DATA_HEADER):
+        cache.clear()
         render_markdown.cache_clear()
         render_course_markdown.cache_clear()
 

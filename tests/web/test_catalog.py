@@ -431,6 +431,7 @@ def add_courses(n: int, start: int) -> None:
             for i in range(start, start + n)
         ],
     )
+    catalog.bump_version()  # as every catalog change does: nothing cached is read again
     db.session.commit()
 
 

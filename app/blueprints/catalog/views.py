@@ -59,6 +59,7 @@ def courses():
         "results",
         query=query,
         results=results,
+        results_key=catalog.results_key("courses", query, _locale()),
         labels=card_labels(),
         fragment=wants_fragment(),
     )
@@ -74,6 +75,7 @@ def paths():
         "results",
         query=query,
         results=results,
+        results_key=catalog.results_key("paths", query, _locale(), clock.today()),
         labels=card_labels(),
         fragment=wants_fragment(),
         path_offer=path_offer,
