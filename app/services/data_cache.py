@@ -4,7 +4,7 @@ Each key names the catalog version, which every catalog change raises in its own
 transaction (app.services.catalog.bump_version): a change makes every older entry
 unreachable at once, so nothing is ever invalidated by hand and nothing read here is
 stale. Values are plain data (dataclasses, lists and dicts of them), never ORM
-instances, which belong to the session that loaded them; and only what the same for
+instances, which belong to the session that loaded them; and only what is the same for
 every visitor (the catalog), never anything personal.
 
 The store is Flask-Caching's CACHE_TYPE: SimpleCache by default (each process its own,
