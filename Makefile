@@ -44,9 +44,9 @@ messages: $(BIN)/activate
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot --no-location --sort-output --ignore-dirs '.* __pycache__ node_modules' .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
-# Not part of `make test`: ~12 minutes on SQLite, ~25 with PostgreSQL (BENCH_ROUNDS=1
-# BENCH_SECONDS=5 for a quick look). Needs the Debian package wrk; PostgreSQL too when
-# BENCH_DATABASE_URL is set (postgresql://user:pass@127.0.0.1/db).
+# Not part of `make test`: ~17 minutes on SQLite, ~35 with PostgreSQL (BENCH_ROUNDS=1
+# BENCH_SECONDS=5 for a quick look: ~7 minutes with both). Needs the Debian packages wrk
+# and nginx; PostgreSQL too when BENCH_DATABASE_URL is set (postgresql://user:pass@127.0.0.1/db).
 bench: $(BIN)/activate
 	$(BIN)/python bench/run.py
 

@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import logs
 from app.config import CONFIGS, config_from_environment, ensure_secret_key
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate, talisman
 from app.web import request
 
 BLUEPRINTS = (
@@ -121,6 +121,7 @@ def register_extensions(app: Flask) -> None:
         app, locale_selector=i18n.select_babel_locale, timezone_selector=i18n.select_timezone
     )
     limiter.init_app(app)
+    cache.init_app(app)
 
     login_manager.init_app(app)
     login_manager.user_loader(load_session_user)

@@ -114,6 +114,13 @@ class Config:
     # How long a browser or a shared cache (nginx, a CDN) may keep a public page before
     # asking again; the answer is then a 304 while nothing the page shows has changed.
     PUBLIC_PAGE_MAX_AGE = 60
+    # Catalog query results as plain data, under the catalog version (app/services/
+    # data_cache.py): SimpleCache keeps them in each process; CACHE_TYPE=RedisCache with
+    # CACHE_REDIS_URL shares them. Keys name the version, so the timeout only bounds
+    # memory, never staleness.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_THRESHOLD = 2000
     RATELIMIT_LAUNCH_WATCH = "5 per minute;20 per hour"
 
     # Checkout. "sandbox" (offline, the default) or "adyen" for cards; "sandbox" or
@@ -216,6 +223,8 @@ ENV_OVERRIDES = (
     "MAIL_PASSWORD",
     "MAIL_SENDER",
     "RATELIMIT_STORAGE_URI",
+    "CACHE_TYPE",
+    "CACHE_REDIS_URL",
     "SUPPORT_EMAIL",
     "PUBLIC_URL",
     "CARD_GATEWAY",

@@ -1,23 +1,35 @@
 """`make bench`: load the catalog pages with wrk and compare them with a fortunes
 reference served by the same gunicorn, on SQLite and on PostgreSQL.
 
+gunicorn runs with deploy/gunicorn.conf.py and nginx with deploy/nginx.conf, as in
+production. Each page is measured in layers, each against the fortunes reference
+measured just before it:
+
+- direct to gunicorn, cold for the data (a visitor, then a signed-in member): every
+  request renders from the database and finds the data caches empty;
+- direct, warm: the same for a visitor, with those caches as a running site has them;
+- a conditional GET answered 304 (the visitor's If-None-Match);
+- through nginx over HTTPS: the visitor's page from the proxy cache.
+
 Only 127.0.0.1 is used; everything started here is stopped here. PostgreSQL runs when
 BENCH_DATABASE_URL is set (the bench works in its own schema, `atelier_bench`, which it
 drops and recreates). BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 32) tune
 each wrk run, BENCH_ROUNDS (default 3) how many times every page is measured (the median
-is reported); the Debian package `wrk` must be installed."""
+is reported); the Debian packages `wrk` and `nginx` must be installed (without nginx
+its layer is left out)."""
 
+import http.client
 import os
 import re
 import secrets
 import shutil
 import signal
-import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -45,6 +57,8 @@ from app.models import (  # noqa: E402
 from app.models.catalog import PATH_TEXTS  # noqa: E402
 from app.seeds.catalog import seed_catalog  # noqa: E402
 from app.services import accounts  # noqa: E402
+from bench import COLD_DATA_HEADER  # noqa: E402
+from tests.support import nginx  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -217,17 +231,12 @@ def generate(courses: int, paths: int) -> None:
     db.session.commit()
 
 
-# --- gunicorn and wrk -------------------------------------------------------------------------
+# --- gunicorn, nginx and wrk ------------------------------------------------------------
+
+WORKERS = 2 * (os.cpu_count() or 1) + 1  # deploy/gunicorn.conf.py's rule
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(url: str, secret: str, port: int) -> subprocess.Popen:
-    workers = 2 * (os.cpu_count() or 1) + 1
+def start_gunicorn(url: str, secret: str, port: int, folder: Path) -> subprocess.Popen:
     env = {
         **os.environ,
         "BENCH_APP_DATABASE_URL": url,
@@ -236,55 +245,61 @@ def start_gunicorn(url: str, secret: str, port: int) -> subprocess.Popen:
         "PYTHONPATH": str(ROOT),
     }
     env.pop("DATABASE_URL", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "bench.wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    log = folder / "gunicorn.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                str(ROOT / "deploy" / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                # Access lines are still formatted (and tokens redacted), as in
+                # production, but not kept: a run writes hundreds of thousands.
+                "--access-logfile",
+                "/dev/null",
+                "bench.wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    nginx.wait_for_port(port, process, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the port is open before the workers are ready
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/plaintext", timeout=2):
+            if fetch(f"http://127.0.0.1:{port}", "/bench/plaintext", {}).status == 200:
                 return process
         except OSError:
             time.sleep(0.3)
-    stop(process)
-    raise RuntimeError("gunicorn did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    nginx.stop(process)
+    raise RuntimeError(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, cookie: str | None = None) -> dict:
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
-    if cookie:
-        command += ["-H", f"Cookie: session={cookie}"]
+def wrk_command(url: str, headers: dict, seconds: int) -> list[str]:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    return [*command, url]
+
+
+def wrk(url: str, headers: dict) -> dict:
+    # One second of load first, not counted: each worker compiles its templates and
+    # warms its connections, as every page is in a running site.
+    subprocess.run(wrk_command(url, headers, 1), capture_output=True, check=True, timeout=60)
     output = subprocess.run(
-        [*command, url], capture_output=True, text=True, check=True, timeout=SECONDS + 60
+        wrk_command(url, headers, SECONDS),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=SECONDS + 60,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
@@ -297,75 +312,156 @@ def wrk(url: str, cookie: str | None = None) -> dict:
         "rps": rps,
         "p50": percentile("50"),
         "p99": percentile("99"),
-        "non2xx": int(errors.group(1)) if errors else 0,
+        "errors": int(errors.group(1)) if errors else 0,
     }
 
 
-def warm_up(url: str, cookie: str | None = None) -> None:
-    """One second of load, not counted: each worker compiles its templates and fills
-    its page cache before the measured run, as every page gets in a running site."""
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", "-d1s"]
-    if cookie:
-        command += ["-H", f"Cookie: session={cookie}"]
-    subprocess.run([*command, url], capture_output=True, check=True, timeout=60)
+def fetch(base: str, path: str, headers: dict) -> http.client.HTTPResponse:
+    parts = base.split("://", 1)[1].split(":")
+    if base.startswith("https"):
+        context = ssl._create_unverified_context()  # noqa: S323 (our own self-signed nginx)
+        connection = http.client.HTTPSConnection(parts[0], int(parts[1]), context=context)
+    else:
+        connection = http.client.HTTPConnection(parts[0], int(parts[1]))
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.body = response.read().decode()
+        return response
+    finally:
+        connection.close()
 
 
-def measure_fortunes(base: str) -> dict:
-    warm_up(base + "/bench/fortunes")
-    return wrk(base + "/bench/fortunes")
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    target: float | None
+    via_nginx: bool = False
 
 
-def check(url: str, cookie: str | None = None) -> None:
-    request = urllib.request.Request(url, headers={"Cookie": f"session={cookie}"} if cookie else {})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        body = response.read().decode()
-    assert response.status == 200, url
-    if cookie:
-        assert "Sign out" in body, f"{url}: not signed in"
+COLD = {COLD_DATA_HEADER: "1"}
+LAYERS = [
+    Layer("visitor, cold data", 0.5),
+    Layer("member, cold data", 0.5),
+    Layer("visitor, warm data", None),
+    Layer("304 to If-None-Match", 1.5),
+    Layer("nginx cache HIT", 10.0, via_nginx=True),
+]
+
+
+def layer_headers(layer: Layer, base: str, path: str, cookie: str) -> dict:
+    """The request wrk repeats for this layer, checked once first."""
+    if layer.name.startswith("member"):
+        headers = {**COLD, "Cookie": f"session={cookie}"}
+        response = fetch(base, path, headers)
+        assert response.status == 200 and "Sign out" in response.body, (path, "not signed in")
+        return headers
+    if layer.name.startswith("304"):
+        etag = fetch(base, path, {}).getheader("ETag")
+        headers = {"If-None-Match": etag}
+        assert fetch(base, path, headers).status == 304, (path, "no 304")
+        return headers
+    if layer.via_nginx:
+        fetch(base, path, {})
+        response = fetch(base, path, {})
+        assert response.getheader("X-Cache-Status") == "HIT", (path, "not cached")
+        return {}
+    headers = COLD if "cold" in layer.name else {}
+    response = fetch(base, path, headers)
+    assert response.status == 200 and "Sign out" not in response.body, path
+    return headers
 
 
 def run_backend(name: str, url: str) -> list[tuple]:
     secret = secrets.token_hex(32)
     log(f"\n== {name}: building {COURSES} courses and {PATHS} paths …")
     cookie = build_database(url, secret)
-    port = free_port()
-    process = start_gunicorn(url, secret, port)
-    base = f"http://127.0.0.1:{port}"
     rows = []
-    try:
-        warm_up(base + "/bench/plaintext")
-        plain = wrk(base + "/bench/plaintext")
-        fortunes = measure_fortunes(base)
-        rows.append(
-            (name, "reference: plaintext", "-", plain, plain["rps"] / fortunes["rps"], None, None)
-        )
-        rows.append((name, "reference: fortunes", "-", fortunes, 1.0, None, None))
-        pairs = {}
-        for round_ in range(1, ROUNDS + 1):
-            log(f"   round {round_} of {ROUNDS}")
-            for who, who_cookie in (("anonymous", None), ("member", cookie)):
+    started = []
+    with tempfile.TemporaryDirectory(prefix="atelier-bench-servers-") as folder_name:
+        folder = Path(folder_name)
+        folder.chmod(0o755)
+        ports = {"gunicorn": nginx.free_port(), "http": nginx.free_port()}
+        ports["https"] = nginx.free_port()
+        try:
+            started.append(start_gunicorn(url, secret, ports["gunicorn"], folder))
+            direct = f"http://127.0.0.1:{ports['gunicorn']}"
+            layers = LAYERS
+            if nginx.NGINX:
+                started.append(nginx.start_nginx(folder, ports, "127.0.0.1", workers="auto"))
+            else:
+                log("   nginx not found (Debian package nginx): its layer is left out")
+                layers = [layer for layer in LAYERS if not layer.via_nginx]
+            proxied = f"https://127.0.0.1:{ports['https']}"
+            plain = wrk(direct + "/bench/plaintext", {})
+            fortunes = wrk(direct + "/bench/fortunes", {})
+            rows.append(
+                (
+                    name,
+                    "reference: plaintext",
+                    "",
+                    plain,
+                    [plain["rps"] / fortunes["rps"]],
+                    fortunes["rps"],
+                    None,
+                )
+            )
+            rows.append((name, "reference: fortunes", "", fortunes, [1.0], fortunes["rps"], None))
+            measured: dict[tuple, list] = {}
+            for round_ in range(1, ROUNDS + 1):
+                log(f"   round {round_} of {ROUNDS}")
                 for label, path in PAGES:
-                    check(base + path, who_cookie)
-                    # The reference is measured again right before each page: the
-                    # machine's speed drifts during a run (other tenants, heat), and a
-                    # ratio between runs minutes apart would measure that drift too.
-                    reference = measure_fortunes(base)
-                    warm_up(base + path, who_cookie)
-                    result = wrk(base + path, who_cookie)
-                    ratio = result["rps"] / reference["rps"]
-                    pairs.setdefault((who, label), []).append((ratio, result, reference["rps"]))
-                    log(
-                        f"   {label:14} {who:9} {result['rps']:9.0f} req/s"
-                        f"  (fortunes {reference['rps']:.0f}: {ratio:.2f})"
-                    )
-        for (who, label), measured in pairs.items():
-            measured.sort(key=lambda pair: pair[0])
-            ratio, result, reference = measured[len(measured) // 2]  # the median round
-            spread = (measured[0][0], measured[-1][0])
-            rows.append((name, label, who, result, ratio, reference, spread))
-    finally:
-        stop(process)
+                    # The reference is measured again before each page: the machine's
+                    # speed drifts during a run (other tenants, heat), and a ratio
+                    # between runs minutes apart would measure that drift too.
+                    reference = wrk(direct + "/bench/fortunes", {})["rps"]
+                    for layer in layers:
+                        base = proxied if layer.via_nginx else direct
+                        headers = layer_headers(layer, base, path, cookie)
+                        result = wrk(base + path, headers)
+                        ratio = result["rps"] / reference
+                        measured.setdefault((label, layer), []).append((ratio, result, reference))
+                        log(
+                            f"   {label:14} {layer.name:21} {result['rps']:9.0f} req/s"
+                            f"  (fortunes {reference:.0f}: {ratio:.2f})"
+                        )
+            for (label, layer), runs in measured.items():
+                runs.sort(key=lambda run: run[0])
+                ratio, result, reference = runs[len(runs) // 2]  # the median round
+                ratios = [run[0] for run in runs]
+                rows.append((name, label, layer.name, result, ratios, reference, layer.target))
+        finally:
+            for process in reversed(started):
+                nginx.stop(
+                    process, signal.SIGQUIT if process.args[0] == nginx.NGINX else signal.SIGTERM
+                )
     return rows
+
+
+def report(results: list[tuple]) -> None:
+    log(
+        f"\nwrk: {SECONDS} s, {CONNECTIONS} connections; gunicorn: deploy/gunicorn.conf.py,"
+        f" {WORKERS} sync workers; nginx: deploy/nginx.conf over HTTPS; {ROUNDS} rounds"
+    )
+    log(
+        f"{'database':10} {'page':20} {'layer':21} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}"
+        f" {'fortunes':>8} {'ratio':>6} {'rounds':>11}  target"
+    )
+    for backend, label, layer, r, ratios, reference, target in results:
+        ratio = sorted(ratios)[len(ratios) // 2]  # the median round's
+        spread = f"{min(ratios):.2f}-{max(ratios):.2f}" if len(ratios) > 1 else ""
+        verdict = ""
+        if target is not None:
+            verdict = f"≥ {target:g}: " + ("met" if ratio >= target else "NOT met")
+        errors = f"  ({r['errors']} errors)" if r["errors"] else ""
+        log(
+            f"{backend:10} {label:20} {layer:21} {r['rps']:8.0f} {r['p50']:7.2f} {r['p99']:7.2f}"
+            f" {reference:8.0f} {ratio:6.2f} {spread:>11}  {verdict}{errors}"
+        )
+    log(
+        "ratio: the page's req/s over the fortunes reference measured just before that page,"
+        " the median round (lowest-highest under rounds); req/s, p50 and p99 are that round's"
+    )
 
 
 def main() -> int:
@@ -379,55 +475,34 @@ def main() -> int:
     if not pg:
         log("\nPostgreSQL skipped: set BENCH_DATABASE_URL=postgresql://user:pass@127.0.0.1/db")
     else:
-        base = normalise_database_url(pg)
-        from sqlalchemy import create_engine
-
-        engine = create_engine(base)
-        try:
-            with engine.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-                connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-        except Exception as error:
-            log(
-                f"\nPostgreSQL skipped: cannot reach {pg.split('@')[-1]} ({error.__class__.__name__})"
-            )
-            base = None
-        finally:
-            engine.dispose()
-        if base:
-            separator = "&" if "?" in base else "?"
-            url = f"{base}{separator}options=-csearch_path%3D{SCHEMA}"
-            try:
-                results += run_backend("postgresql", url)
-            finally:
-                engine = create_engine(base)
-                with engine.begin() as connection:
-                    connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-                engine.dispose()
-
-    log(
-        f"\nwrk: {SECONDS} s, {CONNECTIONS} connections, gunicorn sync workers: {2 * (os.cpu_count() or 1) + 1}"
-    )
-    log(
-        f"{'database':10} {'page':22} {'visitor':9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
-        f" {'fortunes':>9} {'ratio':>6} {'rounds':>11}"
-    )
-    for backend, label, who, r, ratio, reference, spread in results:
-        target = 1.0 if who == "anonymous" else 0.6 if who == "member" else None
-        mark = "" if target is None else ("  ok" if ratio >= target else f"  below {target}")
-        errors = f"  ({r['non2xx']} non-2xx)" if r["non2xx"] else ""
-        paired = f"{reference:9.0f}" if reference else f"{'':9}"
-        rounds = f"{spread[0]:.2f}-{spread[1]:.2f}" if spread else ""
-        log(
-            f"{backend:10} {label:22} {who:9} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f}"
-            f" {paired} {ratio:6.2f} {rounds:>11}{mark}{errors}"
-        )
-    log(
-        "ratio: the page's req/s over the fortunes reference measured just before it, the "
-        f"median of {ROUNDS} rounds (lowest-highest under rounds); req/s, p50, p99 and "
-        "fortunes are that median round's"
-    )
+        results += run_postgresql(pg)
+    report(results)
     return 0
+
+
+def run_postgresql(pg: str) -> list[tuple]:
+    from sqlalchemy import create_engine
+
+    base = normalise_database_url(pg)
+    engine = create_engine(base)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    except Exception as error:
+        log(f"\nPostgreSQL skipped: cannot reach {pg.split('@')[-1]} ({error.__class__.__name__})")
+        return []
+    finally:
+        engine.dispose()
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options=-csearch_path%3D{SCHEMA}"
+    try:
+        return run_backend("postgresql", url)
+    finally:
+        engine = create_engine(base)
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        engine.dispose()
 
 
 if __name__ == "__main__":

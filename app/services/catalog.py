@@ -3,12 +3,12 @@ with their history, and telling people when an upcoming path opens or moves."""
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from math import ceil
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import force_locale, format_date, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -50,7 +50,7 @@ from app.models import (
     User,
 )
 from app.models.catalog import PATH_TEXTS
-from app.services import mail, tokens
+from app.services import data_cache, mail, tokens
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
@@ -89,12 +89,20 @@ _VERSION_SQL = "SELECT version FROM catalog_state WHERE id = 1"
 
 def catalog_version() -> int:
     """The catalog's version, raised in the transaction of every catalog change: public
-    catalog pages put it in their ETag (app.web.http_caching)."""
-    return db.session.connection().exec_driver_sql(_VERSION_SQL).scalar() or 0
+    catalog pages put it in their ETag (app.web.http_caching) and the data cache in its
+    keys (app.services.data_cache). Read once per request, which both ask."""
+    if has_request_context() and "catalog_version" in g:
+        return g.catalog_version
+    version = db.session.connection().exec_driver_sql(_VERSION_SQL).scalar() or 0
+    if has_request_context():
+        g.catalog_version = version
+    return version
 
 
 def bump_version() -> None:
     """Called in the transaction of every catalog change."""
+    if has_request_context():
+        g.pop("catalog_version", None)
     changed = db.session.execute(
         update(CatalogState).where(CatalogState.id == 1).values(version=CatalogState.version + 1)
     ).rowcount
@@ -196,28 +204,88 @@ def _filtered(model, query: CatalogQuery, durations: dict, duration_column):
     return conditions
 
 
-def _page(model, conditions, query: CatalogQuery, locale: str) -> tuple[list, int]:
+@dataclass(frozen=True)
+class CourseCard:
+    """What a course's card in a list shows, as plain data: the list reads these
+    columns only, not the whole course (its chapters, exercises, search text)."""
+
+    id: int
+    slug: str
+    title_en: str
+    title_fr: str
+    summary_en: str
+    summary_fr: str
+    level: Level
+    language: str
+    duration_hours: int
+    availability: Availability
+
+
+@dataclass(frozen=True)
+class PathCard:
+    """What a Learning Path's card shows, without the dozen texts of its page."""
+
+    id: int
+    slug: str
+    title_en: str
+    title_fr: str
+    summary_en: str
+    summary_fr: str
+    level: Level
+    language: str
+    certification: Certification
+    certification_code: str | None
+    duration_months: int
+    availability: Availability
+
+
+def _page(model, card, conditions, query: CatalogQuery, locale: str) -> tuple[list, int]:
     total = db.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
     title = model.title_fr if locale == "fr" else model.title_en
-    items = db.session.scalars(
-        select(model)
+    columns = [getattr(model, column.name) for column in fields(card)]
+    rows = db.session.execute(
+        select(*columns)
         .where(*conditions)
         .order_by(title, model.id)
         .limit(query.per_page)
         .offset((query.page - 1) * query.per_page)
-    ).all()
-    return list(items), total
+    )
+    return [card(*row) for row in rows], total
+
+
+def results_key(name: str, *parts: object) -> str:
+    """The key of a list's rendered results (catalog/courses.html, paths.html): the
+    catalog version and what the list's query and language are."""
+    return data_cache.key_for(catalog_version(), f"{name}-html", *parts)
 
 
 def search_courses(query: CatalogQuery, locale: str) -> Results:
+    return data_cache.by_catalog_version(
+        catalog_version(), "courses", lambda: _search_courses(query, locale), query, locale
+    )
+
+
+def _search_courses(query: CatalogQuery, locale: str) -> Results:
     conditions = _filtered(Course, query, COURSE_DURATIONS, Course.duration_hours)
-    items, total = _page(Course, conditions, query, locale)
+    items, total = _page(Course, CourseCard, conditions, query, locale)
     return Results(items, total, query.page, query.per_page)
 
 
 def search_paths(query: CatalogQuery, locale: str, today: date) -> Results:
+    """Prices start at midnight: `today` is part of the key."""
+    return data_cache.by_catalog_version(
+        catalog_version(),
+        "paths",
+        lambda: _search_paths(query, locale, today),
+        query,
+        locale,
+        today,
+    )
+
+
+def _search_paths(query: CatalogQuery, locale: str, today: date) -> Results:
     conditions = _filtered(LearningPath, query, PATH_DURATIONS, LearningPath.duration_months)
-    items, total = _page(LearningPath, conditions, query, locale)
+    items, total = _page(LearningPath, PathCard, conditions, query, locale)
     offers = [path_offer(p.id) for p in items]
     points = price_points(offers, today) if offers else []
     prices = {offer: price_for(points, offer, today) for offer in offers}

@@ -7,6 +7,7 @@ and SVG tricks cannot survive, whatever the parser lets through."""
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -67,6 +68,13 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "ol": {"start"}}
 
 
+# The same text always gives the same HTML, and parsing then sanitising is a good part
+# of a Learning Path page (a dozen texts): each process keeps the latest results, by
+# text, so a page shown again renders none of them again. A changed text is a new key.
+RENDERED_TEXTS = 1024
+
+
+@lru_cache(maxsize=RENDERED_TEXTS)
 def render_markdown(text: str | None) -> Markup:
     html = _parser.render(text or "")
     clean = nh3.clean(
@@ -175,6 +183,7 @@ COURSE_TAGS = ALLOWED_TAGS | {"img", "figure", "figcaption"}
 COURSE_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "img": {"src", "alt", "title", "width", "height"}}
 
 
+@lru_cache(maxsize=RENDERED_TEXTS)
 def render_course_markdown(text: str | None) -> Markup:
     """Course chapters: the same allow-list plus images (http(s) or our own paths; the
     Content Security Policy only loads images from this site)."""

@@ -41,9 +41,9 @@ PUBLIC_VARY = (
 )
 PRIVATE = "private, no-store"
 
-# Settings left out of the build id: secrets and where the data lives say nothing
-# about a page.
-_NOT_IN_BUILD = re.compile(r"SECRET|PASSWORD|KEY|TOKEN|HMAC|DATABASE|URI|CLIENT_ID|MAIL_")
+# Settings left out of the build id: secrets, where the data lives and where it is
+# cached say nothing about a page.
+_NOT_IN_BUILD = re.compile(r"SECRET|PASSWORD|KEY|TOKEN|HMAC|DATABASE|URI|CLIENT_ID|MAIL_|CACHE_")
 
 
 def public_page(*depends_on: Callable[[], object], max_age: int | None = None):
@@ -79,7 +79,7 @@ def page_etag(depends_on) -> str:
     """Weak: two answers with this tag show the same thing, not necessarily the same bytes."""
     parts = [
         build_id(),
-        request.url,
+        request.full_path,
         "fragment" if wants_fragment() else "page",
         str(get_locale() or ""),
         *(repr(part()) for part in depends_on),

@@ -54,6 +54,35 @@ def test_course_list_full_page_and_fragment(demo, client):
     assert fragment.count('class="catalog-card"') == 12
 
 
+@pytest.mark.parametrize(
+    ("language", "words", "not_words"),
+    [
+        ("en", ["Beginner", "taught in French", "10 hours", "Coming soon"], ["Débutant"]),
+        (
+            "fr",
+            ["Débutant", "enseigné en Français", "10 heures", "Bientôt disponible"],
+            ["Beginner", "taught in"],
+        ),
+    ],
+)
+def test_cards_show_their_labels_in_the_language_of_each_request(
+    demo, app, language, words, not_words
+):
+    """The labels every card repeats are translated once per list (catalog/labels.py),
+    for the request's language: asking in the other language first changes nothing."""
+    other = app.test_client(use_cookies=False)
+    other.get("/courses", headers={"Accept-Language": "fr" if language == "en" else "en"})
+    visitor = app.test_client(use_cookies=False)
+    courses = text(visitor.get("/courses?per_page=48", headers={"Accept-Language": language}))
+    paths = text(visitor.get("/paths", headers={"Accept-Language": language}))
+    for word in words:
+        assert word in courses, word
+    for word in not_words:
+        assert word not in courses and word not in paths, word
+    assert ("Coming soon" if language == "en" else "Bientôt disponible") in paths
+    assert ("12 months" if language == "en" else "12 mois") in paths
+
+
 def test_history_restore_gets_the_whole_page(demo, client):
     html = text(client.get("/courses", headers={**HX, "HX-History-Restore-Request": "true"}))
     assert "<html" in html
@@ -406,6 +435,7 @@ def add_courses(n: int, start: int) -> None:
             for i in range(start, start + n)
         ],
     )
+    catalog.bump_version()  # as every catalog change does: nothing cached is read again
     db.session.commit()
 
 

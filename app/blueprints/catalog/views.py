@@ -9,6 +9,7 @@ from flask_login import current_user
 from app import clock
 from app.blueprints.catalog import bp
 from app.blueprints.catalog.forms import INQUIRY_TYPES, LaunchWatchForm, PathContactForm
+from app.blueprints.catalog.labels import card_labels
 from app.domain.errors import DomainError
 from app.domain.pricing import SOLO, path_offer
 from app.extensions import limiter
@@ -58,6 +59,8 @@ def courses():
         "results",
         query=query,
         results=results,
+        results_key=catalog.results_key("courses", query, _locale()),
+        labels=card_labels(),
         fragment=wants_fragment(),
     )
 
@@ -72,6 +75,8 @@ def paths():
         "results",
         query=query,
         results=results,
+        results_key=catalog.results_key("paths", query, _locale(), clock.today()),
+        labels=card_labels(),
         fragment=wants_fragment(),
         path_offer=path_offer,
     )
