@@ -324,6 +324,8 @@ def test_static_files_come_from_disk_with_their_own_lifetimes(site):
     htmx = site.get("/static/vendor/htmx-2.0.11.min.js")
     assert htmx.status == 200
     assert htmx.getheader("Cache-Control") == "public, max-age=31536000, immutable"
+    subtitles = site.get("/static/media/what-a-variable-is.fr.vtt")
+    assert subtitles.status == 200 and subtitles.getheader("Content-Type").startswith("text/vtt")
 
 
 def test_the_application_sees_the_address_nginx_saw_not_a_forged_one(site):
