@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 
 from app import create_app
 from app.config import normalise_database_url
-from app.extensions import db
+from app.extensions import cache, db, limiter
 from app.models import OutboxMessage, Role
 from app.services import accounts
 
@@ -124,6 +124,12 @@ def app(app_config):
     app.config.update(settings)
     for memo in _MEMOS:
         app.extensions.pop(memo, None)
+    # Stores that outlive a request: the next test's catalog starts again at version 1,
+    # and its sign-ins at zero.
+    with app.app_context():
+        cache.clear()
+        if app.config.get("RATELIMIT_ENABLED", True):
+            limiter.reset()
 
 
 @pytest.fixture

@@ -59,8 +59,10 @@ def test_a_failed_attempt_is_shown_with_its_error(make_app, language, status, er
     assert client.get(f"/dev/outbox/{message_id}/html").status_code == 404
 
 
-def test_the_development_backend_shows_the_message_sent_in_full(app, client):
+def test_the_development_backend_shows_the_message_sent_in_full(make_app):
+    app = make_app()  # a route of its own: the shared app has served requests already
     message_id = queue_and_try(app)
+    client = app.test_client()
     listing = client.get("/dev/outbox").get_data(as_text=True)
     assert cells(listing)[3:] == ["Sent", "1", "None"]
     page = client.get(f"/dev/outbox/{message_id}", headers={"Accept-Language": "fr"})
