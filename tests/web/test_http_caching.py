@@ -71,6 +71,7 @@ NOT_PUBLIC = {
     "checkout.details",
     "checkout.payment",
     "checkout.review",
+    "checkout.change_plan",
     "checkout.done",
     "checkout.gateway_return",
     "checkout.sandbox_3ds",
