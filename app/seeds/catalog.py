@@ -24,7 +24,8 @@ from app.models import (
     Price,
     StepKind,
 )
-from app.services.catalog import _search_text, bump_version
+from app.services.catalog.listing import search_text
+from app.services.catalog.version import bump_version
 
 BEG, MID, ADV = Level.BEGINNER, Level.INTERMEDIATE, Level.ADVANCED
 
@@ -595,7 +596,7 @@ def seed_catalog(today: date) -> dict[str, int]:
             language=language,
             duration_hours=hours,
             availability=Availability.UPCOMING if upcoming else Availability.OPEN,
-            search_text=_search_text(*titles, *summaries),
+            search_text=search_text(*titles, *summaries),
         )
         for position, (t_en, t_fr, b_en, b_fr) in enumerate(_chapters_for(slug, *titles), 1):
             course.chapters.append(
@@ -647,7 +648,7 @@ def seed_catalog(today: date) -> dict[str, int]:
                 path.availability = Availability.UPCOMING
                 path.launch_estimate = _first_of_month_after(today, 5)
                 path.launch_precision = Precision.SEASON
-            path.search_text = _search_text(*spec["title"], *spec["summary"], *spec["texts"]["job"])
+            path.search_text = search_text(*spec["title"], *spec["summary"], *spec["texts"]["job"])
             for position, line in enumerate(spec["programme"], 1):
                 kind, _, rest = line.partition(":")
                 if kind == "course":

@@ -47,7 +47,7 @@ def test_a_list_shown_again_reads_only_the_catalog_version(demo, client, queries
     queries.clear()
     again = client.get("/courses?q=web")
     assert again.get_data() == first.get_data()
-    assert queries == [catalog._VERSION_SQL]  # the ETag's and the cache key's, read once
+    assert queries == [catalog.version._VERSION_SQL]  # the ETag's and the cache key's, read once
     queries.clear()
     client.get("/courses?q=data")  # another query: its own entry
     assert len(queries) > 1
