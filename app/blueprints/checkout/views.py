@@ -130,6 +130,14 @@ def _page(template: str, order, form, status: int = 200, **context):
     )
 
 
+def _first_step(order) -> str:
+    """A member starting an order is already past the account step: straight to the next
+    one (the account step, when Back comes to it, says they are signed in)."""
+    if order.user_id is None:
+        return url_for("checkout.account", public_id=order.public_id)
+    return _next_step(order, Step.ACCOUNT)
+
+
 # --- Entry points -------------------------------------------------------------------------
 
 
@@ -176,7 +184,7 @@ def start_solo():
     except CheckoutRefused as refused:
         flash(str(refused.message))
         return redirect_to(_plans_page())
-    return redirect_to(url_for("checkout.account", public_id=order.public_id))
+    return redirect_to(_first_step(order))
 
 
 @bp.route("/path/<slug>", methods=["GET", "POST"])
@@ -196,7 +204,7 @@ def start_plus(slug: str):
     except CheckoutRefused as refused:
         flash(str(refused.message))
         return redirect_to(url_for("catalog.path", slug=slug) + "#fund")
-    return redirect_to(url_for("checkout.account", public_id=order.public_id))
+    return redirect_to(_first_step(order))
 
 
 def choosable_paths() -> tuple[list, list, dict]:
@@ -246,6 +254,15 @@ def choose_path():
 @step_view(Step.ACCOUNT)
 def account(order):
     if current_user.is_authenticated:
+        if order.user_id == current_user.id and request.method == "GET":
+            # Back from the next step lands here: this step's own page, never a redirect
+            # onwards (it would skip the steps between, as far as Payment).
+            return _page(
+                "checkout/account.html",
+                order,
+                EmptyForm(),
+                next_url=_next_step(order, Step.ACCOUNT),
+            )
         try:
             orders.claim(order, current_user)
         except CheckoutRefused as refused:
@@ -451,8 +468,9 @@ def payment(order):
                 form[target].errors.append(error.message)
             else:
                 return redirect_to(_next_step(order, Step.PAYMENT))
-    # The card number never goes back into the page.
-    form.card_number.data = form.card_cvc.data = ""
+    # No card field ever goes back into the page (the form also asks the browser not to
+    # restore them on Back: autocomplete="off" in payment.html).
+    form.card_number.data = form.card_expiry.data = form.card_cvc.data = ""
     status = 422 if form.errors else 200
     decline = wording.decline_message(order.last_decline) if order.last_decline else None
     return _page(
