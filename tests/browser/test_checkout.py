@@ -184,8 +184,8 @@ def test_solo_purchase_with_the_keyboard(page):
     page.keyboard.press("Enter")
     wait_for_focus(page, "#name")
 
+    # Its date of birth and country are the eligibility step's: on to Details.
     create_account_in_flow(page, unique_email("solo"))
-    eligibility_step(page)  # kept from the account just created
 
     # Details: an empty submit through htmx, then the answers.
     expect_step(page, "details", "Your details")
@@ -370,7 +370,6 @@ def test_solo_purchase_without_javascript(new_context):
     press_enter_on(page, "main form button[type=submit]")
     expect_error_summary(page, "Enter your full name.")
     create_account_in_flow(page, unique_email("nojs"))
-    eligibility_step(page)
     expect_step(page, "details", "Your details")
     press_enter_on(page, "main form button[type=submit]")
     expect_error_summary(page, "Enter the first line of your address.")
@@ -431,7 +430,7 @@ class Shopper:
             "country": "FR",
             "legal_protection": "no",
         }
-        assert self.post(f"/checkout/{order}/account", data).url.endswith("/eligibility")
+        assert self.post(f"/checkout/{order}/account", data).url.endswith("/details")
 
     def eligibility(self, order: str, born: str = "1990-05-17") -> None:
         data = {**date_fields(born), "country": "FR", "legal_protection": "no"}
@@ -546,6 +545,7 @@ def audit_checkout(browser, live_server, locale: str, folder, axe_script) -> Aud
         audit.visit("account", step(solo, "account"))
         audit.submit_empty("account-errors", step(solo, "account"))
         shop.create_account(solo, locale)
+        audit.visit("account-signed-in", step(solo, "account"))
         audit.visit("eligibility", step(solo, "eligibility"))
         audit.submit_empty("eligibility-errors", step(solo, "eligibility"))
         shop.eligibility(solo)

@@ -4,6 +4,7 @@ before, and never brings back a card number typed earlier, with JavaScript on or
 import pytest
 
 from tests.browser.test_checkout import (
+    create_account_in_flow,
     details_step,
     eligibility_step,
     expect_step,
@@ -11,6 +12,7 @@ from tests.browser.test_checkout import (
     press_enter_on,
     start_solo,
     type_into,
+    unique_email,
 )
 
 CARD_FIELDS = ("#card_number", "#card_expiry", "#card_cvc")
@@ -46,6 +48,22 @@ def test_back_from_eligibility_goes_to_the_account_step(new_context, make_learne
     page.go_back()
     expect_step(page, "account", "Account")
     assert "You are signed in as" in page.inner_text("main")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_back_from_details_goes_to_the_account_just_made(new_context, javascript):
+    page = new_context(java_script_enabled=javascript).new_page()
+    start_solo(page)
+    expect_step(page, "account", "Account")
+    # Made here, the account's date of birth and country answer Eligibility (point 6).
+    create_account_in_flow(page, unique_email("back"))
+    details_step(page)
+    expect_step(page, "payment", "Payment method")
+    page.go_back()
+    expect_step(page, "details", "Your details")
+    page.go_back()
+    expect_step(page, "account", "Account")
+    assert "You are signed in as Kim Keyboard" in page.inner_text("main")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

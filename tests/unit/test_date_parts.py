@@ -1,5 +1,6 @@
 """A date typed in three boxes (day, month, year), as in the GOV.UK date input: what it
-means, and which box is wrong when it means nothing."""
+means, and which box is wrong when it means nothing. The date of birth it reads decides
+who may subscribe (Terms §1: from 16, with consent until the age of majority)."""
 
 from datetime import date
 

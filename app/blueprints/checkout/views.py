@@ -272,7 +272,16 @@ def account(order):
     form = RegisterForm()
     _country_choices(form.country)
     if form.validate_on_submit():
+        # The date of birth and country asked here are the eligibility step's answers
+        # too: asked once, that step is done with them (its page stays for Change).
+        answers = (
+            form.date_of_birth.data,
+            form.country.data,
+            form.legal_protection.data == "yes",
+            clock.today(),
+        )
         try:
+            steps.check_eligibility(*answers)
             user = accounts.register(new_account_from(form))
         except DomainError as error:
             populate_errors(form, error)
@@ -282,6 +291,7 @@ def account(order):
             login_user(user)
             log_security_event("signin.success", user_id=user.id, remember=False)
             orders.claim(order, user, created_in_flow=True)
+            steps.save_eligibility(order, *answers)
             return redirect_to(_next_step(order, Step.ACCOUNT))
     status = 422 if form.errors else 200
     signin = url_for("auth.signin", next=url_for("checkout.account", public_id=order.public_id))
@@ -297,6 +307,9 @@ def account(order):
 def eligibility(order):
     form = EligibilityForm()
     _country_choices(form.country)
+    # The first time, the answers come from the member's profile: the page says why it
+    # asks to check them (whether they may subscribe is decided on the day they order).
+    from_profile = order.date_of_birth is None and order.user.date_of_birth is not None
     if request.method == "GET":
         user = order.user
         form.date_of_birth.data = order.date_of_birth or user.date_of_birth
@@ -318,7 +331,7 @@ def eligibility(order):
         else:
             return redirect_to(_next_step(order, Step.ELIGIBILITY))
     status = 422 if form.errors else 200
-    return _page("checkout/eligibility.html", order, form, status)
+    return _page("checkout/eligibility.html", order, form, status, from_profile=from_profile)
 
 
 # --- Step 3: details ---------------------------------------------------------------------
