@@ -377,7 +377,27 @@ def details(order):
         else:
             return redirect_to(_next_step(order, Step.DETAILS))
     status = 422 if form.errors else 200
-    return _page("checkout/details.html", order, form, status)
+    # The code's one message (its error, or what it takes off) sits in the region the
+    # live check replaces: a good code typed after a wrong one replaces the error.
+    news = _code_news(order, form.code) if request.method == "POST" else {}
+    return _page("checkout/details.html", order, form, status, **news)
+
+
+def _code_news(order, field) -> dict:
+    """What to say about the code in `field` (validated): applied, problem, preview."""
+    applied, problem = None, None
+    if field.errors:
+        problem = field.errors[0]
+    elif field.data:
+        try:
+            applied = promotions.check_code(field.data, order.plan, order.user, clock.now())
+        except DomainError as error:
+            problem = error.message
+    preview = None
+    if applied is not None:
+        price = figures.current_quote(order)
+        preview = applied.discount.per_month(price.monthly_cents)
+    return {"applied": applied, "problem": problem, "preview": preview}
 
 
 @bp.route("/<public_id>/code", methods=["POST"])
@@ -387,25 +407,9 @@ def details(order):
 def check_code(order):
     """The live check of a promo or referral code (htmx); says what it would take off."""
     form = CodeForm()
-    applied, problem = None, None
-    if form.validate_on_submit() and form.code.data:
-        try:
-            applied = promotions.check_code(form.code.data, order.plan, order.user, clock.now())
-        except DomainError as error:
-            problem = error.message
-    elif form.code.errors:
-        problem = form.code.errors[0]
-    preview = None
-    if applied is not None:
-        price = figures.current_quote(order)
-        preview = applied.discount.per_month(price.monthly_cents)
-    return render(
-        "checkout/_code_status.html",
-        "code_status",
-        applied=applied,
-        problem=problem,
-        preview=preview,
-    )
+    if not form.validate_on_submit() and not form.code.errors:
+        form.code.data = None  # no valid token: nothing is looked up
+    return render("checkout/_code_status.html", "code_status", **_code_news(order, form.code))
 
 
 # --- Step 4: payment method --------------------------------------------------------------
