@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Order
 from app.seeds.catalog import seed_catalog
 from app.services import legal_documents
+from tests.support.forms import date_fields
 
 GOOD_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
@@ -82,7 +83,7 @@ class Buyer:
     def eligibility(self, born="1990-05-17", country="FR", protected="no"):
         return self.client.post(
             self.url("eligibility"),
-            data={"date_of_birth": born, "country": country, "legal_protection": protected},
+            data={**date_fields(born), "country": country, "legal_protection": protected},
         )
 
     def details(self, code="", locale="en", **extra):

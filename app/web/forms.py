@@ -7,7 +7,6 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     EmailField,
     RadioField,
     SelectChoice,
@@ -21,6 +20,7 @@ from app.domain.eligibility import BirthDateProblem, birth_date_problem
 from app.domain.errors import DomainError
 from app.domain.passwords import MAX_LENGTH, MIN_LENGTH, PasswordProblem, password_problem
 from app.domain.text import has_control_characters
+from app.web.date_input import BirthDateField
 
 PASSWORD_MESSAGES = {
     PasswordProblem.TOO_SHORT: _l(
@@ -128,21 +128,6 @@ class PlausibleBirthDate:
             raise ValidationError(BIRTH_DATE_MESSAGES[problem])
 
 
-class BirthDateField(DateField):
-    """A date input whose parse error says what a valid answer looks like."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None  # InputRequired reports the empty answer
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(
-                _l("Date of birth must be a real date, for example 27 March 2007.")
-            ) from error
-
-
 def populate_errors(form, error: DomainError, fallback: str | None = None) -> None:
     """Put every (field, message) of a service's refusal onto the form's fields (FlaskBB's
     populate_errors). A message for a field the form lacks, or for no field, goes on
@@ -174,7 +159,7 @@ def full_name_field() -> StringField:
     )
 
 
-def birth_date_field() -> "BirthDateField":
+def birth_date_field() -> BirthDateField:
     return BirthDateField(
         _l("Date of birth"),
         validators=[InputRequired(_l("Enter your date of birth.")), PlausibleBirthDate()],

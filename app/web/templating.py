@@ -13,6 +13,7 @@ from app.domain.file_size import file_size
 from app.services.markdown import render_course_markdown, render_markdown
 from app.web.http_caching import sessionless_page
 from app.web.i18n import LOCALE_NAMES
+from app.web.language_notice import switch_notice
 
 
 def csrf_headers() -> str | None:
@@ -75,6 +76,7 @@ def register(app: Flask) -> None:
         whole_money=whole_money,
     )
     app.jinja_env.globals["country_name"] = country_name
+    app.jinja_env.globals["language_switch_notice"] = switch_notice
     app.jinja_env.globals["document_url"] = lambda version: url_for(
         "legal.document_version", kind=version.kind, label=version.label
     )

@@ -168,6 +168,7 @@ PAGES: list[Page] = [
 CHECKOUT_PAGES = (
     "account",  # a visitor not signed in: create the account inside the flow
     "account-errors",
+    "account-signed-in",  # Back to the account step once signed in
     "eligibility",
     "eligibility-errors",
     "details",

@@ -26,6 +26,7 @@ from tests.checkout_fixtures import (
     hidden,
     order_id_from,
 )
+from tests.support.forms import date_fields
 
 PASSWORD = "juniper lantern orchard"
 _numbers = itertools.count(1)
@@ -97,13 +98,17 @@ def start_solo(page) -> None:
     press_enter_on(page, 'main form[action="/checkout/solo"] button')
 
 
+def type_date(page, born: str, name: str = "date_of_birth") -> None:
+    """Into the three boxes, day, month and year, one Tab apart."""
+    year, month, day = born.split("-")
+    for part, value in (("day", day), ("month", month), ("year", year)):
+        type_into(page, f"#{name}-{part}", value)
+
+
 def eligibility_step(page, born: str | None = None) -> None:
     expect_step(page, "eligibility", "Eligibility")
     if born:
-        tab_to(page, "#date_of_birth")
-        year, month, day = born.split("-")
-        page.keyboard.type(month + day + year)  # en-US order, segment by segment
-        assert page.input_value("#date_of_birth") == born
+        type_date(page, born)
     press_enter_on(page, "main form button[type=submit]")
 
 
@@ -154,8 +159,7 @@ def create_account_in_flow(page, email: str, name: str = "Kim Keyboard") -> None
     type_into(page, "#name", name)
     type_into(page, "#email", email)
     type_into(page, "#password", PASSWORD)
-    tab_to(page, "#date_of_birth")
-    page.keyboard.type("05171990")
+    type_date(page, "1990-05-17")
     tab_to(page, "#country")
     page.keyboard.type("France")
     tab_to(page, "#legal_protection-0")
@@ -180,8 +184,8 @@ def test_solo_purchase_with_the_keyboard(page):
     page.keyboard.press("Enter")
     wait_for_focus(page, "#name")
 
+    # Its date of birth and country are the eligibility step's: on to Details.
     create_account_in_flow(page, unique_email("solo"))
-    eligibility_step(page)  # kept from the account just created
 
     # Details: an empty submit through htmx, then the answers.
     expect_step(page, "details", "Your details")
@@ -366,7 +370,6 @@ def test_solo_purchase_without_javascript(new_context):
     press_enter_on(page, "main form button[type=submit]")
     expect_error_summary(page, "Enter your full name.")
     create_account_in_flow(page, unique_email("nojs"))
-    eligibility_step(page)
     expect_step(page, "details", "Your details")
     press_enter_on(page, "main form button[type=submit]")
     expect_error_summary(page, "Enter the first line of your address.")
@@ -423,14 +426,14 @@ class Shopper:
             "name": "Audit Buyer",
             "email": unique_email(f"audit.{locale}."),
             "password": PASSWORD,
-            "date_of_birth": "1990-05-17",
+            **date_fields("1990-05-17"),
             "country": "FR",
             "legal_protection": "no",
         }
-        assert self.post(f"/checkout/{order}/account", data).url.endswith("/eligibility")
+        assert self.post(f"/checkout/{order}/account", data).url.endswith("/details")
 
     def eligibility(self, order: str, born: str = "1990-05-17") -> None:
-        data = {"date_of_birth": born, "country": "FR", "legal_protection": "no"}
+        data = {**date_fields(born), "country": "FR", "legal_protection": "no"}
         self.post(f"/checkout/{order}/eligibility", data)
 
     def details(self, order: str, representative: tuple[str, str] | None = None) -> None:
@@ -542,6 +545,7 @@ def audit_checkout(browser, live_server, locale: str, folder, axe_script) -> Aud
         audit.visit("account", step(solo, "account"))
         audit.submit_empty("account-errors", step(solo, "account"))
         shop.create_account(solo, locale)
+        audit.visit("account-signed-in", step(solo, "account"))
         audit.visit("eligibility", step(solo, "eligibility"))
         audit.submit_empty("eligibility-errors", step(solo, "eligibility"))
         shop.eligibility(solo)

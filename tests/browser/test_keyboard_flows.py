@@ -87,11 +87,14 @@ def test_register_confirm_sign_out_sign_in_and_switch_language(page, live_server
     page.keyboard.type(email)
     tab_to(page, "#password")
     page.keyboard.type(password)
-    tab_to(page, "#date_of_birth")
-    # Chromium's date input takes digits segment by segment, in the browser's order
-    # (month/day/year in en-US) and moves to the next segment by itself.
-    page.keyboard.type("05171990")
-    assert page.input_value("#date_of_birth") == "1990-05-17"
+    # Three labelled boxes, day, month, year: Tab goes from one to the next.
+    tab_to(page, "#date_of_birth-day")
+    page.keyboard.type("17")
+    page.keyboard.press("Tab")
+    page.keyboard.type("5")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1990")
+    assert page.input_value("#date_of_birth-year") == "1990"
     tab_to(page, "#country")
     page.keyboard.type("France")  # type-ahead selects the option
     assert page.input_value("#country") == "FR"

@@ -13,6 +13,7 @@ from app.models import OutboxMessage
 from tests.checkout.test_consent import consent_link, minor_until_review, seventeen_today
 from tests.checkout_fixtures import Buyer, buy_until_review, hidden
 from tests.conftest import sign_in
+from tests.support.forms import date_fields
 
 # What the pages used to promise, in both languages.
 UNTRUE = [
@@ -123,7 +124,7 @@ def test_the_access_email_names_the_sign_in_pages_own_link(shop, client):
             "name": "Grace Hopper",
             "email": "grace@example.org",
             "password": "cobol compilers forever",
-            "date_of_birth": "1990-12-09",
+            **date_fields("1990-12-09"),
             "country": "FR",
             "legal_protection": "no",
         },

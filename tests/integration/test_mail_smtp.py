@@ -18,6 +18,7 @@ from app.services import mail, mail_delivery
 from tests.checkout.test_consent import PARENT, consent_link, minor_until_review
 from tests.checkout_fixtures import Buyer, hidden
 from tests.conftest import sign_in
+from tests.support.forms import date_fields
 from tests.support.smtp import free_port, smtp_settings
 
 REFUSED = "ConnectionRefusedError: Connection refused"
@@ -84,7 +85,7 @@ def new_account_buys_solo(client) -> Buyer:
             "name": "Grace Hopper",
             "email": "grace@example.org",
             "password": "cobol compilers forever",
-            "date_of_birth": "1990-12-09",
+            **date_fields("1990-12-09"),
             "country": "FR",
             "legal_protection": "no",
         },

@@ -16,6 +16,7 @@ from app.services import catalog, legal_documents
 from tests.checkout.test_consent import PARENT, seventeen_today
 from tests.checkout_fixtures import CHALLENGE_CARD, Buyer
 from tests.conftest import FreshContextClient, base_config, link_in, path_of, sign_in
+from tests.support.forms import date_fields
 
 PUBLIC = "https://atelier.example"
 HOSTILE = ("evil.example", "atelier.example.evil.example")
@@ -68,7 +69,7 @@ def test_every_email_link_is_public_whatever_the_host(site, make_user):
             "name": "Ana",
             "email": "ana@example.org",
             "password": "a long enough passphrase",
-            "date_of_birth": "1990-05-17",
+            **date_fields("1990-05-17"),
             "country": "FR",
             "legal_protection": "no",
         },
@@ -91,7 +92,7 @@ def test_every_email_link_is_public_whatever_the_host(site, make_user):
             "name": "Bea",
             "email": "bea@example.org",
             "password": "another long passphrase",
-            "date_of_birth": "1990-05-17",
+            **date_fields("1990-05-17"),
             "country": "FR",
             "legal_protection": "no",
         },

@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -6,12 +7,13 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import User
 from tests.conftest import link_in, outbox_for, path_of, without_title
+from tests.support.forms import date_fields, typed_date
 
 GOOD = {
     "name": "Camille Martin",
     "email": "Camille@Example.org",
     "password": "correct horse battery",
-    "date_of_birth": "1995-04-12",
+    **date_fields("1995-04-12"),
     "country": "FR",
     "legal_protection": "no",
 }
@@ -49,7 +51,9 @@ def test_register_page_has_accessible_fields(client):
         'autocomplete="name"',
         'autocomplete="email"',
         'autocomplete="new-password"',
-        'autocomplete="bday"',
+        'autocomplete="bday-day"',
+        'autocomplete="bday-month"',
+        'autocomplete="bday-year"',
         'autocomplete="country"',
         "<legend",
         'aria-describedby="password-hint"',
@@ -70,17 +74,17 @@ def test_duplicate_email_whatever_the_case(client, make_user):
 
 
 @pytest.mark.parametrize(
-    ("value", "message"),
+    ("boxes", "message"),
     [
-        ((date.today() + timedelta(days=2)).isoformat(), "Date of birth must be in the past."),
-        ("1899-12-31", "Date of birth must be after 1 January 1900."),
-        ("2001-02-30", "Date of birth must be a real date"),
-        ("not a date", "Date of birth must be a real date"),
-        ("", "Enter your date of birth."),
+        (date_fields(date.today() + timedelta(days=2)), "Date of birth must be in the past."),
+        (date_fields("1899-12-31"), "Date of birth must be after 1 January 1900."),
+        (typed_date("30", "2", "2001"), "Date of birth must be a real date"),
+        (typed_date("1", "2", "not a year"), "The year of your date of birth must have 4 digits"),
+        (typed_date("", "", ""), "Enter your date of birth."),
     ],
 )
-def test_bad_dates_of_birth(client, value, message):
-    response = client.post("/register", data={**GOOD, "date_of_birth": value})
+def test_bad_dates_of_birth(client, boxes, message):
+    response = client.post("/register", data={**GOOD, **boxes})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert users_count() == 0
@@ -123,7 +127,8 @@ def test_answers_are_kept_after_an_error(client):
     response = client.post("/register", data={**GOOD, "password": "short"})
     html = response.get_data(as_text=True)
     assert 'value="Camille Martin"' in html
-    assert 'value="1995-04-12"' in html
+    for box, value in (("day", "12"), ("month", "4"), ("year", "1995")):
+        assert re.search(rf'name="date_of_birth-{box}"[^>]*value="{value}"', html), box
     assert 'value="FR" selected' in html or '<option selected value="FR"' in html
 
 
@@ -160,7 +165,7 @@ def test_htmx_success_redirects_with_a_header(client):
 def test_eligibility_is_shown_on_the_profile(client, born, country, protected, expected):
     data = {
         **GOOD,
-        "date_of_birth": born.isoformat(),
+        **date_fields(born),
         "country": country,
         "legal_protection": protected,
     }

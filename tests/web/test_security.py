@@ -12,6 +12,7 @@ from app.config import Config
 from app.extensions import READ_METHODS, db, limiter
 from app.models import Inquiry, OutboxMessage, Role, User
 from tests.conftest import current_code, enable_two_factor, sign_in
+from tests.support.forms import date_fields
 
 STATIC = Path(__file__).parents[2] / "app" / "static"
 
@@ -19,7 +20,7 @@ REGISTER = {
     "name": "Kim",
     "email": "kim@example.org",
     "password": "correct horse battery",
-    "date_of_birth": "1990-01-01",
+    **date_fields("1990-01-01"),
     "country": "FR",
     "legal_protection": "no",
 }

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import User
 from app.services import accounts
 from tests.conftest import sign_in
+from tests.support.forms import date_fields
 
 
 def cookie_header(response, name):
@@ -188,7 +189,7 @@ def test_role_cannot_be_posted_into_a_profile(client, make_user):
         "/account/profile",
         data={
             "name": "New Name",
-            "date_of_birth": "1990-05-17",
+            **date_fields("1990-05-17"),
             "country": "FR",
             "legal_protection": "no",
             "role": "staff",

@@ -19,6 +19,7 @@ from app.services import accounts, two_factor
 from app.services.tokens import InvalidToken
 from app.web.forms import keeps_text_when_the_session_ends, populate_errors, select_choices
 from app.web.i18n import chosen_locale, countries
+from app.web.language_notice import note_sign_in
 from app.web.rendering import redirect_to, render
 from app.web.security import log_security_event, safe_next
 
@@ -36,11 +37,13 @@ def _email_key() -> str:
 def complete_sign_in(user: User, remember: bool, next_url: str | None, message: str | None = None):
     # A fresh session at sign-in: nothing from before it carries over (a new CSRF token
     # comes with the next page).
+    page_locale = str(get_locale())  # still the visitor's: nobody is signed in yet
     session.clear()
     locale = chosen_locale()
     if locale and not user.locale:
         user.locale = locale
     login_user(user, remember=remember)
+    note_sign_in(user.locale, page_locale)
     if message:
         flash(message)
     log_security_event("signin.success", user_id=user.id, remember=remember)

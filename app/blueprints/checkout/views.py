@@ -130,6 +130,14 @@ def _page(template: str, order, form, status: int = 200, **context):
     )
 
 
+def _first_step(order) -> str:
+    """A member starting an order is already past the account step: straight to the next
+    one (the account step, when Back comes to it, says they are signed in)."""
+    if order.user_id is None:
+        return url_for("checkout.account", public_id=order.public_id)
+    return _next_step(order, Step.ACCOUNT)
+
+
 # --- Entry points -------------------------------------------------------------------------
 
 
@@ -176,7 +184,7 @@ def start_solo():
     except CheckoutRefused as refused:
         flash(str(refused.message))
         return redirect_to(_plans_page())
-    return redirect_to(url_for("checkout.account", public_id=order.public_id))
+    return redirect_to(_first_step(order))
 
 
 @bp.route("/path/<slug>", methods=["GET", "POST"])
@@ -196,7 +204,7 @@ def start_plus(slug: str):
     except CheckoutRefused as refused:
         flash(str(refused.message))
         return redirect_to(url_for("catalog.path", slug=slug) + "#fund")
-    return redirect_to(url_for("checkout.account", public_id=order.public_id))
+    return redirect_to(_first_step(order))
 
 
 def choosable_paths() -> tuple[list, list, dict]:
@@ -246,6 +254,15 @@ def choose_path():
 @step_view(Step.ACCOUNT)
 def account(order):
     if current_user.is_authenticated:
+        if order.user_id == current_user.id and request.method == "GET":
+            # Back from the next step lands here: this step's own page, never a redirect
+            # onwards (it would skip the steps between, as far as Payment).
+            return _page(
+                "checkout/account.html",
+                order,
+                EmptyForm(),
+                next_url=_next_step(order, Step.ACCOUNT),
+            )
         try:
             orders.claim(order, current_user)
         except CheckoutRefused as refused:
@@ -255,7 +272,16 @@ def account(order):
     form = RegisterForm()
     _country_choices(form.country)
     if form.validate_on_submit():
+        # The date of birth and country asked here are the eligibility step's answers
+        # too: asked once, that step is done with them (its page stays for Change).
+        answers = (
+            form.date_of_birth.data,
+            form.country.data,
+            form.legal_protection.data == "yes",
+            clock.today(),
+        )
         try:
+            steps.check_eligibility(*answers)
             user = accounts.register(new_account_from(form))
         except DomainError as error:
             populate_errors(form, error)
@@ -265,6 +291,7 @@ def account(order):
             login_user(user)
             log_security_event("signin.success", user_id=user.id, remember=False)
             orders.claim(order, user, created_in_flow=True)
+            steps.save_eligibility(order, *answers)
             return redirect_to(_next_step(order, Step.ACCOUNT))
     status = 422 if form.errors else 200
     signin = url_for("auth.signin", next=url_for("checkout.account", public_id=order.public_id))
@@ -280,6 +307,9 @@ def account(order):
 def eligibility(order):
     form = EligibilityForm()
     _country_choices(form.country)
+    # The first time, the answers come from the member's profile: the page says why it
+    # asks to check them (whether they may subscribe is decided on the day they order).
+    from_profile = order.date_of_birth is None and order.user.date_of_birth is not None
     if request.method == "GET":
         user = order.user
         form.date_of_birth.data = order.date_of_birth or user.date_of_birth
@@ -301,7 +331,7 @@ def eligibility(order):
         else:
             return redirect_to(_next_step(order, Step.ELIGIBILITY))
     status = 422 if form.errors else 200
-    return _page("checkout/eligibility.html", order, form, status)
+    return _page("checkout/eligibility.html", order, form, status, from_profile=from_profile)
 
 
 # --- Step 3: details ---------------------------------------------------------------------
@@ -347,7 +377,27 @@ def details(order):
         else:
             return redirect_to(_next_step(order, Step.DETAILS))
     status = 422 if form.errors else 200
-    return _page("checkout/details.html", order, form, status)
+    # The code's one message (its error, or what it takes off) sits in the region the
+    # live check replaces: a good code typed after a wrong one replaces the error.
+    news = _code_news(order, form.code) if request.method == "POST" else {}
+    return _page("checkout/details.html", order, form, status, **news)
+
+
+def _code_news(order, field) -> dict:
+    """What to say about the code in `field` (validated): applied, problem, preview."""
+    applied, problem = None, None
+    if field.errors:
+        problem = field.errors[0]
+    elif field.data:
+        try:
+            applied = promotions.check_code(field.data, order.plan, order.user, clock.now())
+        except DomainError as error:
+            problem = error.message
+    preview = None
+    if applied is not None:
+        price = figures.current_quote(order)
+        preview = applied.discount.per_month(price.monthly_cents)
+    return {"applied": applied, "problem": problem, "preview": preview}
 
 
 @bp.route("/<public_id>/code", methods=["POST"])
@@ -357,25 +407,9 @@ def details(order):
 def check_code(order):
     """The live check of a promo or referral code (htmx); says what it would take off."""
     form = CodeForm()
-    applied, problem = None, None
-    if form.validate_on_submit() and form.code.data:
-        try:
-            applied = promotions.check_code(form.code.data, order.plan, order.user, clock.now())
-        except DomainError as error:
-            problem = error.message
-    elif form.code.errors:
-        problem = form.code.errors[0]
-    preview = None
-    if applied is not None:
-        price = figures.current_quote(order)
-        preview = applied.discount.per_month(price.monthly_cents)
-    return render(
-        "checkout/_code_status.html",
-        "code_status",
-        applied=applied,
-        problem=problem,
-        preview=preview,
-    )
+    if not form.validate_on_submit() and not form.code.errors:
+        form.code.data = None  # no valid token: nothing is looked up
+    return render("checkout/_code_status.html", "code_status", **_code_news(order, form.code))
 
 
 # --- Step 4: payment method --------------------------------------------------------------
@@ -451,8 +485,9 @@ def payment(order):
                 form[target].errors.append(error.message)
             else:
                 return redirect_to(_next_step(order, Step.PAYMENT))
-    # The card number never goes back into the page.
-    form.card_number.data = form.card_cvc.data = ""
+    # No card field ever goes back into the page (the form also asks the browser not to
+    # restore them on Back: autocomplete="off" in payment.html).
+    form.card_number.data = form.card_expiry.data = form.card_cvc.data = ""
     status = 422 if form.errors else 200
     decline = wording.decline_message(order.last_decline) if order.last_decline else None
     return _page(

@@ -51,10 +51,9 @@ def _require_draft(order: Order) -> None:
         raise CheckoutRefused(None, _l("This order can no longer be changed."))
 
 
-def save_eligibility(
-    order: Order, born: date, country: str, legal_protection: bool, today: date
-) -> Eligibility:
-    _require_draft(order)
+def check_eligibility(born: date, country: str, legal_protection: bool, today: date):
+    """The assessment of these answers (Terms §1), or DomainError when they refuse any
+    paid plan: checked before an account is made in the flow, so nothing is half made."""
     assessment = assess(born, country, legal_protection, today)
     if assessment.status is Eligibility.TOO_YOUNG:
         raise DomainError(
@@ -64,6 +63,14 @@ def save_eligibility(
                 "and watch its videos for free."
             ),
         )
+    return assessment
+
+
+def save_eligibility(
+    order: Order, born: date, country: str, legal_protection: bool, today: date
+) -> Eligibility:
+    _require_draft(order)
+    assessment = check_eligibility(born, country, legal_protection, today)
     order.date_of_birth = born
     order.country = country
     order.legal_protection = legal_protection

@@ -52,6 +52,23 @@
     focusErrorSummary(event.detail.target.parentNode || document);
   });
 
+  // The promo code's live check answered: the field's error marks follow its message
+  // (a good code typed after a wrong one clears them). The error summary stays: it is
+  // the account of the last submission, as the page title's "Error:" is.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var region = event.detail.target;
+    if (!region || region.id !== "code-status") return;
+    var wrong = !!region.querySelector(".field-error");
+    var field = region.closest(".field");
+    var input = document.getElementById("code");
+    if (field) field.classList.toggle("field--error", wrong);
+    if (input) {
+      input.classList.toggle("input--error", wrong);
+      if (wrong) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+  });
+
   // Catalog filters: leave empty fields out of the URL (/courses?q=python, not
   // /courses?q=python&level=&language=…), as the shareable address.
   document.addEventListener("htmx:configRequest", function (event) {
