@@ -15,6 +15,15 @@ from app.models.catalog import (
     StepKind,
 )
 from app.models.inquiry import Inquiry, InquiryKind, InquiryStatus
+from app.models.invoices import (
+    ImmutableInvoiceError,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoicePdf,
+    Refund,
+    RefundStatus,
+)
 from app.models.legal import (
     DocumentKind,
     DocumentPdf,
@@ -68,9 +77,14 @@ __all__ = [
     "GatewayCall",
     "ImmutableDocumentError",
     "ImmutableEventError",
+    "ImmutableInvoiceError",
     "Inquiry",
     "InquiryKind",
     "InquiryStatus",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceKind",
+    "InvoicePdf",
     "LaunchWatch",
     "LearningPath",
     "Level",
@@ -88,6 +102,8 @@ __all__ = [
     "RecoveryCode",
     "Referral",
     "ReferralCode",
+    "Refund",
+    "RefundStatus",
     "RepresentativeConsent",
     "Role",
     "SandboxTransaction",
