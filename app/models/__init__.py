@@ -1,3 +1,4 @@
+from app.models.billing import BillingDue, DueStatus, InterestRate
 from app.models.catalog import (
     Availability,
     CatalogState,
@@ -63,6 +64,7 @@ __all__ = [
     "AcceptanceSubject",
     "AcceptedBy",
     "Availability",
+    "BillingDue",
     "CatalogState",
     "Certification",
     "Chapter",
@@ -72,6 +74,7 @@ __all__ = [
     "DocumentKind",
     "DocumentPdf",
     "DocumentVersion",
+    "DueStatus",
     "Exercise",
     "ExerciseKind",
     "GatewayCall",
@@ -81,6 +84,7 @@ __all__ = [
     "Inquiry",
     "InquiryKind",
     "InquiryStatus",
+    "InterestRate",
     "Invoice",
     "InvoiceCounter",
     "InvoiceKind",

@@ -108,10 +108,13 @@ def issue_for_payment(
     payment: Payment,
     lines: list[Line] | None = None,
     period: tuple[date, date] | None = None,
+    breakdown: tuple[int, int, int] | None = None,
 ) -> Invoice:
     """The invoice of a successful charge, issued now in the caller's transaction, or
     the one already issued for it. `lines` (VAT included) must add up to the amount
-    charged; by default one line for the plan's month. `period` (first and last day)
+    charged; by default one line for the plan's month, or with `breakdown` (month,
+    interest, fee: a past-due balance, §3.2) the month and then the interest and the
+    collection fee, both outside the scope of VAT. `period` (first and last day)
     defaults to what the payment pays for."""
     existing = invoice_for_payment(payment)
     if existing is not None:
@@ -123,6 +126,13 @@ def issue_for_payment(
     if period is None:
         period = _period(payment, subscription) or (None, None)
     with force_locale(locale):
+        if lines is None and breakdown is not None:
+            month, interest, fee = breakdown
+            lines = [Line(_month_line(order, subscription, locale), month, _vat())]
+            if interest:
+                lines.append(Line(_("Late-payment interest"), interest, rules.NO_VAT))
+            if fee:
+                lines.append(Line(_("Fixed collection fee"), fee, rules.NO_VAT))
         if lines is None:
             lines = [Line(_month_line(order, subscription, locale), payment.amount_cents, _vat())]
         method = _method(payment)

@@ -60,3 +60,30 @@ def paid_payment(subscription: Subscription, amount_cents: int = 2000) -> Paymen
     settle_payment(payment, PaymentStatus.SUCCEEDED)
     db.session.commit()
     return payment
+
+
+def renewing(
+    subscription: Subscription,
+    scenario: str = "success",
+    period_end=None,
+) -> Subscription:
+    """Give `subscription` (from make_subscription) a kept card of the sandbox `scenario`
+    and, for an active one, a paid month ending on `period_end` (committed)."""
+    method = card_of(subscription.user, scenario)
+    subscription.payment_method_id = method.id
+    if period_end is not None:
+        subscription.current_period_start = subscription.anchor_date
+        subscription.current_period_end = period_end
+    db.session.commit()
+    return subscription
+
+
+def run_billing(monkeypatch, moment):
+    """The billing job at `moment` (an aware datetime), as `flask billing run --now`."""
+    from app import clock
+    from app.services import billing
+
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    summary = billing.run(moment)
+    db.session.expire_all()
+    return summary
