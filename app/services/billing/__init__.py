@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app, has_request_context
+
 from app.extensions import db
 from app.services import mail_delivery
 from app.services.billing import dues, renewals
@@ -62,6 +64,16 @@ def register_step(name: str, run: StepFunction, before: str | None = None) -> No
 
 
 def run(now: datetime) -> Summary:
+    """Every step, then mail delivery. Outside a request (the CLI), the steps run in a
+    request context for the public address, so the emails' links are built for it."""
+    if has_request_context():
+        return _run(now)
+    base_url = current_app.config["PUBLIC_URL"].rstrip("/") + "/"
+    with current_app.test_request_context(base_url=base_url):
+        return _run(now)
+
+
+def _run(now: datetime) -> Summary:
     summary = Summary(now)
     for step in STEPS:
         report = StepReport(step.name)
