@@ -12,7 +12,7 @@ from flask import current_app, has_request_context
 
 from app.extensions import db
 from app.services import mail_delivery
-from app.services.billing import dues, renewals
+from app.services.billing import dues, referrals, renewals
 
 StepFunction = Callable[[datetime], tuple[int, list[str]]]
 
@@ -50,6 +50,8 @@ class Summary:
 STEPS: list[Step] = [
     # First, the answers a crash or a timeout left unknown: applied before anything new.
     Step("lost answers", renewals.repair),
+    # Before renewals: a credit earned today is taken off today's charges.
+    Step("referral credits", referrals.grant),
     Step("reflection ends and renewals", renewals.run),
     Step("retries, terminations, interest and fees", dues.run),
     Step("cancellations ended", dues.end_cancelled),
