@@ -315,3 +315,29 @@ def test_a_paypal_agreement_renews_without_the_payer(
     run_billing(monkeypatch, RENEWAL_DAY)
     assert db.session.scalar(select(Payment.status)) is PaymentStatus.SUCCEEDED
     assert invoices.invoices_for(subscription.user)[0].payment_method == "PayPal"
+
+
+def test_the_history_holds_charges_failures_fees_and_status_changes(
+    app, make_user, make_subscription, monkeypatch, seeded_rates
+):
+    """§3.3: the whole transaction history, for the Premium page."""
+    from app.services.billing.history import history
+
+    member = make_user()
+    subscription = renewing(make_subscription(member), "declined", period_end=date(2026, 2, 5))
+    run_billing(monkeypatch, RENEWAL_DAY)
+    subscription = db.session.get(Subscription, subscription.id)
+    subscription.payment_method_id = card_of(member).id
+    db.session.commit()
+    monkeypatch.setattr("app.clock.now", lambda: at(date(2026, 2, 9)))
+    assert dues.pay_balance(subscription, member) is Applied.PAID
+    db.session.expire_all()
+    entries = history(db.session.get(Subscription, subscription.id))
+    kinds = [e.kind for e in entries]
+    # The failed attempt shows as its status change (the charge row is retried, then paid).
+    assert {"charge", "fee", "interest", "status"} <= set(kinds)
+    assert Reason.PAYMENT_FAILED in [e.reason for e in entries]
+    [charge] = [e for e in entries if e.kind == "charge"]
+    assert charge.reference == "F2026-000001" and charge.amount_cents == 2000 + 4000 + 1
+    statuses = [e.status for e in entries if e.kind == "status"]
+    assert S.PAST_DUE in statuses and S.ACTIVE in statuses
