@@ -357,3 +357,19 @@ def test_concurrent_invoices_are_numbered_1_to_n_with_rollbacks_leaving_no_gap(
     db.session.expire_all()
     numbers = sorted(db.session.scalars(select(Invoice.number).where(Invoice.series == f"F{YEAR}")))
     assert numbers == list(range(1, 51))
+
+
+def test_the_order_record_lists_the_renewals_with_their_month(
+    app, make_user, make_subscription, staff_client, monkeypatch
+):
+    from datetime import date
+
+    from tests.support.billing import renewing, run_billing
+
+    subscription = renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
+    run_billing(monkeypatch, datetime(2026, 2, 5, 8, tzinfo=UTC))
+    reference = staff_reference(subscription)
+    monkeypatch.undo()
+    html = staff_client.get(f"/staff/orders/{reference}").get_data(as_text=True)
+    assert "Month from 5 Feb 2026" in html
+    assert "Invoice F2026-000001" in html
