@@ -118,6 +118,7 @@ PAGES: list[Page] = [
     Page("/staff/orders/{order}", who="staff", label="staff-order"),
     Page("/staff/orders?q=AT-ZZZZZZZZ&status=completed", who="staff", label="staff-orders-none"),
     Page("/staff/documents", who="staff", label="staff-documents"),
+    Page("/staff/interest-rates", who="staff", label="staff-interest-rates"),
     Page("/staff/catalog", who="staff", label="staff-catalog"),
     Page("/staff/catalog/courses/new", who="staff", label="staff-course-new"),
     Page(

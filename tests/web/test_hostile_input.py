@@ -53,6 +53,7 @@ UNREACHED = {
     "checkout.gateway_return": "a gateway sends the buyer there: tried with made-up answers",
     "checkout.sandbox_3ds": "the sandbox's own page for a 3-D Secure card: tried with a made-up id",
     "checkout.sandbox_paypal": "the sandbox's own PayPal page: tried with a made-up id",
+    "invoices.pdf": "an invoice's PDF, linked from Premium and the staff order record",
 }
 MADE_UP = {
     "token": "eyJ4IjoxfQ.\x00²",
