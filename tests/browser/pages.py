@@ -111,6 +111,8 @@ PAGES: list[Page] = [
     Page("/account/preferences", who="learner", label="account-preferences"),
     Page("/account/security", who="learner", label="account-security"),
     Page("/account/two-factor", who="learner", label="account-two-factor"),
+    # Its states with a subscription: tests/browser/test_premium.py.
+    Page("/account/premium", who="learner", label="account-premium"),
     Page("/staff/", who="staff", label="staff-dashboard"),
     Page("/staff/inquiries", who="staff", label="staff-inquiries"),
     Page("/staff/inquiries?status=answered", who="staff", label="staff-inquiries-answered"),
