@@ -41,6 +41,7 @@ from app.models.payments import (
     WebhookEvent,
 )
 from app.models.promotions import PromoCode, PromoRedemption, Referral, ReferralCode
+from app.models.requests import ContractRequest
 from app.models.subscriptions import (
     ImmutableEventError,
     StatusWriteError,
@@ -58,6 +59,7 @@ __all__ = [
     "Certification",
     "Chapter",
     "ConsentDecision",
+    "ContractRequest",
     "Course",
     "CurrencyRate",
     "DocumentKind",

@@ -120,6 +120,8 @@ PAGES: list[Page] = [
     Page("/staff/orders/{order}", who="staff", label="staff-order"),
     Page("/staff/orders?q=AT-ZZZZZZZZ&status=completed", who="staff", label="staff-orders-none"),
     Page("/staff/documents", who="staff", label="staff-documents"),
+    Page("/staff/requests", who="staff", label="staff-requests"),
+    Page("/staff/requests?status=approved", who="staff", label="staff-requests-approved"),
     Page("/staff/catalog", who="staff", label="staff-catalog"),
     Page("/staff/catalog/courses/new", who="staff", label="staff-course-new"),
     Page(

@@ -9,10 +9,18 @@ from flask_login import current_user, login_required
 from app import clock
 from app.access import Record, can
 from app.blueprints.account import bp
-from app.blueprints.account.premium_labels import REASONS, REFUSALS, STATUSES
+from app.blueprints.account.premium_labels import (
+    REASONS,
+    REFUSALS,
+    REQUEST_KINDS,
+    REQUEST_STATUSES,
+    STATUSES,
+)
 from app.blueprints.auth.forms import EmptyForm
+from app.domain.requests import RequestKind
 from app.extensions import db
 from app.models import Subscription
+from app.services import contract_requests as requests
 from app.services import premium
 from app.web.rendering import redirect_to, render
 from app.web.templating import day
@@ -34,17 +42,35 @@ def _own(subscription_id: int) -> Subscription:
 
 
 def _labels() -> dict:
-    return {"statuses": STATUSES, "reasons": REASONS, "refusals": REFUSALS}
+    return {
+        "statuses": STATUSES,
+        "reasons": REASONS,
+        "refusals": REFUSALS,
+        "request_kinds": REQUEST_KINDS,
+        "request_statuses": REQUEST_STATUSES,
+    }
 
 
 @bp.route("/account/premium")
 @login_required
 def premium_tab():
+    standings = premium.overview(_user(), clock.now())
+    live = [standing.subscription for standing in standings if standing.live]
     return render(
         PREMIUM,
         "content",
-        standings=premium.overview(_user(), clock.now()),
+        standings=standings,
         form=EmptyForm(formdata=None),
+        # Requests to Student Success (path change, force majeure): which may be made
+        # now, and those made, with their answers.
+        may_ask={
+            sub.id: {kind: requests.refusal_for(sub, kind) is None for kind in RequestKind}
+            for sub in live
+        },
+        requests_of={
+            standing.subscription.id: requests.requests_for(standing.subscription)
+            for standing in standings
+        },
         **_labels(),
     )
 

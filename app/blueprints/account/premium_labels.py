@@ -4,6 +4,7 @@ the refusals, in the member's language (the codes stay in the database)."""
 from flask_babel import lazy_gettext as _l
 
 from app.domain.contract import Refusal
+from app.domain.requests import AskRefusal, RequestKind, RequestStatus
 from app.domain.subscriptions import Reason, SubscriptionStatus
 
 S = SubscriptionStatus
@@ -59,4 +60,25 @@ REFUSALS = {
         "The three months after acceptance are over: you can cancel the subscription instead "
         "(Terms of Service, section 6.2)."
     ),
+}
+
+ASK_REFUSALS = {
+    AskRefusal.WRONG_PLAN: _l("This request is for Premium Plus subscriptions."),
+    AskRefusal.NOT_NOW: _l(
+        "This request cannot be made for this subscription in its current state."
+    ),
+    AskRefusal.ALREADY_ASKED: _l(
+        "You have already sent this request: Student Success will answer it by email."
+    ),
+}
+
+REQUEST_KINDS = {
+    RequestKind.PATH_CHANGE: _l("Change of Learning Path"),
+    RequestKind.FORCE_MAJEURE: _l("Termination for an accident or force majeure"),
+}
+
+REQUEST_STATUSES = {
+    RequestStatus.OPEN: _l("Waiting for Student Success's answer"),
+    RequestStatus.APPROVED: _l("Approved"),
+    RequestStatus.REFUSED: _l("Refused"),
 }

@@ -1,0 +1,54 @@
+"""contract requests: a subscriber's path change or force majeure request and the written decision
+
+Revision ID: b7c41e9d2f55
+Revises: 9d4e2f6a8b31
+Create Date: 2026-12-01 13:45:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import app.models.types
+
+
+revision = 'b7c41e9d2f55'
+down_revision = '9d4e2f6a8b31'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('contract_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('path_change', 'force_majeure', name='requestkind', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('open', 'approved', 'refused', name='requeststatus', native_enum=False, length=20), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('subscription_id', sa.Integer(), nullable=False),
+    sa.Column('new_path_id', sa.Integer(), nullable=True),
+    sa.Column('explanation', sa.Text(), nullable=False),
+    sa.Column('document_name', sa.String(length=200), nullable=True),
+    sa.Column('document_type', sa.String(length=40), nullable=True),
+    sa.Column('document_size', sa.Integer(), nullable=True),
+    sa.Column('document', sa.LargeBinary(), nullable=True),
+    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decision_message', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_contract_requests_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['subscription_id'], ['subscriptions.id'], name=op.f('fk_contract_requests_subscription_id_subscriptions'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['new_path_id'], ['learning_paths.id'], name=op.f('fk_contract_requests_new_path_id_learning_paths'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_contract_requests_decided_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_requests'))
+    )
+    with op.batch_alter_table('contract_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contract_requests_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_requests_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contract_requests_subscription_id'), ['subscription_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('contract_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contract_requests_subscription_id'))
+        batch_op.drop_index(batch_op.f('ix_contract_requests_user_id'))
+        batch_op.drop_index(batch_op.f('ix_contract_requests_status'))
+    op.drop_table('contract_requests')
