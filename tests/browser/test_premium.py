@@ -196,6 +196,9 @@ def test_every_state_passes_axe_and_the_html_checker(
         pages = [(label, TAB)]
         if status is S.ACTIVE:
             pages.append((f"{label}-cancel", f"{TAB}/{sub_id}/cancel"))
+        if plan is Plan.PLUS and status is S.ACTIVE:
+            pages.append((f"{label}-path-change", f"{TAB}/{sub_id}/path-change"))
+            pages.append((f"{label}-force-majeure", f"{TAB}/{sub_id}/force-majeure"))
         for name, url in pages:
             response = page.goto(url)
             assert response.status == 200, name
@@ -204,6 +207,24 @@ def test_every_state_passes_axe_and_the_html_checker(
             path = tmp_path / f"premium-{name}-{locale}.html"
             path.write_text(response.text(), encoding="utf-8")
             files.append(path)
+        if plan is Plan.PLUS and status is S.ACTIVE:
+            # A request sent empty: the error summary and the fields' errors.
+            for kind in ("path-change", "force-majeure"):
+                page.goto(f"{TAB}/{sub_id}/{kind}")
+                token = page.input_value("input[name=csrf_token]")
+                with page.expect_response(lambda r: r.request.method == "POST") as answer:
+                    page.click("main form button[type=submit]")
+                assert answer.value.status == 422
+                page.wait_for_load_state()
+                violations[f"{label}-{kind}-errors"] = axe_violations(page, axe_script)
+                path = tmp_path / f"premium-{label}-{kind}-errors-{locale}.html"
+                # As the server sent it (page.content() would hold the axe script).
+                plain = page.context.request.post(
+                    f"{TAB}/{sub_id}/{kind}", form={"csrf_token": token}
+                )
+                assert plain.status == 422
+                path.write_text(plain.text(), encoding="utf-8")
+                files.append(path)
         if status is S.ACTIVE:
             # The confirmation as a dialog over the tab.
             page.goto(TAB)
