@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "catalog",
     "checkout",
     "staff",
+    "invoices",
     "webhooks",
     "dev",
 )

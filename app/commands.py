@@ -1,9 +1,9 @@
 """Command-line tools: `flask users create`, `flask demo-data`, `flask orders purge`,
-`flask legal seed`, `flask mail deliver`. Each command is one transaction: committed
+`flask legal seed`, `flask mail deliver`, `flask billing run`. Each command is one transaction: committed
 when it ends, rolled back if it fails; mail delivery alone runs its own short
 transactions, around (never across) its exchanges with the mail server."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import wraps
 
 import click
@@ -27,6 +27,7 @@ orders_cli = AppGroup("orders", help="Look after orders.")
 # the Code of Conduct (`flask demo-data` calls the same function).
 legal_cli = AppGroup("legal", help="Legal documents.")
 mail_cli = AppGroup("mail", help="Outgoing email.")
+billing_cli = AppGroup("billing", help="Renewals, unpaid renewals and the rest of billing.")
 
 
 def one_transaction(command):
@@ -123,9 +124,49 @@ def deliver_mail():
     )
 
 
+def parse_now(text: str | None) -> datetime | None:
+    """--now: an ISO date-time; without an offset, in the platform's time zone."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise click.BadParameter(
+            "use an ISO date-time, like 2026-03-01T09:00", param_hint="--now"
+        ) from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.zone())
+    return moment.astimezone(UTC)
+
+
+@billing_cli.command("run")
+@click.option("--now", "now_text", help="Run as if it were this moment (a demo's time travel).")
+@one_transaction
+def billing_run(now_text):
+    """Do everything billing has due: lost answers, reflection ends, renewals, retries,
+    terminations, interest and fees, ended cancellations, then mail (run it hourly;
+    several at once are safe). The summary names what failed. Its steps commit their
+    own short transactions (never one across a gateway call); one_transaction commits
+    what is left."""
+    from app.services import billing
+
+    moment = parse_now(now_text)
+    real_now = clock.now
+    if moment is not None:
+        # Everything that asks the clock (column defaults included) sees the same moment.
+        clock.now = lambda: moment
+    try:
+        summary = billing.run(clock.now())
+    finally:
+        clock.now = real_now
+    for line in summary.lines():
+        click.echo(line)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(legal_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(billing_cli)
     app.cli.add_command(demo_data)

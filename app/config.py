@@ -123,6 +123,11 @@ class Config:
     CACHE_THRESHOLD = 2000
     RATELIMIT_LAUNCH_WATCH = "5 per minute;20 per hour"
 
+    # Invoices (Terms §3.3): prices include VAT at this rate (basis points: 2000 = 20 %,
+    # France's standard rate for online courses). The seller printed on each invoice is
+    # the LEGAL_* identity above, copied onto the invoice when it is issued.
+    VAT_RATE_BASIS_POINTS = 2000
+
     # Checkout. "sandbox" (offline, the default) or "adyen" for cards; "sandbox" or
     # "paypal" for PayPal. Credentials come from instance/config.py or the environment.
     CARD_GATEWAY = "sandbox"

@@ -1,3 +1,4 @@
+from app.models.billing import BillingDue, DueStatus, InterestRate
 from app.models.catalog import (
     Availability,
     CatalogState,
@@ -15,6 +16,15 @@ from app.models.catalog import (
     StepKind,
 )
 from app.models.inquiry import Inquiry, InquiryKind, InquiryStatus
+from app.models.invoices import (
+    ImmutableInvoiceError,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoicePdf,
+    Refund,
+    RefundStatus,
+)
 from app.models.legal import (
     DocumentKind,
     DocumentPdf,
@@ -55,6 +65,7 @@ __all__ = [
     "AcceptanceSubject",
     "AcceptedBy",
     "Availability",
+    "BillingDue",
     "CatalogState",
     "Certification",
     "Chapter",
@@ -65,14 +76,21 @@ __all__ = [
     "DocumentKind",
     "DocumentPdf",
     "DocumentVersion",
+    "DueStatus",
     "Exercise",
     "ExerciseKind",
     "GatewayCall",
     "ImmutableDocumentError",
     "ImmutableEventError",
+    "ImmutableInvoiceError",
     "Inquiry",
     "InquiryKind",
     "InquiryStatus",
+    "InterestRate",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceKind",
+    "InvoicePdf",
     "LaunchWatch",
     "LearningPath",
     "Level",
@@ -90,6 +108,8 @@ __all__ = [
     "RecoveryCode",
     "Referral",
     "ReferralCode",
+    "Refund",
+    "RefundStatus",
     "RepresentativeConsent",
     "Role",
     "SandboxTransaction",

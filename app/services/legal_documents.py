@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import DocumentKind, DocumentPdf, DocumentVersion, PdfVariant, User
+from app.services import pdf
 from app.services.markdown import render_document
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -120,27 +121,13 @@ def find(kind: DocumentKind, label: str) -> DocumentVersion | None:
 
 def render_pdf(version: DocumentVersion, locale: str, variant: PdfVariant) -> bytes:
     """Render a tagged PDF (PDF/UA-1): title, language, structure, embedded fonts."""
-    from weasyprint import HTML
-
-    document = render_document(version.body(locale))
-    base_url = current_app.config["PUBLIC_URL"].rstrip("/") + "/"
-    # A request context of its own: the same bytes whether rendered by a view or the CLI.
-    with current_app.test_request_context(base_url=base_url), force_locale(locale):
-        html = render_template(
-            "legal/document_pdf.html",
-            version=version,
-            document=document,
-            locale=locale,
-            large_print=variant is PdfVariant.LARGE_PRINT,
-        )
-    # Relative links in the text become links to the public site; nothing is fetched.
-    return HTML(string=html, base_url=base_url, url_fetcher=_refuse_fetch).write_pdf(
-        pdf_variant="pdf/ua-1"
+    return pdf.render(
+        "legal/document_pdf.html",
+        locale,
+        version=version,
+        document=render_document(version.body(locale)),
+        large_print=variant is PdfVariant.LARGE_PRINT,
     )
-
-
-def _refuse_fetch(url, *args, **kwargs):
-    raise ValueError(f"the PDF renderer fetches nothing ({url})")
 
 
 KIND_PATHS = {DocumentKind.TERMS: "terms", DocumentKind.CODE_OF_CONDUCT: "code-of-conduct"}

@@ -2,14 +2,23 @@
 everything on record about it (payments, acceptances, the representative's answer, the
 subscription it started). Read only."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.domain.orders import OrderStatus
 from app.extensions import db
-from app.models import Acceptance, Order, Payment, RepresentativeConsent, Subscription, User
+from app.models import (
+    Acceptance,
+    Invoice,
+    Order,
+    Payment,
+    Refund,
+    RepresentativeConsent,
+    Subscription,
+    User,
+)
 
 LIST_LIMIT = 100
 
@@ -48,6 +57,9 @@ class OrderRecord:
     acceptances: list[Acceptance]
     consent: RepresentativeConsent | None
     subscription: Subscription | None
+    # The invoices and credit notes, and the refunds, of those payments, by payment id.
+    invoices: dict[int, list[Invoice]] = field(default_factory=dict)
+    refunds: dict[int, list[Refund]] = field(default_factory=dict)
 
 
 def order_record(reference: str) -> OrderRecord | None:
@@ -56,13 +68,26 @@ def order_record(reference: str) -> OrderRecord | None:
     )
     if order is None:
         return None
+    subscription = db.session.scalar(select(Subscription).where(Subscription.order_id == order.id))
+    # The order's own charge, then the renewals of the subscription it started.
+    paid_for = Payment.order_id == order.id
+    if subscription is not None:
+        paid_for = paid_for | (Payment.subscription_id == subscription.id)
+    payments = list(db.session.scalars(select(Payment).where(paid_for).order_by(Payment.id)))
+    ids = [payment.id for payment in payments]
+    invoices: dict[int, list[Invoice]] = {}
+    for invoice in db.session.scalars(
+        select(Invoice).where(Invoice.payment_id.in_(ids)).order_by(Invoice.id)
+    ):
+        invoices.setdefault(invoice.payment_id, []).append(invoice)
+    refunds: dict[int, list[Refund]] = {}
+    for refund in db.session.scalars(
+        select(Refund).where(Refund.payment_id.in_(ids)).order_by(Refund.id)
+    ):
+        refunds.setdefault(refund.payment_id, []).append(refund)
     return OrderRecord(
         order=order,
-        payments=list(
-            db.session.scalars(
-                select(Payment).where(Payment.order_id == order.id).order_by(Payment.id)
-            )
-        ),
+        payments=payments,
         acceptances=list(
             db.session.scalars(
                 select(Acceptance)
@@ -74,7 +99,7 @@ def order_record(reference: str) -> OrderRecord | None:
         consent=db.session.scalar(
             select(RepresentativeConsent).where(RepresentativeConsent.order_id == order.id)
         ),
-        subscription=db.session.scalar(
-            select(Subscription).where(Subscription.order_id == order.id)
-        ),
+        subscription=subscription,
+        invoices=invoices,
+        refunds=refunds,
     )

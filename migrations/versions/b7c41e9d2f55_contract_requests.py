@@ -1,7 +1,7 @@
 """contract requests: a subscriber's path change or force majeure request and the written decision
 
 Revision ID: b7c41e9d2f55
-Revises: 9d4e2f6a8b31
+Revises: c6834c4f049a
 Create Date: 2026-12-01 13:45:00
 
 """
@@ -12,7 +12,7 @@ import app.models.types
 
 
 revision = 'b7c41e9d2f55'
-down_revision = '9d4e2f6a8b31'
+down_revision = 'c6834c4f049a'
 branch_labels = None
 depends_on = None
 

@@ -60,6 +60,7 @@ UNREACHED = {
     "staff.request_detail": "a subscriber's request (none in the crawl): "
     "tests/web/test_premium_requests.py",
     "staff.request_document": "a request's document: tests/web/test_premium_requests.py",
+    "invoices.pdf": "an invoice's PDF, linked from Premium and the staff order record",
 }
 MADE_UP = {
     "token": "eyJ4IjoxfQ.\x00²",

@@ -75,6 +75,8 @@ NOT_PUBLIC = {
     "checkout.gateway_return",
     "checkout.sandbox_3ds",
     "checkout.sandbox_paypal",
+    # A member's own invoice or credit note (owner and staff only).
+    "invoices.pdf",
     # Static files keep Flask's own validators.
     "static",
 }

@@ -1,8 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import InputRequired, Length, Optional
 
-from app.web.forms import Form
+from app.domain.money import parse_euros
+from app.web.forms import Form, strip
 
 
 class AnswerForm(Form):
@@ -79,3 +87,28 @@ class DecisionForm(Form):
             Length(max=10000, message=_l("The message must be 10,000 characters or fewer.")),
         ],
     )
+
+
+class RefundForm(Form):
+    """A refund on one payment of an order: the whole of what is left by default."""
+
+    amount = StringField(
+        _l("Amount to refund in euros (leave empty to refund all that is left)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=20, message=_l("Enter an amount in euros, like 9.90."))],
+    )
+    reason = TextAreaField(
+        _l("Reason for the refund"),
+        filters=[strip],
+        validators=[
+            InputRequired(_l("Say why you refund: it is printed on the credit note.")),
+            Length(max=500, message=_l("The reason must be 500 characters or fewer.")),
+        ],
+    )
+
+    def validate_amount(self, field):
+        self.amount_cents = None
+        if field.data:
+            self.amount_cents = parse_euros(field.data)
+            if self.amount_cents is None or self.amount_cents <= 0:
+                raise ValidationError(_l("Enter an amount in euros, like 9.90."))

@@ -1,0 +1,285 @@
+"""The billing job, step by step, and the faults of issue 13 (Terms §2.1d, §2.2g, §3.2,
+§6.2): renewals at the locked price, reflection ends, failures, retries, termination,
+Pay now, a gateway down, a lost answer, a crash between charge and invoice."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.orders import Plan
+from app.domain.subscriptions import Reason, SubscriptionStatus
+from app.extensions import db
+from app.models import (
+    BillingDue,
+    DueStatus,
+    Invoice,
+    OutboxMessage,
+    Payment,
+    PaymentStatus,
+    SandboxTransaction,
+    Subscription,
+)
+from app.payments.sandbox import SandboxGateway
+from app.services import invoices, subscriptions
+from app.services.billing import charges, dues, rates
+from app.services.billing.charges import Applied
+from tests.support.billing import card_of, renewing, run_billing
+
+S = SubscriptionStatus
+# 09:00 in Paris on the renewal day (the factory's anchor is 5 January 2026).
+RENEWAL_DAY = datetime(2026, 2, 5, 8, 0, tzinfo=UTC)
+
+
+def at(day: date, hour: int = 8) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC)
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture
+def seeded_rates(app):
+    rates.seed()
+    db.session.commit()
+
+
+def test_a_renewal_is_charged_once_invoiced_and_emailed(
+    app, make_user, make_subscription, monkeypatch
+):
+    """§2.1d: renewed on the anniversary at the locked price; a second run changes nothing."""
+    member = make_user()
+    subscription = renewing(make_subscription(member), period_end=date(2026, 2, 5))
+    # Before midnight in Paris on the 5th, nothing is due.
+    summary = run_billing(monkeypatch, datetime(2026, 2, 4, 22, 59, tzinfo=UTC))
+    assert count(Payment) == 0
+    summary = run_billing(monkeypatch, RENEWAL_DAY)
+    [payment] = db.session.scalars(select(Payment))
+    assert payment.status is PaymentStatus.SUCCEEDED
+    assert payment.idempotency_key == f"renew:{subscription.id}:2026-02-05"
+    assert payment.amount_cents == 2000
+    invoice = invoices.invoice_for_payment(payment)
+    assert (invoice.period_start, invoice.period_end) == (date(2026, 2, 5), date(2026, 3, 4))
+    subscription = db.session.get(Subscription, subscription.id)
+    assert (subscription.current_period_start, subscription.current_period_end) == (
+        date(2026, 2, 5),
+        date(2026, 3, 5),
+    )
+    mails = [m.subject for m in db.session.scalars(select(OutboxMessage))]
+    assert mails == ["Your Premium Solo subscription is renewed"]
+    assert "reflection ends and renewals: 1 done, 0 failed" in "\n".join(summary.lines())
+
+    again = run_billing(monkeypatch, RENEWAL_DAY)
+    assert count(Payment) == 1 and count(Invoice) == 1 and count(SandboxTransaction) == 1
+    assert all(step.done == 0 for step in again.steps)
+
+
+def test_a_running_discount_is_taken_off_its_remaining_months(
+    app, make_user, make_subscription, monkeypatch
+):
+    """§2.2f, §4: the locked price less the promo discount for its remaining months."""
+    subscription = renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
+    subscription.discount_cents, subscription.discount_months = 500, 1
+    db.session.commit()
+    run_billing(monkeypatch, RENEWAL_DAY)
+    run_billing(monkeypatch, at(date(2026, 3, 5)))
+    amounts = list(db.session.scalars(select(Payment.amount_cents).order_by(Payment.id)))
+    assert amounts == [1500, 2000]
+    assert db.session.get(Subscription, subscription.id).discount_months == 0
+
+
+def test_reflection_end_charges_the_first_month_and_activates(
+    app, make_user, make_subscription, make_path, monkeypatch
+):
+    """§6.2: at the end of the 7 days, the first month is charged; active after."""
+    member = make_user()
+    subscription = make_subscription(member, Plan.PLUS, path=make_path())
+    subscription.reflection_ends_at = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
+    subscription.anchor_date = date(2026, 1, 12)
+    renewing(subscription)
+    run_billing(monkeypatch, datetime(2026, 1, 12, 8, 59, tzinfo=UTC))
+    assert count(Payment) == 0
+    run_billing(monkeypatch, datetime(2026, 1, 12, 9, 0, tzinfo=UTC))
+    subscription = db.session.get(Subscription, subscription.id)
+    assert subscription.status is S.ACTIVE
+    assert subscription.current_period_end == date(2026, 2, 12)
+    # (The factory's creation row is dated today; the job's row at the travelled time.)
+    [ended] = [
+        e for e in subscriptions.history(subscription) if e.reason is Reason.REFLECTION_ENDED
+    ]
+    assert (ended.job, ended.amount_cents) == ("billing", 30000)
+    assert count(Invoice) == 1
+
+
+def test_a_failed_renewal_is_past_due_retried_then_terminated(
+    app, make_user, make_subscription, monkeypatch, seeded_rates
+):
+    """§3.2: past due at once, retries on days 1, 3 and 7, terminated after day 14."""
+    member = make_user()
+    subscription = renewing(make_subscription(member), "declined", period_end=date(2026, 2, 5))
+    run_billing(monkeypatch, RENEWAL_DAY)
+    subscription = db.session.get(Subscription, subscription.id)
+    assert subscription.status is S.PAST_DUE
+    [due] = db.session.scalars(select(BillingDue))
+    assert (due.due_on, due.amount_cents, due.retries) == (date(2026, 2, 5), 2000, 0)
+    assert count(OutboxMessage, OutboxMessage.subject.like("Payment failed%")) == 1
+    for day, retries in [(6, 1), (7, 1), (8, 2), (12, 3), (19, 3)]:
+        run_billing(monkeypatch, at(date(2026, 2, day)))
+        assert db.session.get(BillingDue, due.id).retries == retries, day
+    # One charge attempt on the due day and one per retry day: never more.
+    assert count(SandboxTransaction) == 4
+    due = db.session.get(BillingDue, due.id)
+    assert due.fee_cents == 4000 and due.interest_cents > 0
+    assert db.session.get(Subscription, subscription.id).status is S.PAST_DUE
+    run_billing(monkeypatch, at(date(2026, 2, 20)))
+    assert db.session.get(Subscription, subscription.id).status is S.TERMINATED
+    assert db.session.get(BillingDue, due.id).status is DueStatus.TERMINATED
+    assert count(OutboxMessage, OutboxMessage.subject.like("%is terminated")) == 1
+    assert count(Invoice) == 0
+
+
+def test_pay_now_restores_access_and_invoices_the_balance(
+    app, make_user, make_subscription, monkeypatch, seeded_rates
+):
+    """§3.2: the balance is the amount, the interest to date and the €40 fee; paying it
+    makes the subscription active again and issues the invoice with those lines."""
+    member = make_user()
+    subscription = renewing(make_subscription(member), "declined", period_end=date(2026, 2, 5))
+    run_billing(monkeypatch, RENEWAL_DAY)
+    subscription = db.session.get(Subscription, subscription.id)
+    subscription.payment_method_id = card_of(member).id  # a new card that works
+    db.session.commit()
+    monkeypatch.setattr("app.clock.now", lambda: at(date(2026, 3, 7)))
+    owed = dues.balance_of(subscription).owed
+    # 20.00 x 2.62 % x 30 / 365 = 0.043: 4 cents.
+    assert (owed.amount_cents, owed.interest_cents, owed.fee_cents) == (2000, 4, 4000)
+    assert dues.pay_balance(subscription, member) is Applied.PAID
+    db.session.expire_all()
+    subscription = db.session.get(Subscription, subscription.id)
+    assert subscription.status is S.ACTIVE
+    assert Reason.BALANCE_PAID in [e.reason for e in subscriptions.history(subscription)]
+    [invoice] = db.session.scalars(select(Invoice))
+    assert invoice.total_cents == 6004
+    assert [line["amount_cents"] for line in invoice.lines] == [2000, 4, 4000]
+    assert [line["vat_rate_bp"] for line in invoice.lines] == [2000, 0, 0]
+    assert invoice.vat_cents == 333
+    assert dues.balance_of(subscription) is None
+    # Paid late: the month it paid is the one from 5 February, so the next is due now.
+    assert subscription.current_period_end == date(2026, 3, 5)
+    assert dues.pay_balance(subscription, member) is Applied.NOTHING
+
+
+def test_gateway_down_retries_later_and_the_others_go_on(
+    app, make_user, make_subscription, monkeypatch
+):
+    """Gateway down during renewals: those retry later, the others go on, nothing is
+    charged twice, and the summary names them."""
+    first = renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
+    second = renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
+    real_charge = SandboxGateway.charge
+
+    def down_for_first(self, request):
+        if request.idempotency_key.startswith(f"renew:{first.id}:"):
+            raise ConnectionError("payment service unreachable")
+        return real_charge(self, request)
+
+    monkeypatch.setattr(SandboxGateway, "charge", down_for_first)
+    summary = run_billing(monkeypatch, RENEWAL_DAY)
+    assert any(f"subscription {first.id}: no answer" in line for line in summary.failed)
+    statuses = dict(db.session.execute(select(Payment.subscription_id, Payment.status)).all())
+    assert statuses == {first.id: PaymentStatus.UNKNOWN, second.id: PaymentStatus.SUCCEEDED}
+    assert db.session.get(Subscription, first.id).status is S.ACTIVE  # not punished
+
+    monkeypatch.setattr(SandboxGateway, "charge", real_charge)
+    # Within the in-flight window the lost charge is only looked up; after it, sent again
+    # with the same key.
+    run_billing(monkeypatch, datetime(2026, 2, 5, 8, 0, 10, tzinfo=UTC))
+    assert (
+        db.session.scalar(select(Payment.status).where(Payment.subscription_id == first.id))
+        is PaymentStatus.UNKNOWN
+    )
+    run_billing(monkeypatch, datetime(2026, 2, 5, 9, 0, tzinfo=UTC))
+    assert count(Payment, Payment.status == PaymentStatus.SUCCEEDED) == 2
+    assert count(SandboxTransaction) == 2 and count(Invoice) == 2
+
+
+def test_a_lost_answer_is_found_by_its_key(app, make_user, make_subscription, monkeypatch):
+    """A timeout after the bank charged: the next run looks the charge up and applies it."""
+    subscription = renewing(make_subscription(make_user()), "timeout", period_end=date(2026, 2, 5))
+    summary = run_billing(monkeypatch, RENEWAL_DAY)
+    assert summary.failed
+    assert db.session.scalar(select(Payment.status)) is PaymentStatus.UNKNOWN
+    assert count(Invoice) == 0
+    run_billing(monkeypatch, RENEWAL_DAY)
+    assert db.session.scalar(select(Payment.status)) is PaymentStatus.SUCCEEDED
+    assert count(SandboxTransaction) == 1 and count(Invoice) == 1
+    assert db.session.get(Subscription, subscription.id).current_period_end == date(2026, 3, 5)
+
+
+def test_a_crash_between_charge_and_invoice_is_healed_without_a_second_charge(
+    app, make_user, make_subscription, monkeypatch
+):
+    """The next run finds the charge by its idempotency key and issues the invoice."""
+    renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
+    real_apply = charges.apply
+
+    def crash(payment_id, result):
+        raise RuntimeError("the process died")
+
+    monkeypatch.setattr(charges, "apply", crash)
+    summary = run_billing(monkeypatch, RENEWAL_DAY)
+    assert any("RuntimeError" in line for line in summary.failed)
+    assert count(SandboxTransaction) == 1 and count(Invoice) == 0
+    assert db.session.scalar(select(Payment.status)) is PaymentStatus.PENDING
+
+    monkeypatch.setattr(charges, "apply", real_apply)
+    run_billing(monkeypatch, RENEWAL_DAY)
+    assert count(SandboxTransaction) == 1
+    assert count(Invoice) == 1
+    assert db.session.scalar(select(Payment.status)) is PaymentStatus.SUCCEEDED
+
+
+def test_a_missing_interest_rate_warns_and_does_not_crash(
+    app, make_user, make_subscription, monkeypatch, seeded_rates
+):
+    """§3.2: H2 2026 has no rate yet: the latest one is used and staff are warned."""
+    subscription = renewing(make_subscription(make_user()), "declined", period_end=date(2026, 7, 5))
+    subscription.anchor_date = date(2026, 6, 5)
+    db.session.commit()
+    summary = run_billing(monkeypatch, at(date(2026, 7, 5)))
+    summary = run_billing(monkeypatch, at(date(2026, 7, 8)))
+    assert not [f for f in summary.failed if "stopped" in f]
+    owed = dues.balance_of(db.session.get(Subscription, subscription.id)).owed
+    assert owed.missing_rates == (date(2026, 7, 1),)
+    assert owed.interest_cents >= 0
+    assert rates.missing_now(date(2026, 7, 8)) == date(2026, 7, 1)
+    assert rates.missing_now(date(2026, 6, 30)) is None
+
+
+def test_a_cancelled_subscription_ends_after_its_last_paid_day(
+    app, make_user, make_subscription, monkeypatch
+):
+    """§2.1d: nothing is charged after a cancellation; it ends with the paid period."""
+    subscription = renewing(
+        make_subscription(make_user(), status=S.CANCELLING), period_end=date(2026, 2, 5)
+    )
+    subscription.ends_on = date(2026, 2, 4)
+    db.session.commit()
+    run_billing(monkeypatch, at(date(2026, 2, 4)))
+    assert db.session.get(Subscription, subscription.id).status is S.CANCELLING
+    run_billing(monkeypatch, RENEWAL_DAY)
+    assert db.session.get(Subscription, subscription.id).status is S.ENDED
+    assert count(Payment) == 0
+
+
+def test_the_command_travels_in_time_and_prints_its_summary(
+    app, make_user, make_subscription, runner
+):
+    renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
+    result = runner.invoke(args=["billing", "run", "--now", "2026-02-05T09:00"])
+    assert result.exit_code == 0, result.output
+    assert "Billing run at 2026-02-05T08:00:00+00:00" in result.output
+    assert "reflection ends and renewals: 1 done, 0 failed" in result.output
+    bad = runner.invoke(args=["billing", "run", "--now", "tomorrow"])
+    assert bad.exit_code != 0 and "ISO date-time" in bad.output
