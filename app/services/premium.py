@@ -19,8 +19,8 @@ from app.domain.orders import Plan
 from app.domain.subscriptions import ENTITLED, Reason, SubscriptionStatus
 from app.extensions import db
 from app.links import public_url
-from app.models import Subscription, SubscriptionEvent, User
-from app.services import mail, subscriptions
+from app.models import Payment, Subscription, SubscriptionEvent, User
+from app.services import mail, refunds, subscriptions
 
 S = SubscriptionStatus
 
@@ -176,6 +176,53 @@ def withdraw_in_reflection(user: User, subscription: Subscription) -> bool:
     return True
 
 
+def paid_payments(subscription: Subscription) -> list[Payment]:
+    """The charges made for the subscription that can still be given back."""
+    found = db.session.scalars(
+        select(Payment).where(Payment.subscription_id == subscription.id).order_by(Payment.id)
+    )
+    return [payment for payment in found if refunds.refundable_cents(payment) > 0]
+
+
+def withdraw_solo(user: User, subscription: Subscription) -> int | None:
+    """§6.1: within 14 days of subscribing, the access never used: everything paid is
+    refunded through the gateway, each refund with its credit note, then the
+    subscription is withdrawn. Returns the amount refunded, or None when it was already
+    withdrawn.
+
+    The refunds commit on their own (app.services.refunds): they come first, so that a
+    refund the gateway refuses leaves the subscription as it was (DomainError, nothing
+    withdrawn); a second click meanwhile finds nothing left to refund and the status
+    already decided under the lock."""
+    subscriptions.lock(subscription)
+    if subscription.status is S.WITHDRAWN:
+        return None
+    refusal = rules.solo_withdrawal_refusal(contract_of(subscription), clock.now())
+    if refusal is not None:
+        raise Refused(refusal)
+    refunded = 0
+    for payment in paid_payments(subscription):
+        refund = refunds.refund(payment, None, WITHDRAWAL_REASON, user)
+        refunded += refund.amount_cents
+    subscriptions.lock(subscription)  # the refunds' commits released it
+    if subscription.status is S.WITHDRAWN:
+        return None
+    subscriptions.change_status(
+        subscription,
+        S.WITHDRAWN,
+        reason=Reason.WITHDRAWN_BEFORE_USE,
+        by_user=user,
+        amount_cents=refunded,
+    )
+    subscription.ends_on = clock.today()
+    _tell(user, subscription, "subscription_withdrawn", refunded_cents=refunded)
+    return refunded
+
+
+# Printed on the credit note.
+WITHDRAWAL_REASON = "Withdrawal within 14 days (Terms of Service, section 6.1)"
+
+
 def record_first_access(user: User, held: list[Subscription]) -> None:
     """The first signed-in visit to a paid feature after the order is the first use of
     the access (§6.1): recorded once per subscription, at its first moment. Read again
@@ -191,7 +238,7 @@ def record_first_access(user: User, held: list[Subscription]) -> None:
             db.session.flush()
 
 
-def _tell(user: User, subscription: Subscription, template: str) -> None:
+def _tell(user: User, subscription: Subscription, template: str, **extra) -> None:
     mail.send_template(
         user.email,
         template,
@@ -200,6 +247,7 @@ def _tell(user: User, subscription: Subscription, template: str) -> None:
         subscription=subscription,
         plan=plan_name(subscription, user.locale or "en"),
         link=public_url("account.premium_tab"),
+        **extra,
     )
 
 
