@@ -16,6 +16,7 @@ from app.services import accounts, catalog
 from tests.browser.checks import axe_violations, describe, vnu_errors, vnu_report
 from tests.browser.conftest import TIMEOUT_MS, Account
 from tests.browser.test_keyboard_flows import french, tab_to, wait_for_focus
+from tests.support.billing import paid_payment
 from tests.support.subscriptions import subscription
 
 S = SubscriptionStatus
@@ -29,7 +30,7 @@ def subscriber(live_server):
     in its first paid month."""
     numbers = iter(range(1, 1000))
 
-    def factory(locale="en", plan=Plan.SOLO, status=None) -> tuple[Account, int]:
+    def factory(locale="en", plan=Plan.SOLO, status=None, paid=False) -> tuple[Account, int]:
         n = next(numbers)
         account = Account(f"Sub {n}", f"premium{n}.{locale}@example.org", PASSWORD, locale)
         with live_server.app.test_request_context(base_url=live_server.url):
@@ -57,6 +58,8 @@ def subscriber(live_server):
             if plan is Plan.PLUS:
                 sub.reflection_ends_at = sub.accepted_at + timedelta(days=7)
             db.session.commit()
+            if paid:
+                paid_payment(sub)  # the first month, through the sandbox, invoiced
             sub_id = sub.id
             db.session.remove()
         return account, sub_id
@@ -167,11 +170,32 @@ def test_plus_withdraws_during_reflection_with_the_keyboard(
     assert say(locale, "Past subscriptions") in page.inner_text("main")
 
 
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_solo_withdraws_with_a_refund_with_the_keyboard(
+    new_context, live_server, subscriber, locale
+):
+    account, sub_id = subscriber(locale, paid=True)
+    page = new_context(locale).new_page()
+    sign_in_with_keys(page, account)
+    page.goto(TAB)
+    tab_to(page, f'a[href="{TAB}/{sub_id}/withdraw"]')
+    page.keyboard.press("Enter")
+    page.wait_for_selector("dialog#confirm-dialog[open]")
+    tab_to(page, "dialog button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#flash .flash")
+    assert status_of(live_server, sub_id) is S.WITHDRAWN
+    main = page.inner_text("main")
+    assert say(locale, "Credit note") in main
+    assert say(locale, "Withdrawn within 14 days, refunded in full") in main
+
+
 # --- axe and the Nu HTML Checker, every state --------------------------------------------
 
 STATES = [
     ("none", None, None),
     ("solo-active", Plan.SOLO, S.ACTIVE),
+    ("solo-paid", Plan.SOLO, "paid"),
     ("solo-cancelling", Plan.SOLO, S.CANCELLING),
     ("solo-past-due", Plan.SOLO, S.PAST_DUE),
     ("solo-withdrawn", Plan.SOLO, S.WITHDRAWN),
@@ -189,6 +213,8 @@ def test_every_state_passes_axe_and_the_html_checker(
         if plan is None:
             account = make_plain_member(live_server, locale)
             sub_id = None
+        elif status == "paid":
+            account, sub_id = subscriber(locale, plan, S.ACTIVE, paid=True)
         else:
             account, sub_id = subscriber(locale, plan, status)
         page = new_context(locale, bypass_csp=True).new_page()
@@ -196,6 +222,8 @@ def test_every_state_passes_axe_and_the_html_checker(
         pages = [(label, TAB)]
         if status is S.ACTIVE:
             pages.append((f"{label}-cancel", f"{TAB}/{sub_id}/cancel"))
+        if status == "paid":
+            pages.append((f"{label}-withdraw", f"{TAB}/{sub_id}/withdraw"))
         if plan is Plan.PLUS and status is S.ACTIVE:
             pages.append((f"{label}-path-change", f"{TAB}/{sub_id}/path-change"))
             pages.append((f"{label}-force-majeure", f"{TAB}/{sub_id}/force-majeure"))
