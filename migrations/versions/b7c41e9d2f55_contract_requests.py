@@ -1,4 +1,4 @@
-"""contract requests: a subscriber's path change or force majeure request and the written decision
+"""contract requests (a subscriber's path change or force majeure request and the written decision); payment_methods.expiry_notice_sent_at
 
 Revision ID: b7c41e9d2f55
 Revises: c6834c4f049a
@@ -44,9 +44,13 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_contract_requests_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_contract_requests_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contract_requests_subscription_id'), ['subscription_id'], unique=False)
+    with op.batch_alter_table('payment_methods', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('expiry_notice_sent_at', app.models.types.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('payment_methods', schema=None) as batch_op:
+        batch_op.drop_column('expiry_notice_sent_at')
     with op.batch_alter_table('contract_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contract_requests_subscription_id'))
         batch_op.drop_index(batch_op.f('ix_contract_requests_user_id'))

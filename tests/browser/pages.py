@@ -113,6 +113,7 @@ PAGES: list[Page] = [
     Page("/account/two-factor", who="learner", label="account-two-factor"),
     # Its states with a subscription: tests/browser/test_premium.py.
     Page("/account/premium", who="learner", label="account-premium"),
+    Page("/account/payment", who="learner", label="account-payment"),
     Page("/staff/", who="staff", label="staff-dashboard"),
     Page("/staff/inquiries", who="staff", label="staff-inquiries"),
     Page("/staff/inquiries?status=answered", who="staff", label="staff-inquiries-answered"),

@@ -224,6 +224,7 @@ def test_every_state_passes_axe_and_the_html_checker(
             pages.append((f"{label}-cancel", f"{TAB}/{sub_id}/cancel"))
         if status == "paid":
             pages.append((f"{label}-withdraw", f"{TAB}/{sub_id}/withdraw"))
+            pages.append((f"{label}-payment", "/account/payment"))
         if plan is Plan.PLUS and status is S.ACTIVE:
             pages.append((f"{label}-path-change", f"{TAB}/{sub_id}/path-change"))
             pages.append((f"{label}-force-majeure", f"{TAB}/{sub_id}/force-majeure"))

@@ -36,8 +36,8 @@ PREMIUM = "account/premium.html"
 PAY_OUTCOMES = {
     Applied.PAID: _l("Thank you: your balance is paid and your service is back."),
     Applied.DECLINED: _l(
-        "Your bank declined the payment, so your service is still suspended. Try again "
-        "later, or write to Student Success to pay another way."
+        "Your bank declined the payment, so your service is still suspended. Add another "
+        "card in the Payment tab, then pay again."
     ),
     Applied.UNKNOWN: _l(
         "The payment service has not answered yet. We will check and email you; you will "

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from app.web.forms import Form
+from app.web.forms import Form, strip
 
 
 def _explanation(label, message):
@@ -32,3 +32,21 @@ class ForceMajeureForm(Form):
         _l("Say what prevents you from following your Learning Path."),
     )
     document = FileField(_l("A document that shows it (optional)"))
+
+
+class CardForm(Form):
+    """A new card for the renewals: the sandbox's fields, or Adyen's encrypted state."""
+
+    card_number = StringField(_l("Card number"), filters=[strip])
+    card_expiry = StringField(_l("Expiry date"), filters=[strip])
+    card_cvc = StringField(_l("Card security code"), filters=[strip])
+    adyen_state_data = HiddenField()
+    holder = BooleanField(_l("I hold this payment method or have its holder's written consent"))
+
+    def validate_holder(self, field):
+        if not field.data:
+            from wtforms import ValidationError
+
+            raise ValidationError(
+                _l("Confirm that you hold this payment method or have its holder's consent.")
+            )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.extensions import db
-from app.services import mail_delivery
+from app.services import mail_delivery, payment_methods
 from app.services.billing import dues, renewals
 
 StepFunction = Callable[[datetime], tuple[int, list[str]]]
@@ -51,6 +51,8 @@ STEPS: list[Step] = [
     Step("reflection ends and renewals", renewals.run),
     Step("retries, terminations, interest and fees", dues.run),
     Step("cancellations ended", dues.end_cancelled),
+    # Settings → Payment: a month before a kept card expires, its holder is told.
+    Step("card expiry notices", payment_methods.expiry_notices),
 ]
 
 
