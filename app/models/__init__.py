@@ -51,7 +51,7 @@ from app.models.payments import (
     WebhookEvent,
 )
 from app.models.promotions import PromoCode, PromoRedemption, Referral, ReferralCode
-from app.models.requests import ContractRequest
+from app.models.requests import ContractRequest, TermsAnswer
 from app.models.subscriptions import (
     ImmutableEventError,
     StatusWriteError,
@@ -117,6 +117,7 @@ __all__ = [
     "StepKind",
     "Subscription",
     "SubscriptionEvent",
+    "TermsAnswer",
     "User",
     "WebhookEvent",
 ]

@@ -1,12 +1,14 @@
 """A subscriber's request to Student Success about their contract (change of Learning
-Path, force majeure) and the written decision on it."""
+Path, force majeure) and the written decision on it; their answer to a material change
+of the Terms."""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.domain.requests import RequestKind, RequestStatus
+from app.domain.terms_updates import TermsResponse
 from app.extensions import db
 from app.models.catalog import LearningPath
 from app.models.subscriptions import Subscription
@@ -46,3 +48,18 @@ class ContractRequest(db.Model):
     subscription: Mapped[Subscription] = relationship()
     new_path: Mapped[LearningPath | None] = relationship()
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class TermsAnswer(db.Model):
+    """A subscriber's answer to a material version of the Terms (§1): accepted, cancelled
+    in answer to it, or (recorded by the billing job at the deadline) continued use.
+    One per member and version; never changed."""
+
+    __tablename__ = "terms_answers"
+    __table_args__ = (UniqueConstraint("user_id", "version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="RESTRICT"))
+    response: Mapped[TermsResponse] = mapped_column(str_enum(TermsResponse))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

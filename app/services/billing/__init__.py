@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.extensions import db
-from app.services import mail_delivery, payment_methods
+from app.services import mail_delivery, payment_methods, terms_updates
 from app.services.billing import dues, renewals
 
 StepFunction = Callable[[datetime], tuple[int, list[str]]]
@@ -53,6 +53,8 @@ STEPS: list[Step] = [
     Step("cancellations ended", dues.end_cancelled),
     # Settings → Payment: a month before a kept card expires, its holder is told.
     Step("card expiry notices", payment_methods.expiry_notices),
+    # A material change of the Terms (§1): at its 30-day deadline, continued use.
+    Step("terms deadlines", terms_updates.record_continued_use),
 ]
 
 
