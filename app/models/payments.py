@@ -97,6 +97,8 @@ class Payment(db.Model):
     action_url: Mapped[str | None] = mapped_column(Text)
     decline_code: Mapped[str | None] = mapped_column(String(40))
     refunded_cents: Mapped[int] = mapped_column(Integer, default=0)
+    # Renewals: the referral credit taken off this charge (amount_cents is what is left).
+    credit_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

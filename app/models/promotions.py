@@ -115,4 +115,7 @@ class Referral(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
     credit_cents: Mapped[int] = mapped_column(Integer)
     credited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the referrer has not spent of it yet (set when credited; the billing job takes
+    # it off their next charges).
+    credit_left_cents: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -120,6 +120,9 @@ class SandboxGateway(PaymentGateway):
         row = self._existing(request.idempotency_key)
         if row is None:
             scenario = "paypal" if request.kind == "paypal" else scenario_of(request.method_token)
+            if request.kind == "paypal" and request.method_token and not request.save_for_renewals:
+                # A renewal on an approved billing agreement: charged without the payer.
+                scenario = "success"
             if scenario in ("paypal", "challenge"):
                 status = Outcome.ACTION_REQUIRED
             elif scenario in ("success", "timeout"):

@@ -109,12 +109,14 @@ def issue_for_payment(
     lines: list[Line] | None = None,
     period: tuple[date, date] | None = None,
     breakdown: tuple[int, int, int] | None = None,
+    credit_cents: int = 0,
 ) -> Invoice:
     """The invoice of a successful charge, issued now in the caller's transaction, or
     the one already issued for it. `lines` (VAT included) must add up to the amount
     charged; by default one line for the plan's month, or with `breakdown` (month,
     interest, fee: a past-due balance, §3.2) the month and then the interest and the
-    collection fee, both outside the scope of VAT. `period` (first and last day)
+    collection fee, both outside the scope of VAT; with `credit_cents` (a referral credit
+    taken off, §4) the month at its price and the credit as a line of its own. `period`
     defaults to what the payment pays for."""
     existing = invoice_for_payment(payment)
     if existing is not None:
@@ -133,6 +135,12 @@ def issue_for_payment(
                 lines.append(Line(_("Late-payment interest"), interest, rules.NO_VAT))
             if fee:
                 lines.append(Line(_("Fixed collection fee"), fee, rules.NO_VAT))
+        if lines is None and credit_cents:
+            month = _month_line(order, subscription, locale)
+            lines = [
+                Line(month, payment.amount_cents + credit_cents, _vat()),
+                Line(_("Referral credit"), -credit_cents, _vat()),
+            ]
         if lines is None:
             lines = [Line(_month_line(order, subscription, locale), payment.amount_cents, _vat())]
         method = _method(payment)

@@ -123,6 +123,7 @@ PAGES: list[Page] = [
     Page("/staff/documents", who="staff", label="staff-documents"),
     Page("/staff/requests", who="staff", label="staff-requests"),
     Page("/staff/requests?status=approved", who="staff", label="staff-requests-approved"),
+    Page("/staff/interest-rates", who="staff", label="staff-interest-rates"),
     Page("/staff/catalog", who="staff", label="staff-catalog"),
     Page("/staff/catalog/courses/new", who="staff", label="staff-course-new"),
     Page(

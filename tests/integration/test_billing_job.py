@@ -283,3 +283,35 @@ def test_the_command_travels_in_time_and_prints_its_summary(
     assert "reflection ends and renewals: 1 done, 0 failed" in result.output
     bad = runner.invoke(args=["billing", "run", "--now", "tomorrow"])
     assert bad.exit_code != 0 and "ISO date-time" in bad.output
+
+
+def test_the_emails_are_in_the_members_language(app, make_user, make_subscription, monkeypatch):
+    """A French member's renewal and failure emails are in French."""
+    member = make_user(locale="fr")
+    renewing(make_subscription(member), period_end=date(2026, 2, 5))
+    declined = make_user(locale="fr")
+    renewing(make_subscription(declined), "declined", period_end=date(2026, 2, 5))
+    run_billing(monkeypatch, RENEWAL_DAY)
+    subjects = {m.recipient: m for m in db.session.scalars(select(OutboxMessage))}
+    renewed = subjects[member.email]
+    assert renewed.subject == "Votre abonnement Premium Solo est renouvelé"
+    assert "TTC ont été prélevés" in renewed.text_body
+    assert "/invoices/F" in renewed.text_body
+    failed = subjects[declined.email]
+    assert failed.subject.startswith("Échec du paiement")
+    assert "40 €" in failed.text_body
+
+
+def test_a_paypal_agreement_renews_without_the_payer(
+    app, make_user, make_subscription, monkeypatch
+):
+    """The sandbox charges an approved PayPal agreement off-session, like a card."""
+    from app.models import PaymentMethod
+
+    subscription = renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
+    method = db.session.get(PaymentMethod, subscription.payment_method_id)
+    method.kind, method.token, method.last4 = "paypal", "sbx_paypal_0123456789abcdef", None
+    db.session.commit()
+    run_billing(monkeypatch, RENEWAL_DAY)
+    assert db.session.scalar(select(Payment.status)) is PaymentStatus.SUCCEEDED
+    assert invoices.invoices_for(subscription.user)[0].payment_method == "PayPal"

@@ -6,4 +6,11 @@ from app.access import require_staff
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.before_request(require_staff)
 
-from app.blueprints.staff import catalog, orders, promotions, requests, views  # noqa: E402, F401
+from app.blueprints.staff import (  # noqa: E402, F401
+    catalog,
+    interest_rates,
+    orders,
+    promotions,
+    requests,
+    views,
+)

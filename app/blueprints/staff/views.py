@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app import clock
 from app.blueprints.staff import bp, inquiry_labels
 from app.blueprints.staff.forms import AnswerForm, DocumentVersionForm
 from app.domain.errors import DomainError
@@ -10,6 +11,7 @@ from app.extensions import db
 from app.models import DocumentKind, Inquiry, InquiryStatus
 from app.services import inquiries, terms_updates
 from app.services import legal_documents as documents
+from app.services.billing import rates as billing_rates
 from app.services.markdown import render_markdown
 from app.web.rendering import redirect_to, render
 
@@ -17,7 +19,11 @@ from app.web.rendering import redirect_to, render
 @bp.route("/")
 def dashboard():
     open_count = len(inquiries.queue(InquiryStatus.OPEN))
-    return render_template("staff/dashboard.html", open_count=open_count)
+    return render_template(
+        "staff/dashboard.html",
+        open_count=open_count,
+        missing_rate=billing_rates.missing_now(clock.today()),
+    )
 
 
 @bp.route("/inquiries")

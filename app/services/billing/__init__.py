@@ -8,9 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app, has_request_context
+
 from app.extensions import db
 from app.services import mail_delivery, payment_methods, terms_updates
-from app.services.billing import dues, renewals
+from app.services.billing import dues, referrals, renewals
 
 StepFunction = Callable[[datetime], tuple[int, list[str]]]
 
@@ -48,6 +50,8 @@ class Summary:
 STEPS: list[Step] = [
     # First, the answers a crash or a timeout left unknown: applied before anything new.
     Step("lost answers", renewals.repair),
+    # Before renewals: a credit earned today is taken off today's charges.
+    Step("referral credits", referrals.grant),
     Step("reflection ends and renewals", renewals.run),
     Step("retries, terminations, interest and fees", dues.run),
     Step("cancellations ended", dues.end_cancelled),
@@ -66,6 +70,16 @@ def register_step(name: str, run: StepFunction, before: str | None = None) -> No
 
 
 def run(now: datetime) -> Summary:
+    """Every step, then mail delivery. Outside a request (the CLI), the steps run in a
+    request context for the public address, so the emails' links are built for it."""
+    if has_request_context():
+        return _run(now)
+    base_url = current_app.config["PUBLIC_URL"].rstrip("/") + "/"
+    with current_app.test_request_context(base_url=base_url):
+        return _run(now)
+
+
+def _run(now: datetime) -> Summary:
     summary = Summary(now)
     for step in STEPS:
         report = StepReport(step.name)

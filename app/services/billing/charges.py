@@ -36,7 +36,7 @@ from app.models import (
 from app.payments import gateway_named
 from app.payments.base import ChargeRequest, ChargeResult, Decline, GatewayTimeout, Outcome
 from app.services import invoices, subscriptions
-from app.services.billing import emails
+from app.services.billing import emails, referrals
 from app.services.settlement import settle_payment
 
 JOB = "billing"
@@ -83,6 +83,7 @@ def new_renewal(subscription: Subscription, start: date) -> Payment:
     )
     db.session.add(payment)
     db.session.flush()
+    referrals.take_credit(payment)
     return payment
 
 
@@ -107,6 +108,11 @@ def _request(payment: Payment) -> ChargeRequest:
 def charge(payment_id: int) -> Applied:
     """Call the gateway for a committed pending charge, commit its answer, apply it."""
     payment = db.session.get(Payment, payment_id)
+    if payment.amount_cents == 0:
+        # Wholly paid by referral credit: nothing to ask the bank for.
+        applied = apply(payment_id, ChargeResult(Outcome.SUCCEEDED))
+        db.session.commit()
+        return applied
     try:
         result = gateway_named(payment.gateway).charge(_request(payment))
     except GatewayTimeout:
@@ -181,6 +187,8 @@ def _paid(payment: Payment, subscription: Subscription) -> None:
         )
         due.status = DueStatus.PAID
         due.closed_at = clock.now()
+    elif payment.credit_cents:
+        invoices.issue_for_payment(payment, credit_cents=payment.credit_cents)
     settle_payment(payment, PaymentStatus.SUCCEEDED)  # issues the invoice (or finds it)
     amount = payment.amount_cents
     if subscription.status is SubscriptionStatus.REFLECTION:

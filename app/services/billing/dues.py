@@ -118,7 +118,7 @@ def run(now: datetime) -> tuple[int, list[str]]:
             db.session.commit()
         except Exception as error:
             db.session.rollback()
-            failed.append(f"subscription {subscription.id}: {type(error).__name__}")
+            failed.append(f"subscription {subscription.id}: {type(error).__name__}: {error}")
     return done, failed
 
 

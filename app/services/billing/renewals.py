@@ -78,7 +78,7 @@ def run(now: datetime) -> tuple[int, list[str]]:
                 applied = charges.charge(payment_id)
             except Exception as error:  # one bad subscription does not stop the others
                 db.session.rollback()
-                failed.append(f"subscription {subscription_id}: {type(error).__name__}")
+                failed.append(f"subscription {subscription_id}: {type(error).__name__}: {error}")
                 continue
             if applied is Applied.PAID:
                 done += 1
@@ -114,7 +114,7 @@ def repair(now: datetime) -> tuple[int, list[str]]:
             applied = charges.lookup(payment_id)
         except Exception as error:
             db.session.rollback()
-            failed.append(f"payment {payment_id}: {type(error).__name__}")
+            failed.append(f"payment {payment_id}: {type(error).__name__}: {error}")
             continue
         if applied in (Applied.PAID, Applied.DECLINED):
             done += 1
