@@ -34,7 +34,7 @@ from flask_login import current_user
 from app.domain.entitlements import Feature, Holding, Standing, standing
 from app.extensions import login_manager
 from app.models import LearningPath, Role
-from app.services import subscriptions
+from app.services import premium, subscriptions
 
 __all__ = ["Area", "Feature", "Record", "Refusal", "can", "check", "requires", "why_not"]
 
@@ -51,6 +51,8 @@ class Record(StrEnum):
     answers 404, not 403, so that another member's record is not even known to exist."""
 
     VIEW = "view_record"
+    # Change it (cancel a subscription...): its owner alone; staff act from /staff.
+    CHANGE = "change_record"
 
 
 Action = Feature | Area | Record
@@ -150,6 +152,7 @@ PERMISSIONS: dict[Action, Requirement] = {
     Area.STAFF: IsStaff,
     Area.MENTOR: IsMentor | IsStaff,
     Record.VIEW: Owns() | IsStaff,
+    Record.CHANGE: Owns(),
 }
 
 
@@ -201,6 +204,12 @@ def _holdings(user) -> list[Holding]:
     return [Holding(s.plan, s.path_id, s.status) for s in held[user.id]]
 
 
+def _first_use(user) -> None:
+    """A paid feature served to a signed-in subscriber is the first use of their access
+    (Terms §6.1: it ends a Solo's withdrawal right), recorded once."""
+    premium.record_first_access(user, g.access_subscriptions[user.id])
+
+
 # --- views ---------------------------------------------------------------------------------
 
 
@@ -209,6 +218,8 @@ def check(action: Action):
     visitors are sent to sign in, signed-in users without it get 403."""
     user = current_user._get_current_object()
     if can(user, action):
+        if isinstance(action, Feature):
+            _first_use(user)
         return None
     if not _signed_in(user):
         return login_manager.unauthorized()

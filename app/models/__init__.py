@@ -51,6 +51,7 @@ from app.models.payments import (
     WebhookEvent,
 )
 from app.models.promotions import PromoCode, PromoRedemption, Referral, ReferralCode
+from app.models.requests import ContractRequest, TermsAnswer
 from app.models.subscriptions import (
     ImmutableEventError,
     StatusWriteError,
@@ -69,6 +70,7 @@ __all__ = [
     "Certification",
     "Chapter",
     "ConsentDecision",
+    "ContractRequest",
     "Course",
     "CurrencyRate",
     "DocumentKind",
@@ -115,6 +117,7 @@ __all__ = [
     "StepKind",
     "Subscription",
     "SubscriptionEvent",
+    "TermsAnswer",
     "User",
     "WebhookEvent",
 ]

@@ -38,6 +38,8 @@ class PaymentMethod(db.Model):
     exp_month: Mapped[int | None] = mapped_column(Integer)
     exp_year: Mapped[int | None] = mapped_column(Integer)
     payer_email: Mapped[str | None] = mapped_column(String(254))
+    # When its holder was told it expires soon (once per card; the billing job).
+    expiry_notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()

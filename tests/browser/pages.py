@@ -111,6 +111,9 @@ PAGES: list[Page] = [
     Page("/account/preferences", who="learner", label="account-preferences"),
     Page("/account/security", who="learner", label="account-security"),
     Page("/account/two-factor", who="learner", label="account-two-factor"),
+    # Its states with a subscription: tests/browser/test_premium.py.
+    Page("/account/premium", who="learner", label="account-premium"),
+    Page("/account/payment", who="learner", label="account-payment"),
     Page("/staff/", who="staff", label="staff-dashboard"),
     Page("/staff/inquiries", who="staff", label="staff-inquiries"),
     Page("/staff/inquiries?status=answered", who="staff", label="staff-inquiries-answered"),
@@ -118,6 +121,8 @@ PAGES: list[Page] = [
     Page("/staff/orders/{order}", who="staff", label="staff-order"),
     Page("/staff/orders?q=AT-ZZZZZZZZ&status=completed", who="staff", label="staff-orders-none"),
     Page("/staff/documents", who="staff", label="staff-documents"),
+    Page("/staff/requests", who="staff", label="staff-requests"),
+    Page("/staff/requests?status=approved", who="staff", label="staff-requests-approved"),
     Page("/staff/interest-rates", who="staff", label="staff-interest-rates"),
     Page("/staff/catalog", who="staff", label="staff-catalog"),
     Page("/staff/catalog/courses/new", who="staff", label="staff-course-new"),

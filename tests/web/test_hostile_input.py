@@ -53,6 +53,16 @@ UNREACHED = {
     "checkout.gateway_return": "a gateway sends the buyer there: tried with made-up answers",
     "checkout.sandbox_3ds": "the sandbox's own page for a 3-D Secure card: tried with a made-up id",
     "checkout.sandbox_paypal": "the sandbox's own PayPal page: tried with a made-up id",
+    "account.cancel_subscription": "a subscriber's page (the crawl's member has none): "
+    "tests/web/test_premium_tab.py",
+    "account.withdraw": "a Solo subscriber's page within 14 days: tests/web/test_premium_billing.py",
+    "account.ask_path_change": "a Plus subscriber's page: tests/web/test_premium_requests.py",
+    "account.ask_force_majeure": "a Plus subscriber's page: tests/web/test_premium_requests.py",
+    "staff.request_detail": "a subscriber's request (none in the crawl): "
+    "tests/web/test_premium_requests.py",
+    "staff.request_document": "a request's document: tests/web/test_premium_requests.py",
+    "account.terms_update": "only while a material change of the Terms awaits the member's "
+    "answer: tests/web/test_terms_updates.py",
     "invoices.pdf": "an invoice's PDF, linked from Premium and the staff order record",
 }
 MADE_UP = {

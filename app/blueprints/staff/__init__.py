@@ -11,5 +11,6 @@ from app.blueprints.staff import (  # noqa: E402, F401
     interest_rates,
     orders,
     promotions,
+    requests,
     views,
 )

@@ -72,6 +72,23 @@ class DocumentVersionForm(Form):
     )
 
 
+class DecisionForm(Form):
+    """Staff's written decision on a subscriber's request (path change, force majeure)."""
+
+    decision = RadioField(
+        _l("Decision"),
+        choices=[SelectChoice("approve", _l("Approve")), SelectChoice("refuse", _l("Refuse"))],
+        validators=[InputRequired(_l("Select a decision."))],
+    )
+    message = TextAreaField(
+        _l("Your message to the subscriber"),
+        validators=[
+            InputRequired(_l("Write the message that explains the decision.")),
+            Length(max=10000, message=_l("The message must be 10,000 characters or fewer.")),
+        ],
+    )
+
+
 class RefundForm(Form):
     """A refund on one payment of an order: the whole of what is left by default."""
 

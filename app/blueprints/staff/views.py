@@ -9,7 +9,7 @@ from app.blueprints.staff.forms import AnswerForm, DocumentVersionForm
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models import DocumentKind, Inquiry, InquiryStatus
-from app.services import inquiries
+from app.services import inquiries, terms_updates
 from app.services import legal_documents as documents
 from app.services.billing import rates as billing_rates
 from app.services.markdown import render_markdown
@@ -107,12 +107,23 @@ def document_new():
             except DomainError as error:
                 getattr(form, error.field).errors.append(DOCUMENT_ERRORS[error.message])
             else:
-                flash(
-                    _(
-                        "Version %(label)s is published.",
-                        label=version.label,
+                told = terms_updates.announce(version)
+                if told:
+                    flash(
+                        _(
+                            "Version %(label)s is published. %(count)s subscribers have been "
+                            "emailed what changed and have 30 days to cancel at no cost.",
+                            label=version.label,
+                            count=told,
+                        )
                     )
-                )
+                else:
+                    flash(
+                        _(
+                            "Version %(label)s is published.",
+                            label=version.label,
+                        )
+                    )
                 return redirect_to(url_for("staff.documents_list"))
     if request.method == "POST" and not form.errors:
         preview = {

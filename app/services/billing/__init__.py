@@ -11,7 +11,7 @@ from datetime import datetime
 from flask import current_app, has_request_context
 
 from app.extensions import db
-from app.services import mail_delivery
+from app.services import mail_delivery, payment_methods, terms_updates
 from app.services.billing import dues, referrals, renewals
 
 StepFunction = Callable[[datetime], tuple[int, list[str]]]
@@ -55,6 +55,10 @@ STEPS: list[Step] = [
     Step("reflection ends and renewals", renewals.run),
     Step("retries, terminations, interest and fees", dues.run),
     Step("cancellations ended", dues.end_cancelled),
+    # Settings → Payment: a month before a kept card expires, its holder is told.
+    Step("card expiry notices", payment_methods.expiry_notices),
+    # A material change of the Terms (§1): at its 30-day deadline, continued use.
+    Step("terms deadlines", terms_updates.record_continued_use),
 ]
 
 

@@ -69,6 +69,23 @@
     }
   });
 
+  // A confirmation loaded into a <dialog> (Settings → Premium: Cancel) opens as a
+  // modal: focus goes into it, Escape closes it and focus returns to the button that
+  // opened it. Without JavaScript the same confirmation is a page of its own.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var dialog = event.detail.target;
+    if (!dialog || dialog.tagName !== "DIALOG") return;
+    var title = dialog.querySelector("h1[id], h2[id]");
+    if (title) dialog.setAttribute("aria-labelledby", title.id);
+    if (!dialog.open) dialog.showModal();
+  });
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest && event.target.closest("dialog [data-close-dialog]");
+    if (!close) return;
+    event.preventDefault();
+    close.closest("dialog").close();
+  });
+
   // Catalog filters: leave empty fields out of the URL (/courses?q=python, not
   // /courses?q=python&level=&language=…), as the shareable address.
   document.addEventListener("htmx:configRequest", function (event) {

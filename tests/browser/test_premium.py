@@ -1,0 +1,291 @@
+"""Settings → Premium in the browser: cancel and undo, and the Plus reflection
+withdrawal, with the keyboard alone in English and French (the Cancel confirmation
+opens as a dialog with JavaScript, as a page of its own without); and every state of
+the tab through axe and the Nu HTML Checker."""
+
+from datetime import timedelta
+
+import pytest
+
+from app import clock
+from app.domain.orders import Plan
+from app.domain.subscriptions import SubscriptionStatus
+from app.extensions import db
+from app.models import Subscription, User
+from app.services import accounts, catalog
+from tests.browser.checks import axe_violations, describe, vnu_errors, vnu_report
+from tests.browser.conftest import TIMEOUT_MS, Account
+from tests.browser.test_keyboard_flows import french, tab_to, wait_for_focus
+from tests.support.billing import paid_payment
+from tests.support.subscriptions import subscription
+
+S = SubscriptionStatus
+PASSWORD = "plum tartan lighthouse"
+TAB = "/account/premium"
+
+
+@pytest.fixture(scope="module")
+def subscriber(live_server):
+    """A new confirmed member holding a subscription in `status` that began yesterday,
+    in its first paid month."""
+    numbers = iter(range(1, 1000))
+
+    def factory(locale="en", plan=Plan.SOLO, status=None, paid=False) -> tuple[Account, int]:
+        n = next(numbers)
+        account = Account(f"Sub {n}", f"premium{n}.{locale}@example.org", PASSWORD, locale)
+        with live_server.app.test_request_context(base_url=live_server.url):
+            accounts.register(
+                accounts.NewAccount(
+                    account.name,
+                    account.email,
+                    PASSWORD,
+                    clock.today().replace(year=1990),
+                    "FR",
+                    False,
+                    locale,
+                ),
+                verified=True,
+            )
+            db.session.commit()
+            user = db.session.query(User).filter_by(email=account.email).one()
+            path = catalog.path_by_slug("web-developer") if plan is Plan.PLUS else None
+            sub = subscription(user, plan, status, path)
+            now = clock.now()
+            sub.accepted_at = now - timedelta(days=1)
+            sub.anchor_date = clock.today()
+            sub.current_period_start = clock.today()
+            sub.current_period_end = clock.today() + timedelta(days=30)
+            if plan is Plan.PLUS:
+                sub.reflection_ends_at = sub.accepted_at + timedelta(days=7)
+            db.session.commit()
+            if paid:
+                paid_payment(sub)  # the first month, through the sandbox, invoiced
+            sub_id = sub.id
+            db.session.remove()
+        return account, sub_id
+
+    return factory
+
+
+def status_of(live_server, sub_id: int) -> S:
+    with live_server.app.app_context():
+        status = db.session.get(Subscription, sub_id).status
+        db.session.remove()
+        return status
+
+
+def sign_in_with_keys(page, account: Account) -> None:
+    page.goto("/signin")
+    tab_to(page, "#email")
+    page.keyboard.type(account.email)
+    tab_to(page, "#password")
+    page.keyboard.type(account.password)
+    tab_to(page, "#signin-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/account")
+
+
+def say(locale: str, msgid: str) -> str:
+    return french(msgid) if locale == "fr" else msgid
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_cancel_in_the_dialog_then_undo_with_the_keyboard(
+    new_context, live_server, subscriber, locale
+):
+    account, sub_id = subscriber(locale)
+    page = new_context(locale).new_page()
+    sign_in_with_keys(page, account)
+    tab_to(page, f'.settings-nav a[href="{TAB}"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{TAB}")
+    assert say(
+        locale,
+        "Medical leave does not pause a subscription (Terms of Service, section 2.2g): if you need a break, cancel it, and subscribe again when you are ready, at the price in force then.",
+    ) in page.inner_text("main")
+
+    # Escape closes the dialog and changes nothing.
+    tab_to(page, f'a[href="{TAB}/{sub_id}/cancel"]')
+    page.keyboard.press("Enter")
+    page.wait_for_selector("dialog#confirm-dialog[open]")
+    assert page.evaluate("document.activeElement.closest('dialog') !== null")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("dialog#confirm-dialog:not([open])", state="attached")
+    assert status_of(live_server, sub_id) is S.ACTIVE
+
+    tab_to(page, f'a[href="{TAB}/{sub_id}/cancel"]')
+    page.keyboard.press("Enter")
+    page.wait_for_selector("dialog#confirm-dialog[open]")
+    assert page.get_attribute("dialog#confirm-dialog", "aria-labelledby") == "confirm-title"
+    tab_to(page, "dialog button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#flash .flash")
+    assert status_of(live_server, sub_id) is S.CANCELLING
+    assert page.url.endswith(TAB)
+
+    tab_to(page, f'form[action="{TAB}/{sub_id}/undo"] button')
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(text) => document.querySelector('#flash').innerText.includes(text)",
+        arg=say(locale, "Your subscription continues: it renews every month as before."),
+    )
+    assert status_of(live_server, sub_id) is S.ACTIVE
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_cancel_without_javascript_is_a_page_of_its_own(
+    new_context, live_server, subscriber, locale
+):
+    account, sub_id = subscriber(locale)
+    page = new_context(locale, java_script_enabled=False).new_page()
+    sign_in_with_keys(page, account)
+    page.goto(TAB)
+    tab_to(page, f'a[href="{TAB}/{sub_id}/cancel"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{TAB}/{sub_id}/cancel")
+    assert page.inner_text("h1") == say(locale, "Cancel %(plan)s?").replace(
+        "%(plan)s", "Premium Solo"
+    )
+    tab_to(page, "main button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{TAB}")
+    assert status_of(live_server, sub_id) is S.CANCELLING
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_plus_withdraws_during_reflection_with_the_keyboard(
+    new_context, live_server, subscriber, locale
+):
+    account, sub_id = subscriber(locale, Plan.PLUS)
+    page = new_context(locale).new_page()
+    sign_in_with_keys(page, account)
+    page.goto(TAB)
+    tab_to(page, f'form[action="{TAB}/{sub_id}/withdraw"] button')
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(text) => document.querySelector('#flash').innerText.includes(text)",
+        arg=say(locale, "You have withdrawn. Nothing has been charged and nothing will be."),
+    )
+    assert status_of(live_server, sub_id) is S.WITHDRAWN
+    assert say(locale, "Past subscriptions") in page.inner_text("main")
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_solo_withdraws_with_a_refund_with_the_keyboard(
+    new_context, live_server, subscriber, locale
+):
+    account, sub_id = subscriber(locale, paid=True)
+    page = new_context(locale).new_page()
+    sign_in_with_keys(page, account)
+    page.goto(TAB)
+    tab_to(page, f'a[href="{TAB}/{sub_id}/withdraw"]')
+    page.keyboard.press("Enter")
+    page.wait_for_selector("dialog#confirm-dialog[open]")
+    tab_to(page, "dialog button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#flash .flash")
+    assert status_of(live_server, sub_id) is S.WITHDRAWN
+    main = page.inner_text("main")
+    assert say(locale, "Credit note") in main
+    assert say(locale, "Withdrawn within 14 days, refunded in full") in main
+
+
+# --- axe and the Nu HTML Checker, every state --------------------------------------------
+
+STATES = [
+    ("none", None, None),
+    ("solo-active", Plan.SOLO, S.ACTIVE),
+    ("solo-paid", Plan.SOLO, "paid"),
+    ("solo-cancelling", Plan.SOLO, S.CANCELLING),
+    ("solo-past-due", Plan.SOLO, S.PAST_DUE),
+    ("solo-withdrawn", Plan.SOLO, S.WITHDRAWN),
+    ("plus-reflection", Plan.PLUS, S.REFLECTION),
+    ("plus-active", Plan.PLUS, S.ACTIVE),
+]
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_every_state_passes_axe_and_the_html_checker(
+    new_context, live_server, subscriber, axe_script, vnu_command, tmp_path, locale
+):
+    files, violations = [], {}
+    for label, plan, status in STATES:
+        if plan is None:
+            account = make_plain_member(live_server, locale)
+            sub_id = None
+        elif status == "paid":
+            account, sub_id = subscriber(locale, plan, S.ACTIVE, paid=True)
+        else:
+            account, sub_id = subscriber(locale, plan, status)
+        page = new_context(locale, bypass_csp=True).new_page()
+        sign_in_with_keys(page, account)
+        pages = [(label, TAB)]
+        if status is S.ACTIVE:
+            pages.append((f"{label}-cancel", f"{TAB}/{sub_id}/cancel"))
+        if status == "paid":
+            pages.append((f"{label}-withdraw", f"{TAB}/{sub_id}/withdraw"))
+            pages.append((f"{label}-payment", "/account/payment"))
+        if plan is Plan.PLUS and status is S.ACTIVE:
+            pages.append((f"{label}-path-change", f"{TAB}/{sub_id}/path-change"))
+            pages.append((f"{label}-force-majeure", f"{TAB}/{sub_id}/force-majeure"))
+        for name, url in pages:
+            response = page.goto(url)
+            assert response.status == 200, name
+            assert page.get_attribute("html", "lang") == locale
+            violations[name] = axe_violations(page, axe_script)
+            path = tmp_path / f"premium-{name}-{locale}.html"
+            path.write_text(response.text(), encoding="utf-8")
+            files.append(path)
+        if plan is Plan.PLUS and status is S.ACTIVE:
+            # A request sent empty: the error summary and the fields' errors.
+            for kind in ("path-change", "force-majeure"):
+                page.goto(f"{TAB}/{sub_id}/{kind}")
+                token = page.input_value("input[name=csrf_token]")
+                with page.expect_response(lambda r: r.request.method == "POST") as answer:
+                    page.click("main form button[type=submit]")
+                assert answer.value.status == 422
+                page.wait_for_load_state()
+                violations[f"{label}-{kind}-errors"] = axe_violations(page, axe_script)
+                path = tmp_path / f"premium-{label}-{kind}-errors-{locale}.html"
+                # As the server sent it (page.content() would hold the axe script).
+                plain = page.context.request.post(
+                    f"{TAB}/{sub_id}/{kind}", form={"csrf_token": token}
+                )
+                assert plain.status == 422
+                path.write_text(plain.text(), encoding="utf-8")
+                files.append(path)
+        if status is S.ACTIVE:
+            # The confirmation as a dialog over the tab.
+            page.goto(TAB)
+            page.click(f'a[href="{TAB}/{sub_id}/cancel"]')
+            page.wait_for_selector("dialog#confirm-dialog[open]")
+            violations[f"{label}-dialog"] = axe_violations(page, axe_script)
+        page.context.close()
+    bad = {name: describe(found) for name, found in violations.items() if found}
+    assert not bad, bad
+    errors = vnu_errors(vnu_command, files)
+    reports = {name: vnu_report(found) for name, found in errors.items() if found}
+    assert not reports, reports
+
+
+def make_plain_member(live_server, locale: str) -> Account:
+    account = Account("No Plan", f"noplan.{locale}@example.org", PASSWORD, locale)
+    with live_server.app.test_request_context(base_url=live_server.url):
+        accounts.register(
+            accounts.NewAccount(
+                account.name,
+                account.email,
+                PASSWORD,
+                clock.today().replace(year=1990),
+                "FR",
+                False,
+                locale,
+            ),
+            verified=True,
+        )
+        db.session.commit()
+        db.session.remove()
+    return account
+
+
+assert TIMEOUT_MS and wait_for_focus  # shared helpers, imported for the flows above
