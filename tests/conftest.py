@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 
 from app import create_app
 from app.config import normalise_database_url
-from app.extensions import db
+from app.extensions import cache, db
 from app.models import OutboxMessage, Role
 from app.services import accounts
 
@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.checkout_fixtures",
     "tests.support.smtp",
     "tests.support.subscriptions",
+    "tests.support.learning",
 ]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -120,6 +121,9 @@ def app(app_config):
             db.session.execute(table.delete())
         db.session.commit()
         db.session.remove()
+        # The data cache keys on the catalog version, which starts again with each
+        # emptied database: an entry from another test would be read as current.
+        cache.clear()
     app.config.clear()
     app.config.update(settings)
     for memo in _MEMOS:
