@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import Role
 from app.seeds.accounts import seed_accounts
 from app.seeds.catalog import seed_catalog
+from app.seeds.learning import seed_demo_learner
 from app.seeds.promotions import seed_promotions
 from app.services import accounts, legal_documents, mail_delivery, order_cleanup
 
@@ -84,11 +85,12 @@ def demo_data():
     click.echo("Staff and mentors set up two-factor sign-in at their first sign-in.")
     click.echo(f"Legal documents published: {len(legal_documents.seed())}.")
     click.echo(
-        "Catalog: added {courses} courses, {paths} paths, {prices} prices, {rates} rates.".format(
-            **seed_catalog(today)
-        )
+        "Catalog: added {courses} courses, {paths} paths, {prices} prices, {rates} rates, "
+        "{quizzes} quizzes.".format(**seed_catalog(today))
     )
     click.echo(f"Promo codes added: {seed_promotions(clock.now())}.")
+    email, _name, password = seed_demo_learner(today, clock.now())
+    click.echo(f"Premium Solo learner, one quiz away from a certificate: {email} / {password}.")
 
 
 @orders_cli.command("purge")

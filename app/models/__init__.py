@@ -15,6 +15,16 @@ from app.models.catalog import (
     StepKind,
 )
 from app.models.inquiry import Inquiry, InquiryKind, InquiryStatus
+from app.models.learning import (
+    AttemptAnswer,
+    Certificate,
+    CertificatePdf,
+    ChapterCompletion,
+    QuizAttempt,
+    QuizOption,
+    QuizQuestion,
+    QuizRevision,
+)
 from app.models.legal import (
     DocumentKind,
     DocumentPdf,
@@ -53,10 +63,14 @@ __all__ = [
     "Acceptance",
     "AcceptanceSubject",
     "AcceptedBy",
+    "AttemptAnswer",
     "Availability",
     "CatalogState",
+    "Certificate",
+    "CertificatePdf",
     "Certification",
     "Chapter",
+    "ChapterCompletion",
     "ConsentDecision",
     "Course",
     "CurrencyRate",
@@ -85,6 +99,10 @@ __all__ = [
     "Price",
     "PromoCode",
     "PromoRedemption",
+    "QuizAttempt",
+    "QuizOption",
+    "QuizQuestion",
+    "QuizRevision",
     "RecoveryCode",
     "Referral",
     "ReferralCode",

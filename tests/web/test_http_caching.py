@@ -75,11 +75,22 @@ NOT_PUBLIC = {
     "checkout.gateway_return",
     "checkout.sandbox_3ds",
     "checkout.sandbox_paypal",
+    # A certificate can be revoked at any moment: its verification page is asked afresh.
+    "learning.verify",
     # Static files keep Flask's own validators.
     "static",
 }
 # Pages for signed-in members, staff, or development only.
-NOT_PUBLIC_PREFIXES = ("account.", "staff.", "dev.")
+NOT_PUBLIC_PREFIXES = (
+    "account.",
+    "staff.",
+    "dev.",
+    "learning.my_",
+    "learning.quiz",
+    "learning.attempt",
+    "learning.certificate_pdf",
+    "learning.staff.",
+)
 FORM_PAGES = [
     "/signin",
     "/register",
