@@ -210,6 +210,35 @@ def seed_quizzes() -> int:
     return added
 
 
+def give_solo(user, today: date, now: datetime) -> None:
+    """A Premium Solo subscription started ten days ago, as a completed checkout leaves
+    it (demo data and the browser suite: no payment behind it)."""
+    if db.session.scalar(select(Subscription.id).where(Subscription.user_id == user.id)):
+        return
+    order = Order(
+        public_id=secrets.token_hex(16),
+        reference=f"AT-DEMO{secrets.token_hex(3).upper()}",
+        idempotency_key=f"order:demo-{secrets.token_hex(8)}",
+        plan=Plan.SOLO,
+        user_id=user.id,
+        status=OrderStatus.COMPLETED,
+        monthly_cents=2000,
+    )
+    db.session.add(order)
+    db.session.flush()
+    subscriptions.start(
+        Subscription(
+            user_id=user.id,
+            order_id=order.id,
+            plan=Plan.SOLO,
+            monthly_cents=2000,
+            accepted_at=now - timedelta(days=10),
+            anchor_date=today - timedelta(days=10),
+        ),
+        by_job="demo-data",
+    )
+
+
 def seed_demo_learner(today: date, now: datetime) -> tuple[str, str, str]:
     """A Premium Solo learner with every chapter but the last of DEMO_COURSE done."""
     email, name, password = DEMO_SOLO
@@ -219,30 +248,7 @@ def seed_demo_learner(today: date, now: datetime) -> tuple[str, str, str]:
             accounts.NewAccount(name, email, password, date(1995, 3, 14), "FR", False, "fr"),
             verified=True,
         )
-    has_plan = db.session.scalar(select(Subscription.id).where(Subscription.user_id == user.id))
-    if has_plan is None:
-        order = Order(
-            public_id=secrets.token_hex(16),
-            reference=f"AT-DEMO{secrets.token_hex(2).upper()}",
-            idempotency_key=f"order:demo-{secrets.token_hex(8)}",
-            plan=Plan.SOLO,
-            user_id=user.id,
-            status=OrderStatus.COMPLETED,
-            monthly_cents=2000,
-        )
-        db.session.add(order)
-        db.session.flush()
-        subscriptions.start(
-            Subscription(
-                user_id=user.id,
-                order_id=order.id,
-                plan=Plan.SOLO,
-                monthly_cents=2000,
-                accepted_at=now - timedelta(days=10),
-                anchor_date=today - timedelta(days=10),
-            ),
-            by_job="demo-data",
-        )
+    give_solo(user, today, now)
     course = db.session.scalar(select(Course).where(Course.slug == DEMO_COURSE))
     if course is not None:
         done = set(
