@@ -17,6 +17,7 @@ from app.domain.passwords import password_problem
 from app.extensions import db
 from app.models import Role
 from app.seeds.accounts import seed_accounts
+from app.seeds.assignments import seed_peer_work
 from app.seeds.catalog import seed_catalog
 from app.seeds.learning import seed_demo_learner
 from app.seeds.promotions import seed_promotions
@@ -86,10 +87,11 @@ def demo_data():
     click.echo(f"Legal documents published: {len(legal_documents.seed())}.")
     click.echo(
         "Catalog: added {courses} courses, {paths} paths, {prices} prices, {rates} rates, "
-        "{quizzes} quizzes.".format(**seed_catalog(today))
+        "{quizzes} quizzes, {assignments} assignments.".format(**seed_catalog(today))
     )
     click.echo(f"Promo codes added: {seed_promotions(clock.now())}.")
     email, _name, password = seed_demo_learner(today, clock.now())
+    seed_peer_work(today, clock.now())
     click.echo(f"Premium Solo learner, one quiz away from a certificate: {email} / {password}.")
 
 

@@ -1,3 +1,10 @@
+from app.models.assignments import (
+    Assessment,
+    AssessmentScore,
+    RubricCriterion,
+    RubricLevel,
+    Submission,
+)
 from app.models.catalog import (
     Availability,
     CatalogState,
@@ -63,6 +70,8 @@ __all__ = [
     "Acceptance",
     "AcceptanceSubject",
     "AcceptedBy",
+    "Assessment",
+    "AssessmentScore",
     "AttemptAnswer",
     "Availability",
     "CatalogState",
@@ -108,9 +117,12 @@ __all__ = [
     "ReferralCode",
     "RepresentativeConsent",
     "Role",
+    "RubricCriterion",
+    "RubricLevel",
     "SandboxTransaction",
     "StatusWriteError",
     "StepKind",
+    "Submission",
     "Subscription",
     "SubscriptionEvent",
     "User",

@@ -119,7 +119,8 @@ class Chapter(db.Model):
 
 class Exercise(db.Model):
     """Quizzes and assignments. A quiz can be taken once it has a published revision
-    (app.models.learning.QuizRevision); assignments are not offered yet."""
+    (app.models.learning.QuizRevision), an assignment once its rubric is published
+    (app.models.assignments)."""
 
     __tablename__ = "exercises"
 
@@ -133,15 +134,23 @@ class Exercise(db.Model):
     # no limit when max_attempts is empty.
     max_attempts: Mapped[int | None] = mapped_column(Integer, default=3, server_default="3")
     retry_wait_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
-    # The revision learners are given (its number), none while the quiz is being written.
+    # The revision learners are given (its number), none while the quiz is being written;
+    # for an assignment, set once its rubric is published.
     published_revision: Mapped[int | None] = mapped_column(Integer)
+    # Assignments: what to do (Markdown), how many peers assess each submission (and how
+    # many each author assesses), and the days after which staff grade instead.
+    instructions_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    instructions_fr: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reviews_required: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    peer_wait_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
 
     course: Mapped[Course] = relationship(back_populates="exercises")
 
     @property
     def is_open(self) -> bool:
-        """Offered to learners: a quiz with published questions."""
-        return self.kind == ExerciseKind.QUIZ and self.published_revision is not None
+        """Offered to learners: a quiz with published questions, an assignment with a
+        published rubric."""
+        return self.published_revision is not None
 
     __table_args__ = (UniqueConstraint("course_id", "position"),)
 

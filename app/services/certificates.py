@@ -9,14 +9,15 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.access import Feature, can
 from app.domain import certificates as rules
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import Certificate, CertificatePdf, Course, QuizAttempt
+from app.models import Certificate, CertificatePdf, Course
+from app.services import learning
 
 MAX_REASON = 2000
 
@@ -33,13 +34,7 @@ def issue_if_earned(user, course: Course, now: datetime) -> Certificate | None:
     graded = [e.id for e in course.exercises if e.is_open]
     if not graded:
         return None
-    best = dict(
-        db.session.execute(
-            select(QuizAttempt.exercise_id, func.max(QuizAttempt.percent))
-            .where(QuizAttempt.user_id == user.id, QuizAttempt.exercise_id.in_(graded))
-            .group_by(QuizAttempt.exercise_id)
-        ).all()
-    )
+    best = learning.best_grades(user, graded)
     if not rules.eligible(graded, best, course.passing_grade):
         return None
     existing = _of(user, course)

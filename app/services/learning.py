@@ -4,13 +4,21 @@ chapters, attempts or courses (tests/web/test_learning_progress.py counts them).
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, union
+from sqlalchemy import delete, func, select, union, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.domain.progress import CourseProgress, course_progress
 from app.extensions import db
-from app.models import Certificate, Chapter, ChapterCompletion, Course, Exercise, QuizAttempt
+from app.models import (
+    Certificate,
+    Chapter,
+    ChapterCompletion,
+    Course,
+    Exercise,
+    QuizAttempt,
+    Submission,
+)
 
 
 def graded_exercises(course: Course) -> list:
@@ -59,13 +67,20 @@ def chapters_done(user, course_ids) -> dict[int, set[int]]:
 
 
 def best_grades(user, exercise_ids=None) -> dict[int, int]:
-    """The best percent of each quiz the user attempted (the best attempt counts)."""
-    query = select(QuizAttempt.exercise_id, func.max(QuizAttempt.percent)).where(
-        QuizAttempt.user_id == user.id
-    )
+    """The grade that counts for each exercise: the best attempt of a quiz, the grade of
+    an assignment's submission (one read for both)."""
+    quizzes = select(
+        QuizAttempt.exercise_id.label("exercise_id"), func.max(QuizAttempt.percent).label("grade")
+    ).where(QuizAttempt.user_id == user.id)
+    assignments = select(
+        Submission.exercise_id.label("exercise_id"), Submission.grade.label("grade")
+    ).where(Submission.user_id == user.id, Submission.grade.is_not(None))
     if exercise_ids is not None:
-        query = query.where(QuizAttempt.exercise_id.in_(list(exercise_ids)))
-    return dict(db.session.execute(query.group_by(QuizAttempt.exercise_id)).all())
+        ids = list(exercise_ids)
+        quizzes = quizzes.where(QuizAttempt.exercise_id.in_(ids))
+        assignments = assignments.where(Submission.exercise_id.in_(ids))
+    both = union_all(quizzes.group_by(QuizAttempt.exercise_id), assignments).subquery()
+    return {row.exercise_id: row.grade for row in db.session.execute(select(both))}
 
 
 def certificate_of(user, course: Course) -> Certificate | None:
@@ -127,6 +142,9 @@ def my_learning(user) -> list[Learning]:
         select(Exercise.course_id)
         .join(QuizAttempt, QuizAttempt.exercise_id == Exercise.id)
         .where(QuizAttempt.user_id == user.id),
+        select(Exercise.course_id)
+        .join(Submission, Submission.exercise_id == Exercise.id)
+        .where(Submission.user_id == user.id),
     )
     course_ids = set(db.session.scalars(select(started.subquery().c[0])))
     certificates = {

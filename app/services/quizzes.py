@@ -22,7 +22,15 @@ from app.domain.grading import Answer, Key, QuestionKind, grade, milli, parse_nu
 from app.domain.grading import percentage as percent_of
 from app.domain.text import has_control_characters
 from app.extensions import db
-from app.models import AttemptAnswer, Course, Exercise, QuizAttempt, QuizQuestion, QuizRevision
+from app.models import (
+    AttemptAnswer,
+    Course,
+    Exercise,
+    ExerciseKind,
+    QuizAttempt,
+    QuizQuestion,
+    QuizRevision,
+)
 from app.services import certificates
 from app.services.catalog import bump_version
 
@@ -55,7 +63,14 @@ def field_name(question: QuizQuestion) -> str:
 
 def quiz_in(course: Course, position: int) -> Exercise | None:
     """The course's quiz at `position`, if it is offered."""
-    return next((e for e in course.exercises if e.position == position and e.is_open), None)
+    return next(
+        (
+            e
+            for e in course.exercises
+            if e.position == position and e.is_open and e.kind == ExerciseKind.QUIZ
+        ),
+        None,
+    )
 
 
 def revision(exercise: Exercise, number: int | None = None) -> QuizRevision | None:

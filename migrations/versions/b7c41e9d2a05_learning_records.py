@@ -1,4 +1,5 @@
-"""learning records: chapters done, quizzes in revisions, attempts, certificates
+"""learning records: chapters done, quizzes in revisions, attempts, certificates,
+assignments with rubrics, submissions and peer assessments
 
 Revision ID: b7c41e9d2a05
 Revises: 9d4e2f6a8b31
@@ -23,6 +24,10 @@ def upgrade():
         batch_op.add_column(sa.Column('max_attempts', sa.Integer(), server_default='3', nullable=True))
         batch_op.add_column(sa.Column('retry_wait_hours', sa.Integer(), server_default='24', nullable=False))
         batch_op.add_column(sa.Column('published_revision', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('instructions_en', sa.Text(), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('instructions_fr', sa.Text(), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('reviews_required', sa.Integer(), server_default='3', nullable=False))
+        batch_op.add_column(sa.Column('peer_wait_days', sa.Integer(), server_default='7', nullable=False))
 
     op.create_table(
         'chapter_completions',
@@ -151,8 +156,86 @@ def upgrade():
         sa.UniqueConstraint('certificate_id', 'locale', name=op.f('uq_certificate_pdfs_certificate_id')),
     )
 
+    op.create_table(
+        'rubric_criteria',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('exercise_id', sa.Integer(), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.Column('title_en', sa.Text(), nullable=False),
+        sa.Column('title_fr', sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(['exercise_id'], ['exercises.id'], name=op.f('fk_rubric_criteria_exercise_id_exercises'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_rubric_criteria')),
+        sa.UniqueConstraint('exercise_id', 'position', name=op.f('uq_rubric_criteria_exercise_id')),
+    )
+    op.create_table(
+        'rubric_levels',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('criterion_id', sa.Integer(), nullable=False),
+        sa.Column('points', sa.Integer(), nullable=False),
+        sa.Column('label_en', sa.Text(), nullable=False),
+        sa.Column('label_fr', sa.Text(), nullable=False),
+        sa.CheckConstraint('points >= 0', name=op.f('ck_rubric_levels_points_not_negative')),
+        sa.ForeignKeyConstraint(['criterion_id'], ['rubric_criteria.id'], name=op.f('fk_rubric_levels_criterion_id_rubric_criteria'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_rubric_levels')),
+        sa.UniqueConstraint('criterion_id', 'points', name=op.f('uq_rubric_levels_criterion_id')),
+    )
+    op.create_table(
+        'submissions',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('exercise_id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('link', sa.String(length=500), nullable=True),
+        sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('grade', sa.Integer(), nullable=True),
+        sa.Column('graded_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('staff_grader_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['exercise_id'], ['exercises.id'], name=op.f('fk_submissions_exercise_id_exercises'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_submissions_user_id_users'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['staff_grader_id'], ['users.id'], name=op.f('fk_submissions_staff_grader_id_users'), ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_submissions')),
+        sa.UniqueConstraint('exercise_id', 'user_id', name=op.f('uq_submissions_exercise_id')),
+    )
+    op.create_index(op.f('ix_submissions_user_id'), 'submissions', ['user_id'])
+    op.create_table(
+        'assessments',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('submission_id', sa.Integer(), nullable=False),
+        sa.Column('assessor_id', sa.Integer(), nullable=False),
+        sa.Column('exercise_id', sa.Integer(), nullable=False),
+        sa.Column('comment', sa.Text(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('reported_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('report_reason', sa.Text(), nullable=True),
+        sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], name=op.f('fk_assessments_submission_id_submissions'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['assessor_id'], ['users.id'], name=op.f('fk_assessments_assessor_id_users'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['exercise_id'], ['exercises.id'], name=op.f('fk_assessments_exercise_id_exercises'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_assessments')),
+        sa.UniqueConstraint('submission_id', 'assessor_id', name=op.f('uq_assessments_submission_id')),
+    )
+    op.create_table(
+        'assessment_scores',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('assessment_id', sa.Integer(), nullable=False),
+        sa.Column('criterion_id', sa.Integer(), nullable=False),
+        sa.Column('level_id', sa.Integer(), nullable=False),
+        sa.Column('points', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['assessment_id'], ['assessments.id'], name=op.f('fk_assessment_scores_assessment_id_assessments'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['criterion_id'], ['rubric_criteria.id'], name=op.f('fk_assessment_scores_criterion_id_rubric_criteria'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['level_id'], ['rubric_levels.id'], name=op.f('fk_assessment_scores_level_id_rubric_levels'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment_scores')),
+        sa.UniqueConstraint('assessment_id', 'criterion_id', name=op.f('uq_assessment_scores_assessment_id')),
+    )
+
 
 def downgrade():
+    op.drop_table('assessment_scores')
+    op.drop_table('assessments')
+    op.drop_index(op.f('ix_submissions_user_id'), table_name='submissions')
+    op.drop_table('submissions')
+    op.drop_table('rubric_levels')
+    op.drop_table('rubric_criteria')
     op.drop_table('certificate_pdfs')
     op.drop_index(op.f('ix_certificates_user_id'), table_name='certificates')
     op.drop_table('certificates')
@@ -165,6 +248,10 @@ def downgrade():
     op.drop_index('ix_chapter_completions_user_course', table_name='chapter_completions')
     op.drop_table('chapter_completions')
     with op.batch_alter_table('exercises', schema=None) as batch_op:
+        batch_op.drop_column('peer_wait_days')
+        batch_op.drop_column('reviews_required')
+        batch_op.drop_column('instructions_fr')
+        batch_op.drop_column('instructions_en')
         batch_op.drop_column('published_revision')
         batch_op.drop_column('retry_wait_hours')
         batch_op.drop_column('max_attempts')

@@ -22,7 +22,9 @@ def test_demo_catalog_is_complete_and_idempotent(app):
     assert first["courses"] >= 12 and first["paths"] >= 5
     # Every demo course gets a quiz.
     assert first["quizzes"] == first["courses"]
-    nothing = {"courses": 0, "paths": 0, "prices": 0, "rates": 0, "quizzes": 0}
+    # Two get a peer-assessed assignment.
+    assert first["assignments"] == 2
+    nothing = {"courses": 0, "paths": 0, "prices": 0, "rates": 0, "quizzes": 0, "assignments": 0}
     assert seed_catalog(today) == nothing
     assert seed_catalog(date(2027, 2, 1)) == nothing
     paths = db.session.scalars(select(LearningPath)).all()

@@ -58,8 +58,9 @@ def test_demo_data_is_idempotent(runner):
     assert first.exit_code == 0, first.output
     assert "demo-learner-2026" in first.output
     assert runner.invoke(args=["demo-data"]).exit_code == 0
-    # The four demo people and the Premium Solo learner one quiz away from a certificate.
-    assert db.session.scalar(select(func.count(User.id))) == 5
+    # The four demo people, the Premium Solo learner one quiz away from a certificate and
+    # three peers whose work waits to be assessed.
+    assert db.session.scalar(select(func.count(User.id))) == 8
     assert "solo@atelier.example / demo-solo-2026" in first.output
     minor = db.session.scalar(select(User).where(User.email == "minor@atelier.example"))
     from datetime import date

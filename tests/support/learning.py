@@ -66,12 +66,12 @@ def answers(revision, right=True) -> dict:
     return data
 
 
-def quiz_form(client, url=QUIZ, right=True) -> dict:
+def quiz_form(client, url=QUIZ, right=True, slug=COURSE) -> dict:
     """GET the quiz page and fill in its form."""
     page = client.get(url)
     assert page.status_code == 200, page.status_code
     html = page.get_data(as_text=True)
-    _exercise, revision = quiz_revision()
+    _exercise, revision = quiz_revision(slug)
     return {
         "token": hidden(html, "token"),
         "revision": hidden(html, "revision"),

@@ -78,7 +78,7 @@ def test_course_page_and_my_learning_show_progress(member):
     member.post(DONE, data={"done": "1"})
     page = text(member.get(f"/courses/{COURSE}"))
     total = len(course().chapters)
-    assert f"1 of {total} chapters done." in page and "1 quiz left to pass." in page
+    assert f"1 of {total} chapters done." in page and "1 exercise left to pass." in page
     second = course().chapters[1]
     assert f'href="/courses/{COURSE}/chapters/{second.position}">Next chapter' in page
     mine = text(member.get("/learning"))
@@ -98,14 +98,14 @@ def test_a_subscriber_sees_quizzes_left_and_passed(learning_demo, make_user, mak
     sign_in(client, user.email, user.password)
     page = text(client.get(f"/courses/{COURSE}"))
     assert f'href="{QUIZ}"' in page and "not attempted yet" in page
-    # Assignments are not offered yet: the page does not list them.
+    # This course's assignment has no rubric yet: the page does not offer it.
     assert "Assignment" not in page and "Put it into practice" not in page
     client.post(QUIZ, data=quiz_form(client))
     page = text(client.get(f"/courses/{COURSE}"))
-    assert "Every quiz passed." in page and "Passed: 100%" in page
+    assert "Every exercise passed." in page and "Passed: 100%" in page
     assert "Your Certificate of Achievement for this course" in page
     mine = text(client.get("/learning"))
-    assert "Certificate earned" in mine and "Every quiz passed." in mine
+    assert "Certificate earned" in mine and "Every exercise passed." in mine
 
 
 # --- queries -----------------------------------------------------------------------------

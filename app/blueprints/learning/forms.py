@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from app.services.certificates import MAX_REASON
@@ -30,3 +30,29 @@ class RevokeForm(Form):
             ),
         ],
     )
+
+
+class SubmissionForm(Form):
+    body = TextAreaField(_l("Your work"))
+    link = StringField(_l("Link to your work (optional)"))
+
+
+class AssessForm(Form):
+    """The rubric's levels (one field per criterion) are read by
+    app.services.assignments.parse_levels, which refuses foreign ids."""
+
+    submission = HiddenField()
+    comment = TextAreaField(_l("Your comment for the author"))
+
+
+class ReportForm(Form):
+    reason = TextAreaField(_l("What is wrong with this assessment? (optional)"))
+
+
+class StaffGradeForm(Form):
+    pass
+
+
+class ResolveForm(Form):
+    # "remove": the assessment stops counting for good; "keep": it counts again.
+    decision = HiddenField()
