@@ -86,7 +86,7 @@ SUBSCRIBERS = {
     )
     for locale in ("en", "fr")
 }
-DEMO_QUIZ_COURSE = "javascript-fundamentals"
+DEMO_QUIZ_COURSE = "sql-relational-databases"
 UNCONFIRMED = Account("Pending Learner", "pending@example.org", "velvet harbour compass", "en")
 # Staff must use two-factor sign-in: each staff account gets this TOTP secret.
 STAFF = {
@@ -190,6 +190,13 @@ def seed(app, url: str) -> None:
 
         seed_catalog(clock.today())
         db.session.commit()
+        from app.seeds.assignments import seed_peer_work
+
+        seed_peer_work(clock.today(), clock.now())
+        db.session.commit()
+        from app.models import Submission
+
+        SEEDED_LINKS["peer_submission"] = str(db.session.scalar(select(Submission.id).limit(1)))
         from app.seeds.promotions import seed_promotions
 
         seed_promotions(clock.now())

@@ -122,13 +122,13 @@ PAGES: list[Page] = [
     Page("/learning/certificates", who="learner", label="my-certificates-none"),
     Page("/courses/html-css-first-pages/chapters/2", who="learner", label="chapter-learner"),
     Page(
-        "/courses/javascript-fundamentals/quizzes/1", who="learner", label="quiz-locked", status=403
+        "/courses/sql-relational-databases/quizzes/1", who="learner", label="quiz-locked", status=403
     ),
     Page("/learning", who="subscriber", label="my-learning"),
-    Page("/courses/javascript-fundamentals", who="subscriber", label="course-subscriber"),
-    Page("/courses/javascript-fundamentals/quizzes/1", who="subscriber", label="quiz"),
+    Page("/courses/sql-relational-databases", who="subscriber", label="course-subscriber"),
+    Page("/courses/sql-relational-databases/quizzes/1", who="subscriber", label="quiz"),
     Page(
-        "/courses/javascript-fundamentals/quizzes/1",
+        "/courses/sql-relational-databases/quizzes/1",
         who="subscriber",
         label="quiz-errors",
         action="submit_empty",
@@ -139,6 +139,30 @@ PAGES: list[Page] = [
     Page("/certificates/{certificate}", label="certificate-verify"),
     Page("/certificates/{revoked_certificate}", label="certificate-revoked"),
     Page("/certificates/ZZZZ-ZZZZ-ZZZZ", label="certificate-unknown", status=404),
+    Page(
+        "/courses/javascript-fundamentals/assignments/2",
+        who="learner",
+        label="assignment-locked",
+        status=403,
+    ),
+    Page("/courses/javascript-fundamentals/assignments/2", who="subscriber", label="assignment"),
+    Page(
+        "/courses/javascript-fundamentals/assignments/2",
+        who="subscriber",
+        label="assignment-errors",
+        action="submit_empty",
+        status=422,
+    ),
+    Page("/courses/javascript-fundamentals/assignments/2/assess", who="subscriber", label="assess"),
+    Page(
+        "/courses/javascript-fundamentals/assignments/2/assess",
+        who="subscriber",
+        label="assess-errors",
+        action="submit_empty",
+        status=422,
+    ),
+    Page("/staff/assignments", who="staff", label="staff-assignments"),
+    Page("/staff/assignments/submissions/{peer_submission}", who="staff", label="staff-grade"),
     Page("/staff/certificates", who="staff", label="staff-certificates"),
     Page("/staff/certificates/{certificate}/revoke", who="staff", label="staff-certificate-revoke"),
     Page(

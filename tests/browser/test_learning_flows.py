@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from app import clock
 from app.domain.certificates import display_code
@@ -147,3 +148,53 @@ def test_mark_a_chapter_done_with_the_keyboard(new_context, live_server, make_le
     assert t(locale, "Chapter marked as done.") in page.inner_text("#flash")
     page.goto("/learning")
     assert f"/courses/{COURSE}" in page.content()
+
+
+ASSIGNMENT = "/courses/javascript-fundamentals/assignments/2"
+
+
+def rubric_ids(live_server) -> list[int]:
+    from app.models import Course
+    from app.services import assignments
+
+    with live_server.app.app_context():
+        course = db.session.scalar(select(Course).where(Course.slug == "javascript-fundamentals"))
+        exercise = next(e for e in course.exercises if e.kind == "assignment")
+        ids = [c.id for c in assignments.rubric(exercise)]
+        db.session.remove()
+    return ids
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_submit_an_assignment_and_assess_three_peers(
+    new_context, live_server, make_learner, locale
+):
+    account = make_learner(locale)
+    subscribe(live_server, account.email)
+    page = new_context(locale).new_page()
+    keyboard_sign_in(page, account)
+    page.goto(ASSIGNMENT)
+    tab_to(page, "#body")
+    page.keyboard.type("My list keeps **three** items.")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#assignment-waiting")
+    criteria = rubric_ids(live_server)
+    for _ in range(3):
+        tab_to(page, f'a[href="{ASSIGNMENT}/assess"]')
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**{ASSIGNMENT}/assess")
+        for criterion in criteria:
+            # The first level has focus; two presses of the down arrow choose the best.
+            tab_to(page, f"#c-{criterion}-0")
+            page.keyboard.press("ArrowDown")
+            page.keyboard.press("ArrowDown")
+            assert page.is_checked(f"#c-{criterion}-2")
+        tab_to(page, "#comment")
+        page.keyboard.type("Clear and working.")
+        tab_to(page, ".assess-form button[type=submit]")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**{ASSIGNMENT}")
+        assert t(locale, "Thank you: your assessment is recorded.") in page.inner_text("#flash")
+    waiting = page.inner_text("#assignment-waiting")
+    assert "3" in waiting.split(":")[-1]  # assessments given: 3 of 3
