@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "account",
     "legal",
     "catalog",
+    "learning",
     "checkout",
     "staff",
     "invoices",

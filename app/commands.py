@@ -17,7 +17,9 @@ from app.domain.passwords import password_problem
 from app.extensions import db
 from app.models import Role
 from app.seeds.accounts import seed_accounts
+from app.seeds.assignments import seed_peer_work
 from app.seeds.catalog import seed_catalog
+from app.seeds.learning import seed_demo_learner
 from app.seeds.promotions import seed_promotions
 from app.services import accounts, legal_documents, mail_delivery, order_cleanup
 
@@ -85,11 +87,13 @@ def demo_data():
     click.echo("Staff and mentors set up two-factor sign-in at their first sign-in.")
     click.echo(f"Legal documents published: {len(legal_documents.seed())}.")
     click.echo(
-        "Catalog: added {courses} courses, {paths} paths, {prices} prices, {rates} rates.".format(
-            **seed_catalog(today)
-        )
+        "Catalog: added {courses} courses, {paths} paths, {prices} prices, {rates} rates, "
+        "{quizzes} quizzes, {assignments} assignments.".format(**seed_catalog(today))
     )
     click.echo(f"Promo codes added: {seed_promotions(clock.now())}.")
+    email, _name, password = seed_demo_learner(today, clock.now())
+    seed_peer_work(today, clock.now())
+    click.echo(f"Premium Solo learner, one quiz away from a certificate: {email} / {password}.")
 
 
 @orders_cli.command("purge")

@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.checkout_fixtures",
     "tests.support.smtp",
     "tests.support.subscriptions",
+    "tests.support.learning",
 ]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -124,8 +125,8 @@ def app(app_config):
     app.config.update(settings)
     for memo in _MEMOS:
         app.extensions.pop(memo, None)
-    # Stores that outlive a request: the next test's catalog starts again at version 1,
-    # and its sign-ins at zero.
+    # Stores that outlive a request: the data cache keys on the catalog version, which
+    # starts again with each emptied database; sign-in counts start again at zero.
     with app.app_context():
         cache.clear()
         if app.config.get("RATELIMIT_ENABLED", True):

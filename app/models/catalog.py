@@ -72,6 +72,8 @@ class Course(db.Model):
     availability: Mapped[Availability] = mapped_column(
         _enum(Availability), default=Availability.OPEN, index=True
     )
+    # The grade (percent) each graded exercise needs for the Certificate of Achievement.
+    passing_grade: Mapped[int] = mapped_column(Integer, default=70, server_default="70")
     # Both languages' titles and summaries, case-folded, for the catalog search.
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -84,7 +86,10 @@ class Course(db.Model):
         back_populates="course", order_by="Exercise.position", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (CheckConstraint("duration_hours > 0", name="duration_positive"),)
+    __table_args__ = (
+        CheckConstraint("duration_hours > 0", name="duration_positive"),
+        CheckConstraint("passing_grade BETWEEN 1 AND 100", name="passing_grade_range"),
+    )
 
 
 class Chapter(db.Model):
@@ -113,7 +118,9 @@ class Chapter(db.Model):
 
 
 class Exercise(db.Model):
-    """Quizzes and assignments: shown (locked) on the course page for now."""
+    """Quizzes and assignments. A quiz can be taken once it has a published revision
+    (app.models.learning.QuizRevision), an assignment once its rubric is published
+    (app.models.assignments)."""
 
     __tablename__ = "exercises"
 
@@ -123,8 +130,27 @@ class Exercise(db.Model):
     kind: Mapped[ExerciseKind] = mapped_column(_enum(ExerciseKind))
     title_en: Mapped[str] = mapped_column(String(200))
     title_fr: Mapped[str] = mapped_column(String(200))
+    # Quizzes: attempts per round and the wait before the next round (app.domain.attempts);
+    # no limit when max_attempts is empty.
+    max_attempts: Mapped[int | None] = mapped_column(Integer, default=3, server_default="3")
+    retry_wait_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    # The revision learners are given (its number), none while the quiz is being written;
+    # for an assignment, set once its rubric is published.
+    published_revision: Mapped[int | None] = mapped_column(Integer)
+    # Assignments: what to do (Markdown), how many peers assess each submission (and how
+    # many each author assesses), and the days after which staff grade instead.
+    instructions_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    instructions_fr: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reviews_required: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    peer_wait_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
 
     course: Mapped[Course] = relationship(back_populates="exercises")
+
+    @property
+    def is_open(self) -> bool:
+        """Offered to learners: a quiz with published questions, an assignment with a
+        published rubric."""
+        return self.published_revision is not None
 
     __table_args__ = (UniqueConstraint("course_id", "position"),)
 

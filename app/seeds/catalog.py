@@ -24,6 +24,8 @@ from app.models import (
     Price,
     StepKind,
 )
+from app.seeds.assignments import seed_assignments
+from app.seeds.learning import seed_quizzes
 from app.services.catalog.listing import search_text
 from app.services.catalog.version import bump_version
 
@@ -581,7 +583,7 @@ def _first_of_month_after(today: date, months: int) -> date:
 
 def seed_catalog(today: date) -> dict[str, int]:
     """Create what is missing; return how many rows of each kind were added."""
-    added = {"courses": 0, "paths": 0, "prices": 0, "rates": 0}
+    added = {"courses": 0, "paths": 0, "prices": 0, "rates": 0, "quizzes": 0, "assignments": 0}
     courses = {c.slug: c for c in db.session.scalars(select(Course))}
     for slug, titles, summaries, level, language, hours, upcoming in COURSES:
         if slug in courses:
@@ -623,6 +625,9 @@ def seed_catalog(today: date) -> dict[str, int]:
         added["courses"] += 1
     db.session.flush()
     _add_videos(courses)
+    # Every demo course's quiz gets its questions (app/seeds/learning.py).
+    added["quizzes"] = seed_quizzes()
+    added["assignments"] = seed_assignments()
 
     existing_paths = {p.slug: p for p in db.session.scalars(select(LearningPath))}
     for spec in PATHS:

@@ -74,6 +74,19 @@ LEARNERS = {
 LEARNERS["switch"] = Account(
     "Learner Switch", "learner.switch@example.org", "plum tartan lighthouse", "en"
 )
+# A Premium Solo subscriber per language, who passed the quiz of DEMO_QUIZ_COURSE and
+# holds its certificate (the French one revoked): the learning pages as a subscriber
+# sees them.
+SUBSCRIBERS = {
+    locale: Account(
+        f"Subscriber {locale.upper()}",
+        f"subscriber.{locale}@example.org",
+        "plum tartan lighthouse",
+        locale,
+    )
+    for locale in ("en", "fr")
+}
+DEMO_QUIZ_COURSE = "sql-relational-databases"
 UNCONFIRMED = Account("Pending Learner", "pending@example.org", "velvet harbour compass", "en")
 # Staff must use two-factor sign-in: each staff account gets this TOTP secret.
 STAFF = {
@@ -177,6 +190,13 @@ def seed(app, url: str) -> None:
 
         seed_catalog(clock.today())
         db.session.commit()
+        from app.seeds.assignments import seed_peer_work
+
+        seed_peer_work(clock.today(), clock.now())
+        db.session.commit()
+        from app.models import Submission
+
+        SEEDED_LINKS["peer_submission"] = str(db.session.scalar(select(Submission.id).limit(1)))
         from app.seeds.promotions import seed_promotions
 
         seed_promotions(clock.now())
@@ -193,7 +213,57 @@ def seed(app, url: str) -> None:
 
         SEEDED_LINKS["order"] = orders.start(Plan.SOLO, None).reference  # a draft
         db.session.commit()
+        seed_subscribers(app)
         db.session.remove()
+
+
+def seed_subscribers(app) -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from app import clock
+    from app.models import Course
+    from app.seeds.learning import give_solo
+    from app.services import certificates, quizzes
+    from tests.support.learning import answers
+
+    course = db.session.scalar(select(Course).where(Course.slug == DEMO_QUIZ_COURSE))
+    exercise = next(e for e in course.exercises if e.is_open)
+    for locale, account in SUBSCRIBERS.items():
+        user = accounts.register(
+            accounts.NewAccount(
+                account.name,
+                account.email,
+                account.password,
+                date(1990, 5, 17),
+                "FR",
+                False,
+                locale,
+            ),
+            verified=True,
+        )
+        give_solo(user, clock.today(), clock.now())
+        db.session.commit()
+        revision = quizzes.revision(exercise)
+        form = MultiDict(
+            [
+                (k, v)
+                for k, values in answers(revision).items()
+                for v in (values if isinstance(values, list) else [values])
+            ]
+        )
+        done = quizzes.submit(
+            user, exercise, revision.number, quizzes.new_token(), form, clock.now()
+        )
+        db.session.commit()
+        SEEDED_LINKS[f"attempt_{locale}"] = str(done.attempt.id)
+        (certificate,) = certificates.of_user(user)
+        if locale == "en":
+            SEEDED_LINKS["certificate"] = certificate.code
+        else:
+            staff = accounts.find_by_email(STAFF["en"].email)
+            certificates.revoke(certificate, staff, "Shown in the browser suite.", clock.now())
+            SEEDED_LINKS["revoked_certificate"] = certificate.code
+        db.session.commit()
 
 
 @pytest.fixture(scope="session")
@@ -303,6 +373,26 @@ def learner_states(browser, live_server):
 
 
 @pytest.fixture(scope="session")
+def subscriber_states(browser, live_server):
+    """Signed-in storage state of each seeded subscriber."""
+    states = {}
+    for key, account in SUBSCRIBERS.items():
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(TIMEOUT_MS)
+        try:
+            page = context.new_page()
+            page.goto("/signin")
+            page.fill("#email", account.email)
+            page.fill("#password", account.password)
+            page.click("#signin-form button[type=submit]")
+            page.wait_for_url("**/account")
+            states[key] = context.storage_state()
+        finally:
+            context.close()
+    return states
+
+
+@pytest.fixture(scope="session")
 def staff_states(browser, live_server):
     """Signed-in storage state of each seeded staff member (password, then TOTP code)."""
     states = {}
@@ -369,9 +459,12 @@ def open_page(new_context, request):
             options["storage_state"] = request.getfixturevalue("learner_states")[locale]
         elif entry.who == "staff":
             options["storage_state"] = request.getfixturevalue("staff_states")[locale]
+        elif entry.who == "subscriber":
+            options["storage_state"] = request.getfixturevalue("subscriber_states")[locale]
         page = new_context(locale, **options).new_page()
-        response = page.goto(entry.url)
-        assert page.url.endswith(entry.url), f"{entry.url} redirected to {page.url}"
+        url = entry.url_in(locale)
+        response = page.goto(url)
+        assert page.url.endswith(url), f"{url} redirected to {page.url}"
         if entry.action == "submit_empty":
             with page.expect_response(lambda r: r.request.method == "POST") as answer:
                 page.click("main form button[type=submit]")
@@ -381,7 +474,7 @@ def open_page(new_context, request):
         elif entry.action is not None:
             raise ValueError(f"unknown action {entry.action!r}")
         assert response is not None and response.status == entry.status, (
-            f"{entry.url}: status {response and response.status}, expected {entry.status}"
+            f"{url}: status {response and response.status}, expected {entry.status}"
         )
         assert html_lang(page) == locale
         return page, response

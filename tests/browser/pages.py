@@ -7,7 +7,8 @@ for the visitor who can see them, and in their error state where they have a for
 from dataclasses import dataclass
 from typing import Literal
 
-Who = Literal["anonymous", "learner", "staff"]
+# "subscriber": a Premium Solo learner who passed a quiz and holds a certificate.
+Who = Literal["anonymous", "learner", "staff", "subscriber"]
 # "submit_empty": click the page's submit button with every field empty, then check
 # the page with its error summary and field errors.
 Action = Literal["submit_empty"]
@@ -38,6 +39,12 @@ class Page:
     @property
     def url(self) -> str:
         return self.path.format(**SEEDED_LINKS)
+
+    def url_in(self, locale: str) -> str:
+        """The address for the visitor in `locale`: a seeded link named "<name>_<locale>"
+        fills "{name}" (each language's subscriber has an attempt of their own)."""
+        own = {k.removesuffix(f"_{locale}"): v for k, v in SEEDED_LINKS.items()}
+        return self.path.format(**{**SEEDED_LINKS, **own})
 
 
 PAGES: list[Page] = [
@@ -114,6 +121,63 @@ PAGES: list[Page] = [
     # Its states with a subscription: tests/browser/test_premium.py.
     Page("/account/premium", who="learner", label="account-premium"),
     Page("/account/payment", who="learner", label="account-payment"),
+    Page("/learning", who="learner", label="my-learning-empty"),
+    Page("/learning/certificates", who="learner", label="my-certificates-none"),
+    Page("/courses/html-css-first-pages/chapters/2", who="learner", label="chapter-learner"),
+    Page(
+        "/courses/sql-relational-databases/quizzes/1",
+        who="learner",
+        label="quiz-locked",
+        status=403,
+    ),
+    Page("/learning", who="subscriber", label="my-learning"),
+    Page("/courses/sql-relational-databases", who="subscriber", label="course-subscriber"),
+    Page("/courses/sql-relational-databases/quizzes/1", who="subscriber", label="quiz"),
+    Page(
+        "/courses/sql-relational-databases/quizzes/1",
+        who="subscriber",
+        label="quiz-errors",
+        action="submit_empty",
+        status=422,
+    ),
+    Page("/learning/attempts/{attempt}", who="subscriber", label="quiz-result"),
+    Page("/learning/certificates", who="subscriber", label="my-certificates"),
+    Page("/certificates/{certificate}", label="certificate-verify"),
+    Page("/certificates/{revoked_certificate}", label="certificate-revoked"),
+    Page("/certificates/ZZZZ-ZZZZ-ZZZZ", label="certificate-unknown", status=404),
+    Page(
+        "/courses/javascript-fundamentals/assignments/2",
+        who="learner",
+        label="assignment-locked",
+        status=403,
+    ),
+    Page("/courses/javascript-fundamentals/assignments/2", who="subscriber", label="assignment"),
+    Page(
+        "/courses/javascript-fundamentals/assignments/2",
+        who="subscriber",
+        label="assignment-errors",
+        action="submit_empty",
+        status=422,
+    ),
+    Page("/courses/javascript-fundamentals/assignments/2/assess", who="subscriber", label="assess"),
+    Page(
+        "/courses/javascript-fundamentals/assignments/2/assess",
+        who="subscriber",
+        label="assess-errors",
+        action="submit_empty",
+        status=422,
+    ),
+    Page("/staff/assignments", who="staff", label="staff-assignments"),
+    Page("/staff/assignments/submissions/{peer_submission}", who="staff", label="staff-grade"),
+    Page("/staff/certificates", who="staff", label="staff-certificates"),
+    Page("/staff/certificates/{certificate}/revoke", who="staff", label="staff-certificate-revoke"),
+    Page(
+        "/staff/certificates/{certificate}/revoke",
+        who="staff",
+        label="staff-certificate-revoke-errors",
+        action="submit_empty",
+        status=422,
+    ),
     Page("/staff/", who="staff", label="staff-dashboard"),
     Page("/staff/inquiries", who="staff", label="staff-inquiries"),
     Page("/staff/inquiries?status=answered", who="staff", label="staff-inquiries-answered"),

@@ -27,13 +27,13 @@ def file_name(entry, locale) -> str:
     return f"{entry.id.strip('/').replace('/', '_') or 'home'}-{locale}.html"
 
 
-def raw_html(context, entry) -> str:
+def raw_html(context, entry, locale) -> str:
     """The HTML exactly as the server sent it. JavaScript is off, so a submitted form
     posts normally and the answer is a whole page."""
     if entry.action == "submit_empty":
         page = context.new_page()
         try:
-            page.goto(entry.url)
+            page.goto(entry.url_in(locale))
             with page.expect_response(lambda r: r.request.method == "POST") as answer:
                 page.click("main form button[type=submit]")
             response = answer.value
@@ -41,7 +41,7 @@ def raw_html(context, entry) -> str:
         finally:
             page.close()
     else:
-        response = context.request.get(entry.url, max_redirects=0)
+        response = context.request.get(entry.url_in(locale), max_redirects=0)
         status, body = response.status, response.text()
     assert status == entry.status, f"{entry.id}: status {status}, expected {entry.status}"
     return body
@@ -49,12 +49,23 @@ def raw_html(context, entry) -> str:
 
 @pytest.fixture(scope="session")
 def vnu_page_errors(
-    browser, live_server, learner_states, staff_states, vnu_command, tmp_path_factory
+    browser,
+    live_server,
+    learner_states,
+    staff_states,
+    subscriber_states,
+    vnu_command,
+    tmp_path_factory,
 ):
     """Run the checker once over every page; its messages of type error by file name."""
     folder = tmp_path_factory.mktemp("vnu")
     files = []
-    states = {"anonymous": None, "learner": learner_states, "staff": staff_states}
+    states = {
+        "anonymous": None,
+        "learner": learner_states,
+        "staff": staff_states,
+        "subscriber": subscriber_states,
+    }
     for locale in LOCALES:
         for who, who_states in states.items():
             context = browser.new_context(
@@ -68,7 +79,7 @@ def vnu_page_errors(
                 for entry in PAGES:
                     if entry.who == who:
                         path = folder / file_name(entry, locale)
-                        path.write_text(raw_html(context, entry), encoding="utf-8")
+                        path.write_text(raw_html(context, entry, locale), encoding="utf-8")
                         files.append(path)
             finally:
                 context.close()

@@ -20,8 +20,13 @@ def test_demo_catalog_is_complete_and_idempotent(app):
     today = date(2026, 11, 27)
     first = seed_catalog(today)
     assert first["courses"] >= 12 and first["paths"] >= 5
-    assert seed_catalog(today) == {"courses": 0, "paths": 0, "prices": 0, "rates": 0}
-    assert seed_catalog(date(2027, 2, 1)) == {"courses": 0, "paths": 0, "prices": 0, "rates": 0}
+    # Every demo course gets a quiz.
+    assert first["quizzes"] == first["courses"]
+    # Two get a peer-assessed assignment.
+    assert first["assignments"] == 2
+    nothing = {"courses": 0, "paths": 0, "prices": 0, "rates": 0, "quizzes": 0, "assignments": 0}
+    assert seed_catalog(today) == nothing
+    assert seed_catalog(date(2027, 2, 1)) == nothing
     paths = db.session.scalars(select(LearningPath)).all()
     assert {p.certification for p in paths} >= {Certification.RNCP, Certification.RS}
     assert any(p.availability is Availability.UPCOMING for p in paths)

@@ -58,7 +58,10 @@ def test_demo_data_is_idempotent(runner):
     assert first.exit_code == 0, first.output
     assert "demo-learner-2026" in first.output
     assert runner.invoke(args=["demo-data"]).exit_code == 0
-    assert db.session.scalar(select(func.count(User.id))) == 4
+    # The four demo people, the Premium Solo learner one quiz away from a certificate and
+    # three peers whose work waits to be assessed.
+    assert db.session.scalar(select(func.count(User.id))) == 8
+    assert "solo@atelier.example / demo-solo-2026" in first.output
     minor = db.session.scalar(select(User).where(User.email == "minor@atelier.example"))
     from datetime import date
 
@@ -67,3 +70,18 @@ def test_demo_data_is_idempotent(runner):
     assert assess(minor.date_of_birth, minor.country, False, date.today()).status is (
         Eligibility.NEEDS_CONSENT
     )
+
+
+def test_the_demo_learner_is_one_quiz_away_from_a_certificate(runner):
+    from app.access import Feature, can
+    from app.models import Course
+    from app.services import learning
+
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    learner = db.session.scalar(select(User).where(User.email == "solo@atelier.example"))
+    course = db.session.scalar(select(Course).where(Course.slug == "html-css-first-pages"))
+    with runner.app.test_request_context():
+        assert can(learner, Feature.EXERCISES)
+        page = learning.course_page(learner, course)
+    assert page.progress.chapters_done == page.progress.chapters_total - 1
+    assert page.progress.exercises_left == 1 and page.certificate is None

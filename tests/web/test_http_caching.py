@@ -78,11 +78,22 @@ NOT_PUBLIC = {
     "checkout.sandbox_paypal",
     # A member's own invoice or credit note (owner and staff only).
     "invoices.pdf",
+    # A certificate can be revoked at any moment: its verification page is asked afresh.
+    "learning.verify",
     # Static files keep Flask's own validators.
     "static",
 }
 # Pages for signed-in members, staff, or development only.
-NOT_PUBLIC_PREFIXES = ("account.", "staff.", "dev.")
+NOT_PUBLIC_PREFIXES = (
+    "account.",
+    "staff.",
+    "dev.",
+    "learning.my_",
+    "learning.quiz",
+    "learning.attempt",
+    "learning.certificate_pdf",
+    "learning.staff.",
+)
 FORM_PAGES = [
     "/signin",
     "/register",

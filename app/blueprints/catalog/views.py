@@ -14,7 +14,7 @@ from app.domain.errors import DomainError
 from app.domain.pricing import SOLO, path_offer
 from app.extensions import limiter
 from app.models import Availability, InquiryKind
-from app.services import catalog, inquiries, tokens
+from app.services import catalog, inquiries, learning, tokens
 from app.web.forms import keeps_text_when_the_session_ends, populate_errors
 from app.web.http_caching import public_page
 from app.web.rendering import redirect_to, render, wants_fragment
@@ -89,7 +89,9 @@ def paths():
 @public_page(*CATALOG)
 def course(slug: str):
     found = catalog.course_by_slug(slug) or abort(404)
-    return render("catalog/course.html", "content", course=found)
+    # A member's own progress: the page is then private (app.web.http_caching).
+    mine = learning.course_page(current_user, found) if current_user.is_authenticated else None
+    return render("catalog/course.html", "content", course=found, mine=mine)
 
 
 @bp.route("/courses/<slug>/chapters/<int:position>")
@@ -108,6 +110,9 @@ def chapter(slug: str, position: int):
         number=index + 1,
         previous=chapters[index - 1] if index > 0 else None,
         next_chapter=chapters[index + 1] if index + 1 < len(chapters) else None,
+        done=learning.is_done(current_user, chapters[index])
+        if current_user.is_authenticated
+        else None,
     )
 
 

@@ -1,0 +1,140 @@
+"""Peer-assessed assignments: the assignment page (submit, see one's assessments and
+grade, report an abusive one) and assessing peers' work without their names."""
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import clock
+from app.access import Feature, Refusal, why_not
+from app.blueprints.learning import bp
+from app.blueprints.learning.forms import AssessForm, ReportForm, SubmissionForm
+from app.domain.errors import DomainError
+from app.extensions import login_manager
+from app.services import assignments, catalog, learning
+from app.services.quizzes import BadSubmission, NotAllowed
+from app.web.forms import populate_errors
+from app.web.rendering import render
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _assignment(slug: str, position: int):
+    course = catalog.course_by_slug(slug) or abort(404)
+    exercise = assignments.assignment_in(course, position) or abort(404)
+    return course, exercise
+
+
+def _gate():
+    refusal = why_not(_user(), Feature.EXERCISES)
+    if refusal is Refusal.SIGN_IN:
+        return refusal, login_manager.unauthorized()
+    return refusal, None
+
+
+@bp.route("/courses/<slug>/assignments/<int:position>", methods=["GET", "POST"])
+def assignment(slug: str, position: int):
+    course, exercise = _assignment(slug, position)
+    refusal, sign_in = _gate()
+    if sign_in is not None:
+        return sign_in
+    context = {"course": course, "exercise": exercise, "refusal": refusal}
+    if refusal is not None:
+        return render("learning/assignment.html", "content", status=403, **context)
+    user = _user()
+    form = SubmissionForm()
+    if form.validate_on_submit():
+        try:
+            assignments.submit(user, exercise, form.body.data, form.link.data, clock.now())
+        except NotAllowed:
+            abort(403)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(_("Your work is submitted. Assess your peers' work to receive your grade."))
+            return redirect(url_for("learning.assignment", slug=slug, position=position))
+    mine = assignments.submission_of(user, exercise)
+    return render(
+        "learning/assignment.html",
+        "content",
+        status=422 if form.errors else 200,
+        form=form,
+        criteria=assignments.rubric(exercise),
+        submission=mine,
+        given=assignments.given_count(user.id, exercise.id),
+        report_form=ReportForm(),
+        **context,
+    )
+
+
+@bp.route("/courses/<slug>/assignments/<int:position>/assess", methods=["GET", "POST"])
+def assess(slug: str, position: int):
+    course, exercise = _assignment(slug, position)
+    refusal, sign_in = _gate()
+    if sign_in is not None:
+        return sign_in
+    if refusal is not None:
+        abort(403)
+    user = _user()
+    form = AssessForm()
+    errors, work, status = {}, None, 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            assignments.assess(user, exercise, form.submission.data, request.form, clock.now())
+        except BadSubmission:
+            abort(400)
+        except (NotAllowed, assignments.OwnWork):
+            abort(403)
+        except assignments.AlreadyAssessed:
+            flash(_("You have already assessed this work."))
+            return redirect(url_for("learning.assignment", slug=slug, position=position))
+        except DomainError as error:
+            status = 422
+            errors = {f: m for f, m in error.errors if f != "comment"}
+            form.comment.errors = [m for f, m in error.errors if f == "comment"]
+            work = assignments.submission_by_id(int(form.submission.data))
+        else:
+            flash(_("Thank you: your assessment is recorded."))
+            return redirect(url_for("learning.assignment", slug=slug, position=position))
+    work = work or assignments.next_to_assess(user, exercise)
+    if work is not None:
+        form.submission.data = str(work.id)
+    return render(
+        "learning/assess.html",
+        "content",
+        status=status,
+        course=course,
+        exercise=exercise,
+        work=work,
+        form=form,
+        errors=errors,
+        answers=request.form if status == 422 else None,
+        criteria=assignments.rubric(exercise),
+        field_name=assignments.field_name,
+        given=assignments.given_count(user.id, exercise.id),
+    )
+
+
+@bp.route("/learning/assessments/<int:assessment_id>/report", methods=["POST"])
+@login_required
+def report(assessment_id: int):
+    form = ReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        found = assignments.report(_user(), assessment_id, form.reason.data, clock.now())
+    except DomainError:
+        abort(400)
+    if found is None:
+        abort(404)
+    exercise = learning.exercise_by_id(found.exercise_id)
+    flash(
+        _("Thank you: Student Success will look at this assessment. Until then it does not count.")
+    )
+    return redirect(
+        url_for("learning.assignment", slug=exercise.course.slug, position=exercise.position)
+    )

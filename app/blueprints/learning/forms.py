@@ -1,0 +1,58 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from app.services.certificates import MAX_REASON
+from app.web.forms import Form
+
+
+class ChapterDoneForm(Form):
+    # "1": mark the chapter done; "0": not done after all.
+    done = HiddenField()
+
+
+class QuizForm(Form):
+    """The token and revision of a quiz form; the answers (one field per question, named
+    after it) are read by app.services.quizzes.parse, which refuses foreign ids."""
+
+    token = HiddenField()
+    revision = HiddenField()
+
+
+class RevokeForm(Form):
+    reason = TextAreaField(
+        _l("Why is this certificate revoked?"),
+        validators=[
+            InputRequired(_l("Enter the reason for revoking the certificate.")),
+            Length(
+                max=MAX_REASON,
+                message=_l("The reason must be %(max)s characters or fewer.", max=MAX_REASON),
+            ),
+        ],
+    )
+
+
+class SubmissionForm(Form):
+    body = TextAreaField(_l("Your work"))
+    link = StringField(_l("Link to your work (optional)"))
+
+
+class AssessForm(Form):
+    """The rubric's levels (one field per criterion) are read by
+    app.services.assignments.parse_levels, which refuses foreign ids."""
+
+    submission = HiddenField()
+    comment = TextAreaField(_l("Your comment for the author"))
+
+
+class ReportForm(Form):
+    reason = TextAreaField(_l("What is wrong with this assessment? (optional)"))
+
+
+class StaffGradeForm(Form):
+    pass
+
+
+class ResolveForm(Form):
+    # "remove": the assessment stops counting for good; "keep": it counts again.
+    decision = HiddenField()
