@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "legal",
     "catalog",
     "checkout",
+    "forum",
     "staff",
     "webhooks",
     "dev",

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import Role
 from app.seeds.accounts import seed_accounts
 from app.seeds.catalog import seed_catalog
+from app.seeds.forum import seed_forum
 from app.seeds.promotions import seed_promotions
 from app.services import accounts, legal_documents, mail_delivery, order_cleanup
 
@@ -89,6 +90,7 @@ def demo_data():
         )
     )
     click.echo(f"Promo codes added: {seed_promotions(clock.now())}.")
+    click.echo(f"Forum categories added: {seed_forum()}.")
 
 
 @orders_cli.command("purge")

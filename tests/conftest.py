@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.checkout_fixtures",
     "tests.support.smtp",
     "tests.support.subscriptions",
+    "tests.support.forum",
 ]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")

@@ -14,6 +14,7 @@ from app.models.catalog import (
     Price,
     StepKind,
 )
+from app.models.forum import ForumCategory, ForumPost, ForumProfile, ForumThread
 from app.models.inquiry import Inquiry, InquiryKind, InquiryStatus
 from app.models.legal import (
     DocumentKind,
@@ -22,6 +23,7 @@ from app.models.legal import (
     ImmutableDocumentError,
     PdfVariant,
 )
+from app.models.messages import Conversation, ConversationMember, MemberBlock, Message
 from app.models.orders import (
     Acceptance,
     AcceptanceSubject,
@@ -58,6 +60,8 @@ __all__ = [
     "Certification",
     "Chapter",
     "ConsentDecision",
+    "Conversation",
+    "ConversationMember",
     "Course",
     "CurrencyRate",
     "DocumentKind",
@@ -65,6 +69,10 @@ __all__ = [
     "DocumentVersion",
     "Exercise",
     "ExerciseKind",
+    "ForumCategory",
+    "ForumPost",
+    "ForumProfile",
+    "ForumThread",
     "GatewayCall",
     "ImmutableDocumentError",
     "ImmutableEventError",
@@ -74,6 +82,8 @@ __all__ = [
     "LaunchWatch",
     "LearningPath",
     "Level",
+    "MemberBlock",
+    "Message",
     "Order",
     "OutboxMessage",
     "PathStep",

@@ -79,7 +79,9 @@ NOT_PUBLIC = {
     "static",
 }
 # Pages for signed-in members, staff, or development only.
-NOT_PUBLIC_PREFIXES = ("account.", "staff.", "dev.")
+# The forum: its pages change with every post and show each member what they may do
+# (reply, edit, delete); private until they are cached by a forum version.
+NOT_PUBLIC_PREFIXES = ("account.", "staff.", "dev.", "forum.")
 FORM_PAGES = [
     "/signin",
     "/register",
