@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "catalog",
     "checkout",
     "forum",
+    "messages",
     "staff",
     "webhooks",
     "dev",
