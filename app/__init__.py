@@ -20,6 +20,8 @@ BLUEPRINTS = (
     "catalog",
     "learning",
     "checkout",
+    "forum",
+    "messages",
     "staff",
     "invoices",
     "webhooks",

@@ -31,12 +31,33 @@ from functools import wraps
 from flask import Flask, abort, g
 from flask_login import current_user
 
+from app import clock
+from app.domain import forum as rules
 from app.domain.entitlements import Feature, Holding, Standing, standing
-from app.extensions import login_manager
-from app.models import LearningPath, Role
+from app.extensions import db, login_manager
+from app.models import (
+    Conversation,
+    ForumCategory,
+    ForumPost,
+    ForumProfile,
+    ForumThread,
+    LearningPath,
+    Role,
+)
 from app.services import premium, subscriptions
 
-__all__ = ["Area", "Feature", "Record", "Refusal", "can", "check", "requires", "why_not"]
+__all__ = [
+    "Area",
+    "Feature",
+    "Forum",
+    "Messages",
+    "Record",
+    "Refusal",
+    "can",
+    "check",
+    "requires",
+    "why_not",
+]
 
 
 class Area(StrEnum):
@@ -55,7 +76,27 @@ class Record(StrEnum):
     CHANGE = "change_record"
 
 
-Action = Feature | Area | Record
+class Forum(StrEnum):
+    """The forum. READ and POST take a category, a thread or a post; EDIT and DELETE a
+    post. A category or thread refused for READ answers 404 (a Learning Path's
+    category is not even known to outsiders)."""
+
+    READ = "forum_read"
+    POST = "forum_post_in"
+    EDIT = "forum_edit_post"
+    DELETE = "forum_delete_post"
+    MODERATE = "forum_moderate"
+
+
+class Messages(StrEnum):
+    """Private messages. VIEW and REPLY take a conversation: refused, it answers 404."""
+
+    START = "messages_start"
+    VIEW = "conversation_view"
+    REPLY = "conversation_reply"
+
+
+Action = Feature | Area | Record | Forum | Messages
 
 
 class Refusal(StrEnum):
@@ -67,6 +108,10 @@ class Refusal(StrEnum):
     # Their plan gives it, suspended until a payment is made (§3.2).
     PAYMENT_DUE = "payment_due"
     FORBIDDEN = "forbidden"
+    # Forum: the thread takes no replies; the member may not post for a while.
+    LOCKED = "locked"
+    HIDDEN = "hidden"
+    SUSPENDED = "suspended"
 
 
 # --- requirements ------------------------------------------------------------------------
@@ -82,6 +127,10 @@ class Requirement:
     def fulfilled(self, user, obj) -> bool:
         raise NotImplementedError
 
+    def refusal(self, user, obj) -> Refusal:
+        """Why it is not fulfilled, for a signed-in user."""
+        return Refusal.FORBIDDEN
+
     def __and__(self, other: "Requirement") -> "Requirement":
         return AllOf(self, other)
 
@@ -96,6 +145,13 @@ class AllOf(Requirement):
     def fulfilled(self, user, obj) -> bool:
         return all(part.fulfilled(user, obj) for part in self.parts)
 
+    def refusal(self, user, obj) -> Refusal:
+        """The first part not fulfilled explains (so the weightiest comes first)."""
+        for part in self.parts:
+            if not part.fulfilled(user, obj):
+                return part.refusal(user, obj)
+        return Refusal.FORBIDDEN
+
     def __repr__(self) -> str:
         return f"AllOf{self.parts!r}"
 
@@ -106,6 +162,10 @@ class AnyOf(Requirement):
 
     def fulfilled(self, user, obj) -> bool:
         return any(part.fulfilled(user, obj) for part in self.parts)
+
+    def refusal(self, user, obj) -> Refusal:
+        """The last alternative explains (the one a member can do something about)."""
+        return self.parts[-1].refusal(user, obj)
 
     def __repr__(self) -> str:
         return f"AnyOf{self.parts!r}"
@@ -140,12 +200,110 @@ class Holds(Requirement):
     def fulfilled(self, user, obj) -> bool:
         return _standing(user, self.feature, obj) is Standing.HELD
 
+    def refusal(self, user, obj) -> Refusal:
+        suspended = _standing(user, self.feature, obj) is Standing.SUSPENDED
+        return Refusal.PAYMENT_DUE if suspended else Refusal.SUBSCRIBE
+
     def __repr__(self) -> str:
         return f"Holds({self.feature})"
 
 
+# --- forum and messages ----------------------------------------------------------------
+
+
+def _category(obj) -> ForumCategory | None:
+    if isinstance(obj, ForumPost):
+        obj = obj.thread
+    if isinstance(obj, ForumThread):
+        obj = obj.category
+    return obj if isinstance(obj, ForumCategory) else None
+
+
+class OpenCategory(Requirement):
+    """A category open to everyone (not limited to one Learning Path)."""
+
+    def fulfilled(self, user, obj) -> bool:
+        category = _category(obj)
+        return category is not None and category.path_id is None
+
+
+class PathMember(Requirement):
+    """A member of the category's Learning Path: a Plus subscription for it in good
+    standing (the path's forum is part of what Plus sells, §2.2a)."""
+
+    def fulfilled(self, user, obj) -> bool:
+        category = _category(obj)
+        if category is None or category.path_id is None:
+            return False
+        return _standing(user, Feature.PATH_FORUM, category.path_id) is Standing.HELD
+
+    def refusal(self, user, obj) -> Refusal:
+        return Holds(Feature.PATH_FORUM).refusal(user, _category(obj))
+
+
+class ThreadOpen(Requirement):
+    """A thread that takes replies (a category always takes new threads)."""
+
+    def fulfilled(self, user, obj) -> bool:
+        return self.refusal(user, obj) is None
+
+    def refusal(self, user, obj) -> Refusal | None:
+        if isinstance(obj, ForumPost):
+            obj = obj.thread
+        if not isinstance(obj, ForumThread):
+            return None
+        if obj.hidden:
+            return Refusal.HIDDEN
+        return Refusal.LOCKED if obj.locked else None
+
+
+class NotSuspended(Requirement):
+    """Not suspended from posting by moderation (shown until when)."""
+
+    def fulfilled(self, user, obj) -> bool:
+        until = suspended_until(user)
+        return until is None or until <= clock.now()
+
+    def refusal(self, user, obj) -> Refusal:
+        return Refusal.SUSPENDED
+
+
+class AuthorWithinWindow(Requirement):
+    """The post's author, for 30 minutes after writing it."""
+
+    def fulfilled(self, user, obj) -> bool:
+        return (
+            isinstance(obj, ForumPost)
+            and owns_as_author(user, obj)
+            and rules.may_edit(
+                created_at=obj.created_at,
+                now=clock.now(),
+                deleted=obj.deleted_at is not None,
+                hidden=obj.hidden_at is not None,
+            )
+        )
+
+
+class Author(Requirement):
+    def fulfilled(self, user, obj) -> bool:
+        return owns_as_author(user, obj) and obj.deleted_at is None and obj.hidden_at is None
+
+
+class Participant(Requirement):
+    """In the conversation and not gone from it."""
+
+    def fulfilled(self, user, obj) -> bool:
+        return (
+            _signed_in(user)
+            and isinstance(obj, Conversation)
+            and any(m.user_id == user.id and m.left_at is None for m in obj.members)
+        )
+
+
 IsStaff = HasRole(Role.STAFF)
 IsMentor = HasRole(Role.MENTOR)
+
+ReadsCategory = OpenCategory() | IsStaff | PathMember()
 
 PERMISSIONS: dict[Action, Requirement] = {
     **{feature: Holds(feature) for feature in Feature},
@@ -153,6 +311,16 @@ PERMISSIONS: dict[Action, Requirement] = {
     Area.MENTOR: IsMentor | IsStaff,
     Record.VIEW: Owns() | IsStaff,
     Record.CHANGE: Owns(),
+    Forum.READ: ReadsCategory,
+    # Staff moderate; to write they subscribe like anyone (see the module's docstring).
+    Forum.POST: ThreadOpen() & ReadsCategory & Holds(Feature.FORUM_POST) & NotSuspended(),
+    Forum.EDIT: AuthorWithinWindow() & ThreadOpen() & NotSuspended(),
+    Forum.DELETE: Author(),
+    Forum.MODERATE: IsStaff,
+    # Subscribers start conversations; anyone in one may answer (§2.1a).
+    Messages.START: Holds(Feature.MESSAGES) & NotSuspended(),
+    Messages.VIEW: Participant(),
+    Messages.REPLY: Participant() & NotSuspended(),
 }
 
 
@@ -172,15 +340,28 @@ def why_not(user, action: Action, obj=None) -> Refusal | None:
         return None
     if not _signed_in(user):
         return Refusal.SIGN_IN
-    if isinstance(action, Feature):
-        suspended = _standing(user, action, obj) is Standing.SUSPENDED
-        return Refusal.PAYMENT_DUE if suspended else Refusal.SUBSCRIBE
-    return Refusal.FORBIDDEN
+    return PERMISSIONS[action].refusal(user, obj) or Refusal.FORBIDDEN
 
 
 def owns(user, obj) -> bool:
     """`obj` (an order, a subscription, an invoice...) is the user's own."""
     return _signed_in(user) and obj is not None and getattr(obj, "user_id", None) == user.id
+
+
+def owns_as_author(user, obj) -> bool:
+    return _signed_in(user) and getattr(obj, "author_id", None) == user.id
+
+
+def suspended_until(user):
+    """When the member's suspension from posting ends, if they have one (read once per
+    request)."""
+    if not _signed_in(user):
+        return None
+    known = g.setdefault("access_suspensions", {})
+    if user.id not in known:
+        profile = db.session.get(ForumProfile, user.id)
+        known[user.id] = profile.suspended_until if profile else None
+    return known[user.id]
 
 
 def _path_id(obj) -> int | None:
@@ -265,5 +446,11 @@ def register(app: Flask) -> None:
         return why_not(current_user._get_current_object(), action, obj)
 
     app.jinja_env.globals.update(
-        can=can_now, why_not=why_not_now, Feature=Feature, Area=Area, Refusal=Refusal
+        can=can_now,
+        why_not=why_not_now,
+        Feature=Feature,
+        Area=Area,
+        Refusal=Refusal,
+        Forum=Forum,
+        Messages=Messages,
     )

@@ -19,6 +19,7 @@ from app.models import Role
 from app.seeds.accounts import seed_accounts
 from app.seeds.assignments import seed_peer_work
 from app.seeds.catalog import seed_catalog
+from app.seeds.forum import seed_forum
 from app.seeds.learning import seed_demo_learner
 from app.seeds.promotions import seed_promotions
 from app.services import accounts, legal_documents, mail_delivery, order_cleanup
@@ -94,6 +95,7 @@ def demo_data():
     email, _name, password = seed_demo_learner(today, clock.now())
     seed_peer_work(today, clock.now())
     click.echo(f"Premium Solo learner, one quiz away from a certificate: {email} / {password}.")
+    click.echo(f"Forum categories added: {seed_forum()}.")
 
 
 @orders_cli.command("purge")

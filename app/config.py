@@ -108,6 +108,11 @@ class Config:
     MEDIATOR_ADDRESS = "5 place de la Médiation, 75008 Paris, France"
     MEDIATOR_WEBSITE = "https://mediation.example"
     RATELIMIT_CONTACT = "5 per minute;20 per hour"
+    # Private messages: new conversations a member may start in an hour (a rule of the
+    # domain, counted in the database, so it holds across workers and restarts).
+    MESSAGES_NEW_PER_HOUR = 10
+    # How often an open page asks for the header's unread count.
+    MESSAGES_POLL_SECONDS = 30
 
     # Prices take effect at midnight in the platform's time zone.
     PLATFORM_TIMEZONE = "Europe/Paris"

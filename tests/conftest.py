@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.support.smtp",
     "tests.support.subscriptions",
     "tests.support.learning",
+    "tests.support.forum",
 ]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")

@@ -17,6 +17,8 @@ class Feature(StrEnum):
     MESSAGES = "messages"
     PROJECTS = "projects"
     MENTORING = "mentoring"
+    # The forum categories limited to the members of one Learning Path.
+    PATH_FORUM = "path_forum"
 
 
 SOLO_FEATURES = frozenset(
@@ -27,11 +29,11 @@ SOLO_FEATURES = frozenset(
 # mentoring of its own Learning Path.
 PLAN_FEATURES = {
     Plan.SOLO: SOLO_FEATURES,
-    Plan.PLUS: SOLO_FEATURES | {Feature.PROJECTS, Feature.MENTORING},
+    Plan.PLUS: SOLO_FEATURES | {Feature.PROJECTS, Feature.MENTORING, Feature.PATH_FORUM},
 }
 
 # Held for the subscription's Learning Path only.
-PATH_FEATURES = frozenset({Feature.PROJECTS, Feature.MENTORING})
+PATH_FEATURES = frozenset({Feature.PROJECTS, Feature.MENTORING, Feature.PATH_FORUM})
 
 
 class Holding(NamedTuple):

@@ -22,6 +22,7 @@ from app.models.catalog import (
     Price,
     StepKind,
 )
+from app.models.forum import ForumCategory, ForumPost, ForumProfile, ForumThread
 from app.models.inquiry import Inquiry, InquiryKind, InquiryStatus
 from app.models.invoices import (
     ImmutableInvoiceError,
@@ -49,6 +50,7 @@ from app.models.legal import (
     ImmutableDocumentError,
     PdfVariant,
 )
+from app.models.messages import Conversation, ConversationMember, MemberBlock, Message
 from app.models.orders import (
     Acceptance,
     AcceptanceSubject,
@@ -94,6 +96,8 @@ __all__ = [
     "ChapterCompletion",
     "ConsentDecision",
     "ContractRequest",
+    "Conversation",
+    "ConversationMember",
     "Course",
     "CurrencyRate",
     "DocumentKind",
@@ -102,6 +106,10 @@ __all__ = [
     "DueStatus",
     "Exercise",
     "ExerciseKind",
+    "ForumCategory",
+    "ForumPost",
+    "ForumProfile",
+    "ForumThread",
     "GatewayCall",
     "ImmutableDocumentError",
     "ImmutableEventError",
@@ -117,6 +125,8 @@ __all__ = [
     "LaunchWatch",
     "LearningPath",
     "Level",
+    "MemberBlock",
+    "Message",
     "Order",
     "OutboxMessage",
     "PathStep",

@@ -196,3 +196,24 @@ def render_course_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)  # noqa: S704 (sanitized by nh3 just above)
+
+
+# --- Forum posts and private messages -----------------------------------------------
+
+# What members write: the same allow-list, headings kept small (a post is not a page).
+POST_TAGS = ALLOWED_TAGS - {"h2", "h3"}
+# "ugc": search engines are told the links are the members', not ours.
+POST_LINK_REL = "nofollow ugc noopener"
+
+
+def render_post(text: str | None) -> Markup:
+    """A forum post or private message to safe HTML, made once when it is written."""
+    html = _parser.render(text or "")
+    clean = nh3.clean(
+        html,
+        tags=POST_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=POST_LINK_REL,
+    )
+    return Markup(clean)  # noqa: S704 (sanitized by nh3 just above)

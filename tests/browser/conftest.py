@@ -214,6 +214,20 @@ def seed(app, url: str) -> None:
         SEEDED_LINKS["order"] = orders.start(Plan.SOLO, None).reference  # a draft
         db.session.commit()
         seed_subscribers(app)
+        from app.seeds.forum import seed_forum
+        from app.services import forum
+
+        seed_forum()  # its categories (the demo accounts, and so their threads, are absent)
+        author = accounts.find_by_email(LEARNERS["en"].email)
+        SEEDED_LINKS["thread"] = str(
+            forum.start_thread(
+                author,
+                forum.category_by_slug("help"),
+                "Why does my loop stop early?",
+                "It prints `1` to `9`:\n\n```python\nfor i in range(1, 10):\n    print(i)\n```",
+            ).id
+        )
+        db.session.commit()
         db.session.remove()
 
 

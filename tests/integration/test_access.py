@@ -16,7 +16,7 @@ from app.services import subscriptions
 
 S = SubscriptionStatus
 CATALOG_SIDE = {Feature.EXERCISES, Feature.CERTIFICATES, Feature.FORUM_POST, Feature.MESSAGES}
-PATH_SIDE = {Feature.PROJECTS, Feature.MENTORING}
+PATH_SIDE = {Feature.PROJECTS, Feature.MENTORING, Feature.PATH_FORUM}
 ACTIONS = [*Feature, *Area]
 
 # Who, with which subscriptions ((plan, status, "own" or "other" path)), may do what.

@@ -58,3 +58,22 @@ def test_a_table_line_before_a_table_becomes_its_caption():
     assert html.startswith("<table>\n<caption>Who gets <em>what</em></caption>")
     alone = str(render_markdown("Table: no table follows\n\nJust text."))
     assert "<caption>" not in alone and "Table: no table follows" in alone
+
+
+# --- forum posts (Terms §2.1a; SECURITY.md: user Markdown through an allow-list) --------
+
+
+def test_2_1a_post_links_are_marked_as_members_links():
+    from app.services.markdown import render_post
+
+    html = str(render_post("[site](https://example.org) and `x < y`\n\n```\n<b>code</b>\n```"))
+    assert '<a href="https://example.org" rel="nofollow ugc noopener">site</a>' in html
+    assert "<code>x &lt; y</code>" in html
+    assert "<pre><code>&lt;b&gt;code&lt;/b&gt;\n</code></pre>" in html
+
+
+def test_2_1a_post_headings_and_images_are_not_kept():
+    from app.services.markdown import render_post
+
+    html = str(render_post("# Big\n\n![alt](https://example.org/x.png)"))
+    assert "<h1>" not in html and "<img" not in html and "Big" in html

@@ -18,9 +18,10 @@ from werkzeug.routing import RequestRedirect
 from app.domain.orders import Plan
 from app.extensions import db
 from app.models import Course, InquiryKind
-from app.services import inquiries
+from app.services import forum, inquiries, messages
 from app.services.checkout import orders
 from tests.checkout_fixtures import signed_in_member
+from tests.support.forum import ForumFactory
 
 HOSTILE_VALUES = (
     "\x00",
@@ -64,6 +65,12 @@ UNREACHED = {
     "account.terms_update": "only while a material change of the Terms awaits the member's "
     "answer: tests/web/test_terms_updates.py",
     "invoices.pdf": "an invoice's PDF, linked from Premium and the staff order record",
+    "forum.new_thread": "linked for subscribers only: tests/web/test_forum.py sends it bad input",
+    "forum.edit_post": "linked from one's own recent post: tests/web/test_forum.py",
+    "forum.delete_post": "linked from one's own post: tests/web/test_forum.py",
+    "messages.new": "linked for subscribers only: tests/web/test_messages.py sends it bad input",
+    "messages.leave": "linked from a conversation, past the crawl's limit: tests/web/test_messages.py",
+    "messages.unread": "polled by htmx (no link): tried with bad input in tests/web/test_messages.py",
 }
 MADE_UP = {
     "token": "eyJ4IjoxfQ.\x00²",
@@ -115,6 +122,8 @@ def site(shop, make_user, staff_client):
         )
     )
     course = db.session.scalar(select(Course).order_by(Course.id))
+    ForumFactory().thread(user)  # the member's own: its edit and delete pages too
+    messages.start(user, forum.profile_of(make_user()).display_name, "Hi", "Hello")
     db.session.commit()
     steps = [f"/checkout/{order.public_id}/{step}" for step in STEPS]
     seeds = [
@@ -131,6 +140,7 @@ def site(shop, make_user, staff_client):
         "/paths/web-developer/contact/sent",
         "/dev/outbox",
         "/favicon.ico",
+        "/forum/",
     ]
     clients = {"visitor": shop.test_client(), "member": member, "staff": staff_client}
     extra = {

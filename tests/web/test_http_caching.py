@@ -84,10 +84,15 @@ NOT_PUBLIC = {
     "static",
 }
 # Pages for signed-in members, staff, or development only.
+# The forum: its pages change with every post and show each member what they may do
+# (reply, edit, delete); private until they are cached by a forum version. Messages are
+# a member's own.
 NOT_PUBLIC_PREFIXES = (
     "account.",
     "staff.",
     "dev.",
+    "forum.",
+    "messages.",
     "learning.my_",
     "learning.quiz",
     "learning.attempt",

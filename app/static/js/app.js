@@ -86,6 +86,15 @@
     close.closest("dialog").close();
   });
 
+  // A reply posted with htmx joins the thread marked data-focus-after-swap: focus moves
+  // to it (the message region announces it), once, after htmx has settled the page.
+  document.addEventListener("htmx:afterSettle", function () {
+    var arrived = document.querySelector("[data-focus-after-swap]");
+    if (!arrived) return;
+    arrived.removeAttribute("data-focus-after-swap");
+    arrived.focus();
+  });
+
   // Catalog filters: leave empty fields out of the URL (/courses?q=python, not
   // /courses?q=python&level=&language=…), as the shareable address.
   document.addEventListener("htmx:configRequest", function (event) {

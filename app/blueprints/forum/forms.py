@@ -1,0 +1,66 @@
+"""Forum forms: a thread's title and first post, a reply, an edit. Each text is checked
+against the domain's rules (app.domain.forum), with a message that says what to do."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, StringField, TextAreaField, ValidationError
+
+from app.domain import forum as rules
+from app.domain.forum import TextProblem
+from app.web.forms import Form, strip
+
+BODY_MESSAGES = {
+    TextProblem.EMPTY: _l("Write your message."),
+    # The number written out: each language groups its digits its own way.
+    TextProblem.TOO_LONG: _l(
+        "Your message must be 20,000 characters or fewer. Shorten it, or split it into two."
+    ),
+}
+TITLE_MESSAGES = {
+    TextProblem.EMPTY: _l("Enter a title."),
+    TextProblem.TOO_LONG: _l("The title must be %(n)s characters or fewer.", n=rules.MAX_TITLE),
+    TextProblem.INVISIBLE: _l(
+        "The title contains invisible characters (zero-width spaces or direction marks). "
+        "Remove them and try again."
+    ),
+}
+BODY_HINT = _l(
+    "You can use Markdown: **bold**, *italic*, [a link](https://example.org), "
+    "`code`, and code blocks between lines of three backticks."
+)
+
+
+def checked_body(form, field) -> None:
+    problem = rules.body_problem(field.data)
+    if problem:
+        raise ValidationError(BODY_MESSAGES[problem])
+
+
+def checked_title(form, field) -> None:
+    problem = rules.title_problem(field.data)
+    if problem:
+        raise ValidationError(TITLE_MESSAGES[problem])
+
+
+def body_field(label) -> TextAreaField:
+    return TextAreaField(label, validators=[checked_body])
+
+
+class ThreadForm(Form):
+    title = StringField(_l("Title"), validators=[checked_title], filters=[strip])
+    body = body_field(_l("Your message"))
+
+
+class ReplyForm(Form):
+    body = body_field(_l("Your reply"))
+    # The one-time token of this form: sent twice, it makes one post.
+    token = HiddenField()
+    # The page the form was on: a reply that starts a new page is shown there.
+    page = HiddenField()
+
+    @property
+    def page_number(self) -> int:
+        return rules.page_number(self.page.data)
+
+
+class EditForm(Form):
+    body = body_field(_l("Your message"))

@@ -1,0 +1,204 @@
+"""Private messages. Every conversation route asks app.access (Messages.VIEW / REPLY):
+anyone not in the conversation gets 404, on the page, its htmx fragments and its poll."""
+
+from flask import abort, flash, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_blocks
+
+from app.access import Messages, can
+from app.blueprints.auth.forms import EmptyForm
+from app.blueprints.forum.forms import BODY_HINT, BODY_MESSAGES, TITLE_MESSAGES
+from app.blueprints.forum.views import refused
+from app.blueprints.messages import bp
+from app.blueprints.messages.forms import MessageForm, NewConversationForm, problem_message
+from app.domain import forum as rules
+from app.domain.errors import DomainError
+from app.domain.forum import TextProblem
+from app.services import messages
+from app.web.forms import populate_errors
+from app.web.rendering import redirect_to, render, wants_fragment
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _conversation(conversation_id: int):
+    conv = messages.conversation(conversation_id)
+    if conv is None or not can(_user(), Messages.VIEW, conv):
+        abort(404)
+    return conv
+
+
+@bp.route("/")
+def index():
+    user = _user()
+    return render_template(
+        "messages/index.html",
+        memberships=messages.memberships(user),
+        blocked=messages.blocked_members(user),
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    if not can(_user(), Messages.START):
+        return refused(Messages.START)
+    form = NewConversationForm()
+    if request.method == "GET" and request.args.get("to"):
+        form.to.data = request.args["to"][:200]
+    if form.validate_on_submit():
+        try:
+            conv = messages.start(_user(), form.to.data, form.subject.data, form.body.data)
+        except DomainError as error:
+            _explain(form, error)
+        else:
+            flash(_("Your message has been sent."))
+            return redirect_to(url_for("messages.conversation", conversation_id=conv.id))
+    return render(
+        "messages/new.html",
+        "form",
+        status=422 if form.errors or form.form_errors else 200,
+        form=form,
+    )
+
+
+def _explain(form, error: DomainError) -> None:
+    """The service's codes as words on the fields."""
+    worded = []
+    for field, code in error.errors:
+        if field == "body":
+            worded.append((field, BODY_MESSAGES[TextProblem(code)]))
+        elif field == "subject":
+            worded.append((field, TITLE_MESSAGES[TextProblem(code)]))
+        else:
+            worded.append((field, problem_message(code)))
+    populate_errors(form, DomainError.of(worded), fallback="to")
+
+
+@bp.route("/<int:conversation_id>")
+def conversation(conversation_id: int):
+    conv = _conversation(conversation_id)
+    user = _user()
+    shown = messages.messages_of(conv)
+    messages.mark_read(conv, user)
+    form = MessageForm(formdata=None)
+    form.token.data = messages.new_token()
+    return _page(conv, shown, form)
+
+
+def _page(conv, shown, form, status=200):
+    user = _user()
+    return render(
+        "messages/conversation.html",
+        "reply_form",
+        status=status,
+        conv=conv,
+        shown=shown,
+        form=form,
+        blockers=messages.blocked_by(conv, user),
+        blocked_ids={p.user_id for p in messages.blocked_members(user)},
+        others=[m for m in conv.members if m.user_id != user.id and m.left_at is None],
+        action_form=EmptyForm(),
+    )
+
+
+@bp.route("/<int:conversation_id>/reply", methods=["POST"])
+def reply(conversation_id: int):
+    conv = _conversation(conversation_id)
+    user = _user()
+    if not can(user, Messages.REPLY, conv):
+        return refused(Messages.REPLY, conv)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            made = messages.reply(conv, user, form.body.data, form.token.data)
+        except DomainError:
+            form.form_errors.append(
+                _("A member of this conversation does not accept your messages.")
+            )
+        else:
+            if not wants_fragment():
+                flash(_("Your message has been sent."))
+                return redirect_to(
+                    url_for(
+                        "messages.conversation",
+                        conversation_id=conv.id,
+                        _anchor=f"message-{made.id}",
+                    )
+                )
+            fresh = MessageForm(formdata=None)
+            fresh.token.data = messages.new_token()
+            body = render_blocks(
+                "messages/conversation.html",
+                ["reply_form", "appended"],
+                conv=conv,
+                form=fresh,
+                new_message=made,
+                blockers=[],
+            )
+            response = make_response(body)
+            response.vary.add("HX-Request")
+            return response
+    return _page(conv, messages.messages_of(conv), form, status=422)
+
+
+@bp.route("/<int:conversation_id>/leave", methods=["GET", "POST"])
+def leave(conversation_id: int):
+    conv = _conversation(conversation_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        messages.leave(conv, _user())
+        flash(_("You have left the conversation."))
+        return redirect_to(url_for("messages.index"))
+    return render_template("messages/leave.html", conv=conv, form=form)
+
+
+@bp.route("/<int:conversation_id>/block/<int:user_id>", methods=["POST"])
+def block(conversation_id: int, user_id: int):
+    """Block a member met in this conversation (so only people one talked with)."""
+    conv = _conversation(conversation_id)
+    other = next((m for m in conv.members if m.user_id == user_id), None)
+    if other is None or user_id == current_user.id or not EmptyForm().validate_on_submit():
+        abort(404)
+    messages.block(_user(), user_id)
+    name = other.profile.display_name if other.profile else ""
+    flash(_("%(name)s can no longer send you messages.", name=name))
+    return redirect_to(url_for("messages.conversation", conversation_id=conv.id))
+
+
+@bp.route("/blocked/<int:user_id>/unblock", methods=["POST"])
+def unblock(user_id: int):
+    if EmptyForm().validate_on_submit():
+        messages.unblock(_user(), user_id)
+        flash(_("The member can send you messages again."))
+    return redirect_to(url_for("messages.index"))
+
+
+@bp.route("/unread")
+def unread():
+    """The header's unread badge, polled by htmx: 204 when the count shown is still
+    right (nothing swapped, nothing announced again)."""
+    count = messages.unread_count(_user())
+    shown = request.args.get("shown")
+    if wants_fragment() and shown is not None and rules.page_number(shown, default=0) == count:
+        response = make_response("", 204)
+    else:
+        response = make_response(
+            render_template("messages/_unread.html", unread=count, oob=wants_fragment())
+        )
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.app_template_global("unread_messages")
+def unread_messages() -> int:
+    """For the header of a signed-in member's pages."""
+    return messages.unread_count(_user())
+
+
+@bp.context_processor
+def message_helpers() -> dict:
+    return {"body_hint": BODY_HINT}
