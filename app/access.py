@@ -385,9 +385,12 @@ def _holdings(user) -> list[Holding]:
     return [Holding(s.plan, s.path_id, s.status) for s in held[user.id]]
 
 
-def _first_use(user) -> None:
-    """A paid feature served to a signed-in subscriber is the first use of their access
-    (Terms §6.1: it ends a Solo's withdrawal right), recorded once."""
+def record_use(user) -> None:
+    """A paid feature served to a signed-in subscriber (an exercise, a post, a message) is
+    the first use of their access (Terms §6.1: it ends a Solo's withdrawal right),
+    recorded once. `check` calls it; a view that gates with `why_not` calls it once it
+    serves the feature. Pages that only show what is open (the course page) do not."""
+    _holdings(user)
     premium.record_first_access(user, g.access_subscriptions[user.id])
 
 
@@ -400,7 +403,7 @@ def check(action: Action):
     user = current_user._get_current_object()
     if can(user, action):
         if isinstance(action, Feature):
-            _first_use(user)
+            record_use(user)
         return None
     if not _signed_in(user):
         return login_manager.unauthorized()

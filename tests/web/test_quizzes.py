@@ -295,3 +295,24 @@ def test_a_past_attempt_keeps_the_revision_it_answered(subscriber):
     db.session.commit()
     assert old_prompt in text(client.get(url))
     assert "New?" in text(client.get(QUIZ))
+
+
+def test_opening_a_quiz_is_the_first_use_of_the_access_the_course_page_is_not(subscriber):
+    """Terms §6.1: the first use of a paid feature ends a Solo's withdrawal right; seeing
+    that the exercises are open does not."""
+    from app.models import Subscription
+
+    client = subscriber()
+
+    def first_access():
+        db.session.expire_all()
+        return db.session.scalars(select(Subscription.first_access_at)).one()
+
+    client.get("/courses/sql-relational-databases")
+    assert first_access() is None
+    before = clock.now()
+    assert client.get(QUIZ).status_code == 200
+    used = first_access()
+    assert before <= used <= clock.now()
+    client.get(QUIZ)
+    assert first_access() == used  # recorded once

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_blocks
 
-from app.access import Forum, Refusal, can, suspended_until, why_not
+from app.access import Forum, Refusal, can, record_use, suspended_until, why_not
 from app.blueprints.auth.forms import EmptyForm
 from app.blueprints.forum import bp
 from app.blueprints.forum.forms import BODY_HINT, EditForm, ReplyForm, ThreadForm
@@ -132,6 +132,7 @@ def new_thread(slug: str):
         abort(404)
     if not can(_user(), Forum.POST, found):
         return refused(Forum.POST, found)
+    record_use(_user())
     form = ThreadForm()
     if form.validate_on_submit():
         made = forum.start_thread(_user(), found, form.title.data, form.body.data)
@@ -151,6 +152,7 @@ def reply(thread_id: int):
     found = _readable_thread(thread_id)
     if not can(_user(), Forum.POST, found):
         return refused(Forum.POST, found)
+    record_use(_user())
     form = ReplyForm()
     if not form.validate_on_submit():
         result = forum.post_page(found, form.page_number)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import clock
-from app.access import Feature, Refusal, why_not
+from app.access import Feature, Refusal, record_use, why_not
 from app.blueprints.learning import bp
 from app.blueprints.learning.forms import AssessForm, ReportForm, SubmissionForm
 from app.domain.errors import DomainError
@@ -31,6 +31,8 @@ def _gate():
     refusal = why_not(_user(), Feature.EXERCISES)
     if refusal is Refusal.SIGN_IN:
         return refusal, login_manager.unauthorized()
+    if refusal is None:
+        record_use(_user())
     return refusal, None
 
 

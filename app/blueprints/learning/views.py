@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import clock
-from app.access import Feature, Refusal, why_not
+from app.access import Feature, Refusal, record_use, why_not
 from app.blueprints.learning import bp
 from app.blueprints.learning.forms import ChapterDoneForm, QuizForm
 from app.domain.errors import DomainError
@@ -76,6 +76,7 @@ def quiz(slug: str, position: int):
     if refusal is not None:
         return render("learning/quiz.html", "quiz", status=403, **context)
     user, now = _user(), clock.now()
+    record_use(user)
     form = QuizForm()
     status, errors, revision = 200, {}, None
     if request.method == "POST":

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_blocks
 
-from app.access import Messages, can
+from app.access import Messages, can, record_use
 from app.blueprints.auth.forms import EmptyForm
 from app.blueprints.forum.forms import BODY_HINT, BODY_MESSAGES, TITLE_MESSAGES
 from app.blueprints.forum.views import refused
@@ -46,6 +46,7 @@ def index():
 def new():
     if not can(_user(), Messages.START):
         return refused(Messages.START)
+    record_use(_user())
     form = NewConversationForm()
     if request.method == "GET" and request.args.get("to"):
         form.to.data = request.args["to"][:200]
@@ -111,6 +112,7 @@ def reply(conversation_id: int):
     user = _user()
     if not can(user, Messages.REPLY, conv):
         return refused(Messages.REPLY, conv)
+    record_use(user)
     form = MessageForm()
     if form.validate_on_submit():
         try:
