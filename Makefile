@@ -25,11 +25,14 @@ run: $(BIN)/activate translations
 	ATELIER_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # No `translations` here: the compiled .mo is committed, and a test checks it matches.
+# One pytest worker per core (pytest-xdist; each has its own databases, live server and
+# Chromium): TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
 test: $(BIN)/activate
 	-@$(MAKE) --no-print-directory node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check .

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, make_url, select, text
 
 from app import create_app
 from app.config import normalise_database_url
@@ -61,6 +61,28 @@ def base_config(database_url: str) -> dict:
     }
 
 
+def worker_database(url: str) -> str:
+    """Under pytest-xdist each worker has a PostgreSQL database of its own, named after
+    TEST_DATABASE_URL's with the worker's id (atelier_test_gw0, ...), created when missing
+    (the role needs CREATEDB, as CI's has)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+            ).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    finally:
+        engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory) -> str:
     if request.param == "sqlite":
@@ -68,7 +90,7 @@ def database_url(request, tmp_path_factory) -> str:
     else:
         if not POSTGRES_URL:
             pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
-        url = normalise_database_url(POSTGRES_URL)
+        url = worker_database(normalise_database_url(POSTGRES_URL))
     app = create_app(base_config(url))
     with app.app_context():
         if request.param == "postgresql":
