@@ -228,6 +228,7 @@ def test_every_state_passes_axe_and_the_html_checker(
         if plan is Plan.PLUS and status is S.ACTIVE:
             pages.append((f"{label}-path-change", f"{TAB}/{sub_id}/path-change"))
             pages.append((f"{label}-force-majeure", f"{TAB}/{sub_id}/force-majeure"))
+            pages.append((f"{label}-terminate", f"{TAB}/{sub_id}/terminate"))
         for name, url in pages:
             response = page.goto(url)
             assert response.status == 200, name
