@@ -186,6 +186,9 @@ class Config:
     REFERRAL_PERCENT_OFF = 20
     REFERRAL_MONTHS = 1
     REFERRAL_CREDIT_CENTS = 1000
+    # Plus terminated within 3 months (§6.2): the compensation, in basis points of the
+    # contract price; never more than 3000 (30 %), whatever is set here.
+    TERMINATION_FEE_BASIS_POINTS = 3000
     RATELIMIT_CHECKOUT = "30 per minute;300 per hour"
     RATELIMIT_CODE_CHECK = "20 per minute;100 per hour"
 

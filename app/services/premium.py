@@ -133,7 +133,7 @@ def cancel(user: User, subscription: Subscription) -> bool:
         subscription, S.CANCELLING, reason=Reason.CANCELLED_BY_MEMBER, by_user=user
     )
     subscription.ends_on = subscription.current_period_end
-    _tell(user, subscription, "subscription_cancelled")
+    tell(user, subscription, "subscription_cancelled")
     return True
 
 
@@ -150,7 +150,7 @@ def undo_cancel(user: User, subscription: Subscription) -> bool:
         subscription, S.ACTIVE, reason=Reason.CANCELLATION_UNDONE, by_user=user
     )
     subscription.ends_on = None
-    _tell(user, subscription, "cancellation_undone")
+    tell(user, subscription, "cancellation_undone")
     return True
 
 
@@ -172,7 +172,7 @@ def withdraw_in_reflection(user: User, subscription: Subscription) -> bool:
         amount_cents=0,
     )
     subscription.ends_on = clock.today()
-    _tell(user, subscription, "subscription_withdrawn")
+    tell(user, subscription, "subscription_withdrawn")
     return True
 
 
@@ -215,7 +215,7 @@ def withdraw_solo(user: User, subscription: Subscription) -> int | None:
         amount_cents=refunded,
     )
     subscription.ends_on = clock.today()
-    _tell(user, subscription, "subscription_withdrawn", refunded_cents=refunded)
+    tell(user, subscription, "subscription_withdrawn", refunded_cents=refunded)
     return refunded
 
 
@@ -238,7 +238,7 @@ def record_first_access(user: User, held: list[Subscription]) -> None:
             db.session.flush()
 
 
-def _tell(user: User, subscription: Subscription, template: str, **extra) -> None:
+def tell(user: User, subscription: Subscription, template: str, **extra) -> None:
     mail.send_template(
         user.email,
         template,

@@ -190,6 +190,34 @@ def test_solo_withdraws_with_a_refund_with_the_keyboard(
     assert say(locale, "Withdrawn within 14 days, refunded in full") in main
 
 
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_change_the_card_with_the_keyboard(new_context, live_server, subscriber, locale):
+    account, sub_id = subscriber(locale)
+    page = new_context(locale).new_page()
+    sign_in_with_keys(page, account)
+    page.goto(TAB)
+    tab_to(page, '.settings-nav a[href="/account/payment"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/account/payment")
+    tab_to(page, "#card_number")
+    page.keyboard.type("5555555555554444")
+    tab_to(page, "#card_expiry")
+    page.keyboard.type("04/39")
+    tab_to(page, "#card_cvc")
+    page.keyboard.type("123")
+    tab_to(page, "#holder")
+    page.keyboard.press("Space")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#flash .flash")
+    assert "4444" in page.inner_text("#flash")
+    assert "4444" in page.inner_text("main .summary-list")
+    with live_server.app.app_context():
+        method_id = db.session.get(Subscription, sub_id).payment_method_id
+        db.session.remove()
+    assert method_id is not None
+
+
 # --- axe and the Nu HTML Checker, every state --------------------------------------------
 
 STATES = [
@@ -228,6 +256,7 @@ def test_every_state_passes_axe_and_the_html_checker(
         if plan is Plan.PLUS and status is S.ACTIVE:
             pages.append((f"{label}-path-change", f"{TAB}/{sub_id}/path-change"))
             pages.append((f"{label}-force-majeure", f"{TAB}/{sub_id}/force-majeure"))
+            pages.append((f"{label}-terminate", f"{TAB}/{sub_id}/terminate"))
         for name, url in pages:
             response = page.goto(url)
             assert response.status == 200, name

@@ -57,6 +57,8 @@ UNREACHED = {
     "account.cancel_subscription": "a subscriber's page (the crawl's member has none): "
     "tests/web/test_premium_tab.py",
     "account.withdraw": "a Solo subscriber's page within 14 days: tests/web/test_premium_billing.py",
+    "account.terminate": "a Plus subscriber's page within three months: "
+    "tests/web/test_premium_termination.py",
     "account.ask_path_change": "a Plus subscriber's page: tests/web/test_premium_requests.py",
     "account.ask_force_majeure": "a Plus subscriber's page: tests/web/test_premium_requests.py",
     "staff.request_detail": "a subscriber's request (none in the crawl): "

@@ -3,6 +3,7 @@ make (cancel and undo, withdraw) and the whole history. Each change is a POST; C
 asks first, on a page of its own that htmx opens as a dialog over the tab."""
 
 from flask import abort, flash, request, url_for
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -26,7 +27,7 @@ from app.domain.subscriptions import SubscriptionStatus as S
 from app.extensions import db
 from app.models import Subscription
 from app.services import contract_requests as requests
-from app.services import invoices, premium, refunds
+from app.services import invoices, premium, refunds, termination
 from app.services.billing import dues
 from app.services.billing.charges import Applied
 from app.web.rendering import redirect_to, render
@@ -227,3 +228,57 @@ def withdraw(subscription_id: int):
         else:
             flash(_("You have withdrawn. Nothing has been charged and nothing will be."))
     return redirect_to(_back())
+
+
+TERMINATION_PROBLEMS = {
+    "no_method": _l(
+        "No payment method is kept for this subscription: add a card in the Payment tab, "
+        "then terminate."
+    ),
+    "no_answer": _l(
+        "The payment service did not answer, so the subscription is not terminated yet. "
+        "Try again: you will not be charged twice."
+    ),
+}
+
+
+@bp.route("/account/premium/<int:subscription_id>/terminate", methods=["GET", "POST"])
+@login_required
+def terminate(subscription_id: int):
+    """Plus within three months of acceptance (§6.2): the fee is said first, then charged
+    and invoiced; after three months only Cancel is offered."""
+    subscription = _own(subscription_id)
+    form = EmptyForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            fee = termination.terminate(_user(), subscription)
+        except premium.Refused as error:
+            return _refused(error)
+        except DomainError as error:
+            flash(TERMINATION_PROBLEMS.get(error.message, error.message))
+            return redirect_to(_back())
+        if fee is None:
+            flash(_("This subscription was already terminated: nothing has changed."))
+        else:
+            flash(
+                _(
+                    "Your contract is terminated. %(amount)s was charged as compensation; "
+                    "its invoice is below.",
+                    amount=money(fee, subscription.currency),
+                )
+            )
+        return redirect_to(_back())
+    standing = premium.standing_of(subscription, clock.now())
+    if standing.termination is not None:
+        return _refused(premium.Refused(standing.termination))
+    quoted = termination.quote(subscription)
+    return render(
+        CONFIRM,
+        "confirm",
+        standing=standing,
+        form=form,
+        action="terminate",
+        quote=quoted,
+        rate_text=format_percent(quoted.fee.rate_basis_points / 10000),
+        **_labels(),
+    )
