@@ -122,7 +122,10 @@ PAGES: list[Page] = [
     Page("/learning/certificates", who="learner", label="my-certificates-none"),
     Page("/courses/html-css-first-pages/chapters/2", who="learner", label="chapter-learner"),
     Page(
-        "/courses/sql-relational-databases/quizzes/1", who="learner", label="quiz-locked", status=403
+        "/courses/sql-relational-databases/quizzes/1",
+        who="learner",
+        label="quiz-locked",
+        status=403,
     ),
     Page("/learning", who="subscriber", label="my-learning"),
     Page("/courses/sql-relational-databases", who="subscriber", label="course-subscriber"),
@@ -163,6 +166,8 @@ PAGES: list[Page] = [
     ),
     Page("/staff/assignments", who="staff", label="staff-assignments"),
     Page("/staff/assignments/submissions/{peer_submission}", who="staff", label="staff-grade"),
+    Page("/staff/courses/html-css-first-pages/exercises", who="staff", label="staff-exercises"),
+    Page("/staff/courses/html-css-first-pages/exercises/1/quiz", who="staff", label="staff-quiz"),
     Page("/staff/certificates", who="staff", label="staff-certificates"),
     Page("/staff/certificates/{certificate}/revoke", who="staff", label="staff-certificate-revoke"),
     Page(
