@@ -169,6 +169,8 @@ PAGES: list[Page] = [
     ),
     Page("/staff/assignments", who="staff", label="staff-assignments"),
     Page("/staff/assignments/submissions/{peer_submission}", who="staff", label="staff-grade"),
+    Page("/staff/courses/html-css-first-pages/exercises", who="staff", label="staff-exercises"),
+    Page("/staff/courses/html-css-first-pages/exercises/1/quiz", who="staff", label="staff-quiz"),
     Page("/staff/certificates", who="staff", label="staff-certificates"),
     Page("/staff/certificates/{certificate}/revoke", who="staff", label="staff-certificate-revoke"),
     Page(

@@ -127,6 +127,7 @@ def site(shop, make_user, staff_client):
     ForumFactory().thread(user)  # the member's own: its edit and delete pages too
     messages.start(user, forum.profile_of(make_user()).display_name, "Hi", "Hello")
     db.session.commit()
+    subscriber, certificate_code, submission_id = learning_subscriber(shop, make_user)
     steps = [f"/checkout/{order.public_id}/{step}" for step in STEPS]
     seeds = [
         "/",
@@ -144,7 +145,12 @@ def site(shop, make_user, staff_client):
         "/favicon.ico",
         "/forum/",
     ]
-    clients = {"visitor": shop.test_client(), "member": member, "staff": staff_client}
+    clients = {
+        "visitor": shop.test_client(),
+        "member": member,
+        "staff": staff_client,
+        "subscriber": subscriber,
+    }
     extra = {
         "visitor": [],
         "member": ["/account", *steps],
@@ -156,15 +162,57 @@ def site(shop, make_user, staff_client):
             "/staff/documents/new",
             f"/staff/orders/{order.reference}",
             f"/staff/catalog/courses/{course.id}/chapters/new",
+            "/staff/certificates",
+            "/staff/assignments",
+            f"/staff/assignments/submissions/{submission_id}",
+            "/staff/courses/sql-relational-databases/exercises",
+        ],
+        # Quizzes, their results, certificates, assignments and assessing: what a plan gives.
+        "subscriber": [
+            "/learning",
+            "/learning/certificates",
+            f"/certificates/{certificate_code}",
+            "/courses/sql-relational-databases",
+            "/courses/javascript-fundamentals",
         ],
     }
-    crawled = {who: crawl(client, seeds + extra[who]) for who, client in clients.items()}
+    # The subscriber's own pages first: the crawl stops after a number of pages.
+    crawled = {
+        who: crawl(client, extra[who] + seeds if who == "subscriber" else seeds + extra[who])
+        for who, client in clients.items()
+    }
     return {
         "app": shop,
         "clients": clients,
         "pages": [(who, pages) for who, (pages, _forms) in crawled.items()],
         "forms": [(who, forms) for who, (_pages, forms) in crawled.items()],
     }
+
+
+def learning_subscriber(app, make_user):
+    """A Premium Solo member who passed the SQL course's quiz (a result and a
+    certificate to reach) and submitted the JavaScript assignment, next to a peer's."""
+    from tests.conftest import sign_in
+    from tests.support.learning import quiz_form
+    from tests.support.subscriptions import subscription
+
+    clients = []
+    for _ in range(2):
+        user = make_user()
+        subscription(user, Plan.SOLO)
+        client = app.test_client()
+        sign_in(client, user.email, user.password)
+        client.post("/courses/javascript-fundamentals/assignments/2", data={"body": "My work"})
+        clients.append(client)
+    client = clients[0]
+    quiz = "/courses/sql-relational-databases/quizzes/1"
+    client.post(quiz, data=quiz_form(client, url=quiz, slug="sql-relational-databases"))
+    from app.models import Certificate, Submission
+
+    code = db.session.scalar(select(Certificate.code))
+    submission_id = db.session.scalar(select(Submission.id))
+    assert code and submission_id
+    return client, code, submission_id
 
 
 STEPS = ("account", "eligibility", "details", "payment", "review", "plan", "done")

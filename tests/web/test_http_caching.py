@@ -98,6 +98,10 @@ NOT_PUBLIC_PREFIXES = (
     "learning.attempt",
     "learning.certificate_pdf",
     "learning.staff.",
+    "learning.staff_assignments.",
+    "learning.staff_exercises.",
+    "learning.assignment",
+    "learning.assess",
 )
 FORM_PAGES = [
     "/signin",

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.services.certificates import MAX_REASON
 from app.web.forms import Form
@@ -56,3 +56,28 @@ class StaffGradeForm(Form):
 class ResolveForm(Form):
     # "remove": the assessment stops counting for good; "keep": it counts again.
     decision = HiddenField()
+
+
+class PassingGradeForm(Form):
+    passing_grade = IntegerField(
+        _l("Grade needed to pass each exercise (percent)"),
+        validators=[
+            InputRequired(_l("Enter the grade needed, from 1 to 100.")),
+            NumberRange(1, 100, _l("Enter the grade needed, from 1 to 100.")),
+        ],
+    )
+
+
+class QuizEditForm(Form):
+    questions = TextAreaField(_l("Questions"))
+    max_attempts = IntegerField(
+        _l("Attempts in a row (leave empty for no limit)"),
+        validators=[Optional(), NumberRange(1, 20, _l("Enter a number of attempts from 1 to 20."))],
+    )
+    retry_wait_hours = IntegerField(
+        _l("Hours to wait once they are used"),
+        validators=[
+            InputRequired(_l("Enter the hours to wait, from 0 to 720.")),
+            NumberRange(0, 720, _l("Enter the hours to wait, from 0 to 720.")),
+        ],
+    )

@@ -1,0 +1,71 @@
+"""Staff: a course's exercises, its passing grade, and each quiz's questions and
+attempt settings (/staff/courses/<slug>/exercises)."""
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+
+from app.blueprints.learning import exercises_staff_bp as bp
+from app.blueprints.learning.forms import PassingGradeForm, QuizEditForm
+from app.domain.errors import DomainError
+from app.services import authoring, catalog, quizzes
+from app.web.forms import populate_errors
+from app.web.rendering import render
+
+
+def _course(slug: str):
+    return catalog.course_by_slug(slug) or abort(404)
+
+
+@bp.route("/<slug>/exercises", methods=["GET", "POST"])
+def exercises(slug: str):
+    course = _course(slug)
+    form = PassingGradeForm(data={"passing_grade": course.passing_grade})
+    if form.validate_on_submit():
+        authoring.set_passing_grade(course, form.passing_grade.data)
+        flash(_("The passing grade is now %(grade)s%%.", grade=form.passing_grade.data))
+        return redirect(url_for("learning.staff_exercises.exercises", slug=slug))
+    return render(
+        "learning/staff_exercises.html",
+        "content",
+        status=422 if form.errors else 200,
+        course=course,
+        form=form,
+    )
+
+
+@bp.route("/<slug>/exercises/<int:position>/quiz", methods=["GET", "POST"])
+def quiz(slug: str, position: int):
+    course = _course(slug)
+    exercise = next(
+        (e for e in course.exercises if e.position == position and e.kind == "quiz"), None
+    ) or abort(404)
+    form = QuizEditForm(
+        data={
+            "questions": authoring.quiz_as_text(exercise),
+            "max_attempts": exercise.max_attempts,
+            "retry_wait_hours": exercise.retry_wait_hours,
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            made = authoring.publish_quiz(
+                exercise, form.questions.data, form.max_attempts.data, form.retry_wait_hours.data
+            )
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(
+                _("Revision %(n)s of the quiz is published.", n=made.number)
+                if made
+                else _("The quiz settings are saved.")
+            )
+            return redirect(url_for("learning.staff_exercises.exercises", slug=slug))
+    return render(
+        "learning/staff_quiz.html",
+        "content",
+        status=422 if form.errors else 200,
+        course=course,
+        exercise=exercise,
+        form=form,
+        revision=quizzes.revision(exercise) if exercise.published_revision else None,
+    )
