@@ -24,6 +24,7 @@ from app.models.legal import (
     PdfVariant,
 )
 from app.models.messages import Conversation, ConversationMember, MemberBlock, Message
+from app.models.moderation import ModerationAction, Report
 from app.models.orders import (
     Acceptance,
     AcceptanceSubject,
@@ -84,6 +85,7 @@ __all__ = [
     "Level",
     "MemberBlock",
     "Message",
+    "ModerationAction",
     "Order",
     "OutboxMessage",
     "PathStep",
@@ -98,6 +100,7 @@ __all__ = [
     "RecoveryCode",
     "Referral",
     "ReferralCode",
+    "Report",
     "RepresentativeConsent",
     "Role",
     "SandboxTransaction",

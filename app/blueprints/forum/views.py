@@ -4,16 +4,17 @@ sign-in page for a visitor, or a page saying why (subscribe, locked, suspended).
 
 from flask import abort, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_blocks
 
 from app.access import Forum, Refusal, can, suspended_until, why_not
 from app.blueprints.auth.forms import EmptyForm
 from app.blueprints.forum import bp
 from app.blueprints.forum.forms import BODY_HINT, EditForm, ReplyForm, ThreadForm
+from app.blueprints.staff.moderation_forms import ReportForm
 from app.domain import forum as rules
 from app.extensions import login_manager
-from app.services import forum
+from app.services import forum, moderation
 from app.web.rendering import redirect_to, render, wants_fragment
 
 
@@ -222,3 +223,25 @@ def forum_helpers() -> dict:
         "body_hint": BODY_HINT,
         "suspension_end": lambda: suspended_until(_user()),
     }
+
+
+@bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
+@login_required
+def report_post(post_id: int):
+    found = _readable_post(post_id)
+    if found.gone:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        moderation.report(_user(), form.reason.data, post=found)
+        flash(_("Thank you: the moderators will look at this post."))
+        return redirect_to(_post_url(found))
+    return render(
+        "forum/report.html",
+        "form",
+        status=422 if form.errors else 200,
+        form=form,
+        reported=found,
+        action=url_for("forum.report_post", post_id=found.id),
+        back=_post_url(found),
+    )

@@ -6,4 +6,4 @@ from app.access import require_staff
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.before_request(require_staff)
 
-from app.blueprints.staff import catalog, orders, promotions, views  # noqa: E402, F401
+from app.blueprints.staff import catalog, moderation, orders, promotions, views  # noqa: E402, F401
