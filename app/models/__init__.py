@@ -14,7 +14,7 @@ from app.models.catalog import (
     Price,
     StepKind,
 )
-from app.models.forum import ForumCategory, ForumPost, ForumProfile, ForumThread
+from app.models.forum import ForumCategory, ForumPost, ForumProfile, ForumRead, ForumThread
 from app.models.inquiry import Inquiry, InquiryKind, InquiryStatus
 from app.models.legal import (
     DocumentKind,
@@ -73,6 +73,7 @@ __all__ = [
     "ForumCategory",
     "ForumPost",
     "ForumProfile",
+    "ForumRead",
     "ForumThread",
     "GatewayCall",
     "ImmutableDocumentError",

@@ -2,7 +2,7 @@
 
 Revision ID: 4f7a1c2e9b10
 Revises: 9d4e2f6a8b31
-Create Date: 2026-12-01 14:17:36.151014
+Create Date: 2026-12-01 14:26:51.899962
 
 """
 from alembic import op
@@ -56,6 +56,7 @@ def upgrade():
     sa.Column('name_key', sa.String(length=30), nullable=False),
     sa.Column('signature', sa.String(length=300), nullable=False),
     sa.Column('suspended_until', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('read_all_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_forum_profiles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_forum_profiles')),
     sa.UniqueConstraint('name_key', name=op.f('uq_forum_profiles_name_key'))
@@ -142,6 +143,14 @@ def upgrade():
     with op.batch_alter_table('forum_posts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_forum_posts_author_id'), ['author_id'], unique=False)
 
+    op.create_table('forum_reads',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('thread_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['thread_id'], ['forum_threads.id'], name=op.f('fk_forum_reads_thread_id_forum_threads'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_forum_reads_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'thread_id', name=op.f('pk_forum_reads'))
+    )
     op.create_table('moderation_reports',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('reporter_id', sa.Integer(), nullable=False),
@@ -203,6 +212,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_moderation_reports_message_id'))
 
     op.drop_table('moderation_reports')
+    op.drop_table('forum_reads')
     with op.batch_alter_table('forum_posts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_forum_posts_author_id'))
 

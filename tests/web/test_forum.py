@@ -358,3 +358,59 @@ def test_the_last_page_of_a_huge_thread_costs_the_queries_of_the_first(forum, me
         assert not any("OFFSET" in s.upper() for s in statements)
     assert "Reply 5000" in text(response)
     assert counts["small"] == counts["huge first"] == counts["huge last"], counts
+
+
+# --- unread -------------------------------------------------------------------------------
+
+
+def test_unread_threads_are_marked_and_jump_to_the_first_unread_post(forum, member, make_user):
+    reader, _ = member()
+    author = make_user()
+    category = forum.category()
+    thread = forum.thread(author, category, posts=60)
+    listing = text(reader.get(f"/forum/{category.slug}"))
+    assert "New posts" in listing
+    first = reader.get(f"/forum/threads/{thread.id}/unread").headers["Location"]
+    assert first.endswith(f"/forum/threads/{thread.id}#post-{_post_id(thread, 1)}")
+    reader.get(f"/forum/threads/{thread.id}")  # page 1: read up to 25
+    after = reader.get(f"/forum/threads/{thread.id}/unread").headers["Location"]
+    assert after.endswith(f"?page=2#post-{_post_id(thread, 26)}")
+    reader.get(f"/forum/threads/{thread.id}?page=3")
+    assert "New posts" not in text(reader.get(f"/forum/{category.slug}"))
+    # Someone replies: new again, from the reply.
+    forum_service_reply(author, thread)
+    assert "New posts" in text(reader.get(f"/forum/{category.slug}"))
+    location = reader.get(f"/forum/threads/{thread.id}/unread").headers["Location"]
+    assert location.endswith(f"?page=3#post-{_post_id(thread, 61)}")
+
+
+def test_mark_every_thread_as_read(forum, member, make_user):
+    reader, _ = member()
+    category = forum.category()
+    forum.thread(make_user(), category)
+    assert "New posts" in text(reader.get(f"/forum/{category.slug}"))
+    response = reader.post("/forum/mark-all-read")
+    assert response.status_code == 302
+    assert "Every thread is marked as read." in text(reader.get("/forum/"))
+    assert "New posts" not in text(reader.get(f"/forum/{category.slug}"))
+
+
+def test_a_visitor_has_no_unread_marks(client, forum, make_user):
+    category = forum.category()
+    thread = forum.thread(make_user(), category)
+    assert "New posts" not in text(client.get(f"/forum/{category.slug}"))
+    assert client.get(f"/forum/threads/{thread.id}/unread").status_code == 302  # sign in
+    assert client.post("/forum/mark-all-read").status_code == 302
+
+
+def _post_id(thread, position) -> int:
+    return db.session.scalar(
+        select(ForumPost.id).where(ForumPost.thread_id == thread.id, ForumPost.position == position)
+    )
+
+
+def forum_service_reply(author, thread):
+    from app.services import forum as service
+
+    service.reply(author, db.session.get(ForumThread, thread.id), "Later", None)
+    db.session.commit()

@@ -59,7 +59,7 @@ def refused(action, obj=None):
 def index():
     user = _user()
     summaries = [s for s in forum.categories() if can(user, Forum.READ, s.category)]
-    return render_template("forum/index.html", summaries=summaries)
+    return render_template("forum/index.html", summaries=summaries, form=EmptyForm())
 
 
 @bp.route("/<slug>")
@@ -70,11 +70,14 @@ def category(slug: str):
     total = forum.thread_count(found)
     pages = rules.page_count(total, rules.THREADS_PER_PAGE)
     page = min(_page_arg(), pages)
+    listed = forum.threads(found, page)
+    user = _user()
     return render(
         "forum/category.html",
         "threads",
         category=found,
-        threads=forum.threads(found, page),
+        threads=listed,
+        unread_positions=forum.first_unread(user, listed) if user.is_authenticated else {},
         page=page,
         pages=pages,
     )
@@ -98,6 +101,8 @@ def _name(post) -> str:
 
 
 def _thread_page(result, form, status=200):
+    if current_user.is_authenticated and result.posts:
+        forum.mark_read(_user(), result.thread, result.posts[-1].position)
     form.token.data = form.token.data or forum.new_token()
     form.page.data = str(result.page)
     return render(
@@ -115,6 +120,27 @@ def post(post_id: int):
     """A post's own address: its page of the thread, at the post."""
     found = _readable_post(post_id)
     return redirect_to(_post_url(found))
+
+
+@bp.route("/threads/<int:thread_id>/unread")
+@login_required
+def first_unread(thread_id: int):
+    """Jump to the member's first unread post (the last one when all is read)."""
+    found = _readable_thread(thread_id)
+    position = forum.first_unread(_user(), [found]).get(found.id, found.post_count)
+    target = forum.post_at(found, min(position, found.post_count))
+    if target is None:
+        return redirect_to(url_for("forum.thread", thread_id=found.id))
+    return redirect_to(_post_url(target))
+
+
+@bp.route("/mark-all-read", methods=["POST"])
+@login_required
+def mark_all_read():
+    if EmptyForm().validate_on_submit():
+        forum.mark_all_read(_user())
+        flash(_("Every thread is marked as read."))
+    return redirect_to(url_for("forum.index"))
 
 
 def _post_url(post) -> str:
