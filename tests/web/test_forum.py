@@ -28,7 +28,8 @@ def token_of(page: str) -> str:
 
 def reply_data(client, thread, body="A helpful answer"):
     page = text(client.get(f"/forum/threads/{thread.id}"))
-    return {"body": body, "token": token_of(page), "page": "1"}
+    seen = re.search(r'name="seen" type="hidden" value="([^"]*)"', page).group(1)
+    return {"body": body, "token": token_of(page), "page": "1", "seen": seen}
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -414,3 +415,47 @@ def forum_service_reply(author, thread):
 
     service.reply(author, db.session.get(ForumThread, thread.id), "Later", None)
     db.session.commit()
+
+
+# --- new replies by polling ---------------------------------------------------------------
+
+
+def test_the_last_page_polls_for_new_replies(client, forum, member, make_user):
+    author = make_user()
+    thread = forum.thread(author, posts=30)
+    page2 = text(client.get(f"/forum/threads/{thread.id}?page=2"))
+    assert f"/forum/threads/{thread.id}/new-posts?after=30" in page2
+    assert "data-poll-while-visible" in page2 and 'data-hx-trigger="every 20s"' in page2
+    assert "new-posts" not in text(client.get(f"/forum/threads/{thread.id}"))  # not the last
+    url = f"/forum/threads/{thread.id}/new-posts?after=30"
+    assert client.get(url, headers=HX).status_code == 204
+    forum_service_reply(author, thread)
+    forum_service_reply(author, thread)
+    polled = client.get(url, headers=HX)
+    body = text(polled)
+    assert polled.status_code == 200 and body.count('class="post"') == 2
+    assert "after=32" in body and "2 new replies in this thread." in body
+    assert "data-focus-after-swap" not in body  # never takes focus
+    assert client.get(url).status_code == 302  # without htmx: the thread's last page
+
+
+def test_polling_a_thread_one_may_not_read_is_not_found(client, forum, member, make_path):
+    path = make_path()
+    _, insider = member(Plan.PLUS, path=path)
+    thread = forum.thread(insider, forum.category(path=path))
+    outsider, _ = member()
+    for who in (client, outsider):
+        response = who.get(f"/forum/threads/{thread.id}/new-posts?after=0", headers=HX)
+        assert response.status_code == 404
+
+
+def test_a_reply_brings_the_replies_sent_meanwhile(forum, member, make_user):
+    author = make_user()
+    thread = forum.thread(author)
+    subscriber, _ = member()
+    data = reply_data(subscriber, thread)
+    forum_service_reply(author, thread)  # someone answers while the form is open
+    body = text(subscriber.post(f"/forum/threads/{thread.id}/reply", data=data, headers=HX))
+    assert "Later" in body and "A helpful answer" in body
+    assert body.count("data-focus-after-swap") == 1 and "after=3" in body
+    assert "First post" not in body  # what the page showed already is not sent again

@@ -105,6 +105,7 @@ def _thread_page(result, form, status=200):
         forum.mark_read(_user(), result.thread, result.posts[-1].position)
     form.token.data = form.token.data or forum.new_token()
     form.page.data = str(result.page)
+    form.seen.data = str(result.posts[-1].position if result.posts else 0)
     return render(
         "forum/thread.html",
         "reply_form",
@@ -120,6 +121,30 @@ def post(post_id: int):
     """A post's own address: its page of the thread, at the post."""
     found = _readable_post(post_id)
     return redirect_to(_post_url(found))
+
+
+@bp.route("/threads/<int:thread_id>/new-posts")
+def new_posts(thread_id: int):
+    """The open last page's poll: replies after `after`, appended and announced (never
+    taking focus), or 204 when there are none (htmx then swaps nothing)."""
+    found = _readable_thread(thread_id)
+    after = rules.page_number(request.args.get("after"), default=0)
+    if not wants_fragment():
+        return redirect_to(url_for("forum.thread", thread_id=found.id, page=thread_pages(found)))
+    arrived = forum.posts_after(found, after)
+    if not arrived:
+        response = make_response("", 204)
+    else:
+        body = render_blocks(
+            "forum/thread.html",
+            ["polled"],
+            thread=found,
+            arrived=arrived,
+            last_position=arrived[-1].position,
+        )
+        response = make_response(body)
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.route("/threads/<int:thread_id>/unread")
@@ -190,9 +215,14 @@ def reply(thread_id: int):
     # htmx: the new post joins the list, a fresh form replaces this one, and the live
     # region says what happened (app.js moves focus to the post).
     result = forum.post_page(found, on_page)
+    # Every post after the last one the page showed: others' replies sent meanwhile too.
+    arrived = [
+        p for p in forum.posts_after(found, form.seen_position) if p.position <= made.position
+    ]
     fresh = ReplyForm(formdata=None)
     fresh.token.data = forum.new_token()
     fresh.page.data = str(on_page)
+    fresh.seen.data = str(made.position)
     body = render_blocks(
         "forum/thread.html",
         ["reply_form", "appended"],
@@ -200,6 +230,8 @@ def reply(thread_id: int):
         thread=found,
         form=fresh,
         new_post=made,
+        arrived=arrived,
+        last_position=made.position,
     )
     response = make_response(body)
     response.vary.add("HX-Request")
