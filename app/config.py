@@ -113,6 +113,8 @@ class Config:
     MESSAGES_NEW_PER_HOUR = 10
     # How often an open page asks for the header's unread count.
     MESSAGES_POLL_SECONDS = 30
+    # How often an open thread's last page asks for new replies.
+    FORUM_POLL_SECONDS = 20
 
     # Prices take effect at midnight in the platform's time zone.
     PLATFORM_TIMEZONE = "Europe/Paris"

@@ -142,6 +142,20 @@ def quote(author: str, body: str) -> str:
     return f"> **@{author}**\n>\n" + "\n".join(lines) + "\n\n"
 
 
+def first_unread(
+    *,
+    post_count: int,
+    read_position: int,
+    last_post_at: datetime,
+    read_all_at: datetime | None,
+) -> int | None:
+    """The position of the first post the member has not read, or None when they have
+    read it all (or marked everything read since its last post)."""
+    if read_all_at is not None and last_post_at <= read_all_at:
+        return None
+    return read_position + 1 if post_count > read_position else None
+
+
 def may_start_conversation(started_last_hour: int, limit: int) -> bool:
     """A member starts at most `limit` conversations an hour: enough to talk, too few
     to send the same message to everyone."""

@@ -22,7 +22,7 @@ from app.models.catalog import (
     Price,
     StepKind,
 )
-from app.models.forum import ForumCategory, ForumPost, ForumProfile, ForumThread
+from app.models.forum import ForumCategory, ForumPost, ForumProfile, ForumRead, ForumThread
 from app.models.inquiry import Inquiry, InquiryKind, InquiryStatus
 from app.models.invoices import (
     ImmutableInvoiceError,
@@ -51,6 +51,7 @@ from app.models.legal import (
     PdfVariant,
 )
 from app.models.messages import Conversation, ConversationMember, MemberBlock, Message
+from app.models.moderation import ModerationAction, Report
 from app.models.orders import (
     Acceptance,
     AcceptanceSubject,
@@ -109,6 +110,7 @@ __all__ = [
     "ForumCategory",
     "ForumPost",
     "ForumProfile",
+    "ForumRead",
     "ForumThread",
     "GatewayCall",
     "ImmutableDocumentError",
@@ -127,6 +129,7 @@ __all__ = [
     "Level",
     "MemberBlock",
     "Message",
+    "ModerationAction",
     "Order",
     "OutboxMessage",
     "PathStep",
@@ -147,6 +150,7 @@ __all__ = [
     "ReferralCode",
     "Refund",
     "RefundStatus",
+    "Report",
     "RepresentativeConsent",
     "Role",
     "RubricCriterion",

@@ -110,5 +110,21 @@ class ForumProfile(db.Model):
     signature: Mapped[str] = mapped_column(String(300), default="")
     # Set by moderation: no posting nor messaging before this moment.
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "Mark all read": every thread whose last post is older than this counts as read.
+    read_all_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class ForumRead(db.Model):
+    """How far a member has read a thread: the last position they were shown."""
+
+    __tablename__ = "forum_reads"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_threads.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)

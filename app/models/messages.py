@@ -61,6 +61,7 @@ class Message(db.Model):
     submit_token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    author: Mapped[User] = relationship()
     author_profile: Mapped[ForumProfile | None] = relationship(
         primaryjoin="foreign(Message.author_id) == ForumProfile.user_id", viewonly=True
     )

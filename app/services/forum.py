@@ -15,7 +15,7 @@ from app import clock
 from app.domain import forum as rules
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import ForumCategory, ForumPost, ForumProfile, ForumThread, User
+from app.models import ForumCategory, ForumPost, ForumProfile, ForumRead, ForumThread, User
 from app.services.markdown import render_post
 
 
@@ -195,6 +195,7 @@ def start_thread(author: User, category: ForumCategory, title: str, body: str) -
         )
     )
     db.session.flush()
+    mark_read(author, thread, 1)
     return thread
 
 
@@ -236,6 +237,7 @@ def reply(author: User, thread: ForumThread, body: str, token: str | None) -> Fo
             raise
         return existing
     db.session.refresh(thread, ["post_count", "last_post_at"])
+    mark_read(author, thread, new_post.position)  # one's own post is read
     return new_post
 
 
@@ -261,3 +263,56 @@ def delete(post: ForumPost) -> None:
     post.body = ""
     post.html = ""
     db.session.flush()
+
+
+# --- what a member has read -------------------------------------------------------------
+
+
+def first_unread(user: User, threads: list[ForumThread]) -> dict[int, int]:
+    """Thread id -> position of the member's first unread post, for the threads they have
+    not read all of (one query for the lot, plus their profile)."""
+    if not threads:
+        return {}
+    profile = db.session.get(ForumProfile, user.id)
+    read_all_at = profile.read_all_at if profile else None
+    reads = dict(
+        db.session.execute(
+            select(ForumRead.thread_id, ForumRead.position).where(
+                ForumRead.user_id == user.id, ForumRead.thread_id.in_([t.id for t in threads])
+            )
+        ).all()
+    )
+    found = {}
+    for thread in threads:
+        position = rules.first_unread(
+            post_count=thread.post_count,
+            read_position=reads.get(thread.id, 0),
+            last_post_at=thread.last_post_at,
+            read_all_at=read_all_at,
+        )
+        if position is not None:
+            found[thread.id] = position
+    return found
+
+
+def mark_read(user: User, thread: ForumThread, position: int) -> None:
+    """The member has been shown the thread up to `position`."""
+    read = db.session.get(ForumRead, (user.id, thread.id))
+    if read is None:
+        db.session.add(ForumRead(user_id=user.id, thread_id=thread.id, position=position))
+    elif read.position < position:
+        read.position = position
+    else:
+        return
+    db.session.flush()
+
+
+def mark_all_read(user: User) -> None:
+    profile_of(user).read_all_at = clock.now()
+    db.session.flush()
+
+
+def post_at(thread: ForumThread, position: int) -> ForumPost | None:
+    return db.session.scalar(
+        select(ForumPost).where(ForumPost.thread_id == thread.id, ForumPost.position == position)
+    )

@@ -138,3 +138,26 @@ def test_2_1a_new_conversations_are_limited_per_hour(started, expected):
 )
 def test_2_1a_page_numbers_from_a_query_string(value, expected):
     assert rules.page_number(value) == expected
+
+
+LATER = NOW + timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("post_count", "read", "last_post_at", "read_all_at", "expected"),
+    [
+        (10, 0, NOW, None, 1),
+        (10, 4, NOW, None, 5),
+        (10, 10, NOW, None, None),
+        (10, 0, NOW, LATER, None),  # everything marked read after its last post
+        (10, 4, LATER, NOW, 5),  # a post came after "mark all read"
+    ],
+)
+def test_2_1a_the_first_unread_post(post_count, read, last_post_at, read_all_at, expected):
+    position = rules.first_unread(
+        post_count=post_count,
+        read_position=read,
+        last_post_at=last_post_at,
+        read_all_at=read_all_at,
+    )
+    assert position == expected

@@ -28,7 +28,8 @@ def token_of(page: str) -> str:
 
 def reply_data(client, thread, body="A helpful answer"):
     page = text(client.get(f"/forum/threads/{thread.id}"))
-    return {"body": body, "token": token_of(page), "page": "1"}
+    seen = re.search(r'name="seen" type="hidden" value="([^"]*)"', page).group(1)
+    return {"body": body, "token": token_of(page), "page": "1", "seen": seen}
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -358,3 +359,103 @@ def test_the_last_page_of_a_huge_thread_costs_the_queries_of_the_first(forum, me
         assert not any("OFFSET" in s.upper() for s in statements)
     assert "Reply 5000" in text(response)
     assert counts["small"] == counts["huge first"] == counts["huge last"], counts
+
+
+# --- unread -------------------------------------------------------------------------------
+
+
+def test_unread_threads_are_marked_and_jump_to_the_first_unread_post(forum, member, make_user):
+    reader, _ = member()
+    author = make_user()
+    category = forum.category()
+    thread = forum.thread(author, category, posts=60)
+    listing = text(reader.get(f"/forum/{category.slug}"))
+    assert "New posts" in listing
+    first = reader.get(f"/forum/threads/{thread.id}/unread").headers["Location"]
+    assert first.endswith(f"/forum/threads/{thread.id}#post-{_post_id(thread, 1)}")
+    reader.get(f"/forum/threads/{thread.id}")  # page 1: read up to 25
+    after = reader.get(f"/forum/threads/{thread.id}/unread").headers["Location"]
+    assert after.endswith(f"?page=2#post-{_post_id(thread, 26)}")
+    reader.get(f"/forum/threads/{thread.id}?page=3")
+    assert "New posts" not in text(reader.get(f"/forum/{category.slug}"))
+    # Someone replies: new again, from the reply.
+    forum_service_reply(author, thread)
+    assert "New posts" in text(reader.get(f"/forum/{category.slug}"))
+    location = reader.get(f"/forum/threads/{thread.id}/unread").headers["Location"]
+    assert location.endswith(f"?page=3#post-{_post_id(thread, 61)}")
+
+
+def test_mark_every_thread_as_read(forum, member, make_user):
+    reader, _ = member()
+    category = forum.category()
+    forum.thread(make_user(), category)
+    assert "New posts" in text(reader.get(f"/forum/{category.slug}"))
+    response = reader.post("/forum/mark-all-read")
+    assert response.status_code == 302
+    assert "Every thread is marked as read." in text(reader.get("/forum/"))
+    assert "New posts" not in text(reader.get(f"/forum/{category.slug}"))
+
+
+def test_a_visitor_has_no_unread_marks(client, forum, make_user):
+    category = forum.category()
+    thread = forum.thread(make_user(), category)
+    assert "New posts" not in text(client.get(f"/forum/{category.slug}"))
+    assert client.get(f"/forum/threads/{thread.id}/unread").status_code == 302  # sign in
+    assert client.post("/forum/mark-all-read").status_code == 302
+
+
+def _post_id(thread, position) -> int:
+    return db.session.scalar(
+        select(ForumPost.id).where(ForumPost.thread_id == thread.id, ForumPost.position == position)
+    )
+
+
+def forum_service_reply(author, thread):
+    from app.services import forum as service
+
+    service.reply(author, db.session.get(ForumThread, thread.id), "Later", None)
+    db.session.commit()
+
+
+# --- new replies by polling ---------------------------------------------------------------
+
+
+def test_the_last_page_polls_for_new_replies(client, forum, member, make_user):
+    author = make_user()
+    thread = forum.thread(author, posts=30)
+    page2 = text(client.get(f"/forum/threads/{thread.id}?page=2"))
+    assert f"/forum/threads/{thread.id}/new-posts?after=30" in page2
+    assert "data-poll-while-visible" in page2 and 'data-hx-trigger="every 20s"' in page2
+    assert "new-posts" not in text(client.get(f"/forum/threads/{thread.id}"))  # not the last
+    url = f"/forum/threads/{thread.id}/new-posts?after=30"
+    assert client.get(url, headers=HX).status_code == 204
+    forum_service_reply(author, thread)
+    forum_service_reply(author, thread)
+    polled = client.get(url, headers=HX)
+    body = text(polled)
+    assert polled.status_code == 200 and body.count('class="post"') == 2
+    assert "after=32" in body and "2 new replies in this thread." in body
+    assert "data-focus-after-swap" not in body  # never takes focus
+    assert client.get(url).status_code == 302  # without htmx: the thread's last page
+
+
+def test_polling_a_thread_one_may_not_read_is_not_found(client, forum, member, make_path):
+    path = make_path()
+    _, insider = member(Plan.PLUS, path=path)
+    thread = forum.thread(insider, forum.category(path=path))
+    outsider, _ = member()
+    for who in (client, outsider):
+        response = who.get(f"/forum/threads/{thread.id}/new-posts?after=0", headers=HX)
+        assert response.status_code == 404
+
+
+def test_a_reply_brings_the_replies_sent_meanwhile(forum, member, make_user):
+    author = make_user()
+    thread = forum.thread(author)
+    subscriber, _ = member()
+    data = reply_data(subscriber, thread)
+    forum_service_reply(author, thread)  # someone answers while the form is open
+    body = text(subscriber.post(f"/forum/threads/{thread.id}/reply", data=data, headers=HX))
+    assert "Later" in body and "A helpful answer" in body
+    assert body.count("data-focus-after-swap") == 1 and "after=3" in body
+    assert "First post" not in body  # what the page showed already is not sent again

@@ -72,6 +72,11 @@ UNREACHED = {
     "forum.delete_post": "linked from one's own post: tests/web/test_forum.py",
     "messages.new": "linked for subscribers only: tests/web/test_messages.py sends it bad input",
     "messages.leave": "linked from a conversation, past the crawl's limit: tests/web/test_messages.py",
+    "forum.new_posts": "polled by htmx (no link): tests/web/test_forum.py",
+    "forum.first_unread": "linked from threads with new posts (none are the crawler's): test_forum.py",
+    "forum.report_post": "linked from others' posts, past the crawl's limit: test_moderation.py",
+    "messages.report_message": "linked from others' messages: tests/web/test_moderation.py",
+    "staff.moderation_report": "one report's page, past the crawl's limit: test_moderation.py",
     "messages.unread": "polled by htmx (no link): tried with bad input in tests/web/test_messages.py",
 }
 MADE_UP = {

@@ -56,10 +56,16 @@ class ReplyForm(Form):
     token = HiddenField()
     # The page the form was on: a reply that starts a new page is shown there.
     page = HiddenField()
+    # The last position the page shows: the answer brings every post after it.
+    seen = HiddenField()
 
     @property
     def page_number(self) -> int:
         return rules.page_number(self.page.data)
+
+    @property
+    def seen_position(self) -> int | None:
+        return rules.page_number(self.seen.data, default=0) or None
 
 
 class EditForm(Form):

@@ -4,16 +4,17 @@ sign-in page for a visitor, or a page saying why (subscribe, locked, suspended).
 
 from flask import abort, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_blocks
 
 from app.access import Forum, Refusal, can, record_use, suspended_until, why_not
 from app.blueprints.auth.forms import EmptyForm
 from app.blueprints.forum import bp
 from app.blueprints.forum.forms import BODY_HINT, EditForm, ReplyForm, ThreadForm
+from app.blueprints.staff.moderation_forms import ReportForm
 from app.domain import forum as rules
 from app.extensions import login_manager
-from app.services import forum
+from app.services import forum, moderation
 from app.web.rendering import redirect_to, render, wants_fragment
 
 
@@ -58,7 +59,7 @@ def refused(action, obj=None):
 def index():
     user = _user()
     summaries = [s for s in forum.categories() if can(user, Forum.READ, s.category)]
-    return render_template("forum/index.html", summaries=summaries)
+    return render_template("forum/index.html", summaries=summaries, form=EmptyForm())
 
 
 @bp.route("/<slug>")
@@ -69,11 +70,14 @@ def category(slug: str):
     total = forum.thread_count(found)
     pages = rules.page_count(total, rules.THREADS_PER_PAGE)
     page = min(_page_arg(), pages)
+    listed = forum.threads(found, page)
+    user = _user()
     return render(
         "forum/category.html",
         "threads",
         category=found,
-        threads=forum.threads(found, page),
+        threads=listed,
+        unread_positions=forum.first_unread(user, listed) if user.is_authenticated else {},
         page=page,
         pages=pages,
     )
@@ -97,8 +101,11 @@ def _name(post) -> str:
 
 
 def _thread_page(result, form, status=200):
+    if current_user.is_authenticated and result.posts:
+        forum.mark_read(_user(), result.thread, result.posts[-1].position)
     form.token.data = form.token.data or forum.new_token()
     form.page.data = str(result.page)
+    form.seen.data = str(result.posts[-1].position if result.posts else 0)
     return render(
         "forum/thread.html",
         "reply_form",
@@ -114,6 +121,51 @@ def post(post_id: int):
     """A post's own address: its page of the thread, at the post."""
     found = _readable_post(post_id)
     return redirect_to(_post_url(found))
+
+
+@bp.route("/threads/<int:thread_id>/new-posts")
+def new_posts(thread_id: int):
+    """The open last page's poll: replies after `after`, appended and announced (never
+    taking focus), or 204 when there are none (htmx then swaps nothing)."""
+    found = _readable_thread(thread_id)
+    after = rules.page_number(request.args.get("after"), default=0)
+    if not wants_fragment():
+        return redirect_to(url_for("forum.thread", thread_id=found.id, page=thread_pages(found)))
+    arrived = forum.posts_after(found, after)
+    if not arrived:
+        response = make_response("", 204)
+    else:
+        body = render_blocks(
+            "forum/thread.html",
+            ["polled"],
+            thread=found,
+            arrived=arrived,
+            last_position=arrived[-1].position,
+        )
+        response = make_response(body)
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.route("/threads/<int:thread_id>/unread")
+@login_required
+def first_unread(thread_id: int):
+    """Jump to the member's first unread post (the last one when all is read)."""
+    found = _readable_thread(thread_id)
+    position = forum.first_unread(_user(), [found]).get(found.id, found.post_count)
+    target = forum.post_at(found, min(position, found.post_count))
+    if target is None:
+        return redirect_to(url_for("forum.thread", thread_id=found.id))
+    return redirect_to(_post_url(target))
+
+
+@bp.route("/mark-all-read", methods=["POST"])
+@login_required
+def mark_all_read():
+    if EmptyForm().validate_on_submit():
+        forum.mark_all_read(_user())
+        flash(_("Every thread is marked as read."))
+    return redirect_to(url_for("forum.index"))
 
 
 def _post_url(post) -> str:
@@ -165,9 +217,14 @@ def reply(thread_id: int):
     # htmx: the new post joins the list, a fresh form replaces this one, and the live
     # region says what happened (app.js moves focus to the post).
     result = forum.post_page(found, on_page)
+    # Every post after the last one the page showed: others' replies sent meanwhile too.
+    arrived = [
+        p for p in forum.posts_after(found, form.seen_position) if p.position <= made.position
+    ]
     fresh = ReplyForm(formdata=None)
     fresh.token.data = forum.new_token()
     fresh.page.data = str(on_page)
+    fresh.seen.data = str(made.position)
     body = render_blocks(
         "forum/thread.html",
         ["reply_form", "appended"],
@@ -175,6 +232,8 @@ def reply(thread_id: int):
         thread=found,
         form=fresh,
         new_post=made,
+        arrived=arrived,
+        last_position=made.position,
     )
     response = make_response(body)
     response.vary.add("HX-Request")
@@ -224,3 +283,25 @@ def forum_helpers() -> dict:
         "body_hint": BODY_HINT,
         "suspension_end": lambda: suspended_until(_user()),
     }
+
+
+@bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
+@login_required
+def report_post(post_id: int):
+    found = _readable_post(post_id)
+    if found.gone:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        moderation.report(_user(), form.reason.data, post=found)
+        flash(_("Thank you: the moderators will look at this post."))
+        return redirect_to(_post_url(found))
+    return render(
+        "forum/report.html",
+        "form",
+        status=422 if form.errors else 200,
+        form=form,
+        reported=found,
+        action=url_for("forum.report_post", post_id=found.id),
+        back=_post_url(found),
+    )

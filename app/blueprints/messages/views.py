@@ -12,10 +12,13 @@ from app.blueprints.forum.forms import BODY_HINT, BODY_MESSAGES, TITLE_MESSAGES
 from app.blueprints.forum.views import refused
 from app.blueprints.messages import bp
 from app.blueprints.messages.forms import MessageForm, NewConversationForm, problem_message
+from app.blueprints.staff.moderation_forms import ReportForm
 from app.domain import forum as rules
 from app.domain.errors import DomainError
 from app.domain.forum import TextProblem
-from app.services import messages
+from app.extensions import db
+from app.models import Message
+from app.services import messages, moderation
 from app.web.forms import populate_errors
 from app.web.rendering import redirect_to, render, wants_fragment
 
@@ -177,6 +180,29 @@ def unblock(user_id: int):
         messages.unblock(_user(), user_id)
         flash(_("The member can send you messages again."))
     return redirect_to(url_for("messages.index"))
+
+
+@bp.route("/<int:conversation_id>/messages/<int:message_id>/report", methods=["GET", "POST"])
+def report_message(conversation_id: int, message_id: int):
+    conv = _conversation(conversation_id)
+    found = db.session.get(Message, message_id)
+    if found is None or found.conversation_id != conv.id:
+        abort(404)
+    form = ReportForm()
+    back = url_for("messages.conversation", conversation_id=conv.id, _anchor=f"message-{found.id}")
+    if form.validate_on_submit():
+        moderation.report(_user(), form.reason.data, message=found)
+        flash(_("Thank you: the moderators will look at this message."))
+        return redirect_to(back)
+    return render(
+        "forum/report.html",
+        "form",
+        status=422 if form.errors else 200,
+        form=form,
+        reported=found,
+        action=url_for("messages.report_message", conversation_id=conv.id, message_id=found.id),
+        back=back,
+    )
 
 
 @bp.route("/unread")

@@ -9,6 +9,7 @@ bp.before_request(require_staff)
 from app.blueprints.staff import (  # noqa: E402, F401
     catalog,
     interest_rates,
+    moderation,
     orders,
     promotions,
     requests,

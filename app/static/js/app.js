@@ -95,6 +95,15 @@
     arrived.focus();
   });
 
+  // Polls (new replies, the unread badge) rest while the tab is hidden: the request is
+  // held back, and the next tick after the tab shows again asks.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (document.hidden && elt && elt.hasAttribute && elt.hasAttribute("data-poll-while-visible")) {
+      event.preventDefault();
+    }
+  });
+
   // Catalog filters: leave empty fields out of the URL (/courses?q=python, not
   // /courses?q=python&level=&language=…), as the shareable address.
   document.addEventListener("htmx:configRequest", function (event) {

@@ -1,4 +1,4 @@
-"""forum and messages
+"""forum, messages and moderation
 
 Revision ID: 4f7a1c2e9b10
 Revises: b7c41e9d2a05
@@ -56,6 +56,7 @@ def upgrade():
     sa.Column('name_key', sa.String(length=30), nullable=False),
     sa.Column('signature', sa.String(length=300), nullable=False),
     sa.Column('suspended_until', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('read_all_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_forum_profiles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_forum_profiles')),
     sa.UniqueConstraint('name_key', name=op.f('uq_forum_profiles_name_key'))
@@ -142,11 +143,76 @@ def upgrade():
     with op.batch_alter_table('forum_posts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_forum_posts_author_id'), ['author_id'], unique=False)
 
+    op.create_table('forum_reads',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('thread_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['thread_id'], ['forum_threads.id'], name=op.f('fk_forum_reads_thread_id_forum_threads'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_forum_reads_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'thread_id', name=op.f('pk_forum_reads'))
+    )
+    op.create_table('moderation_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=True),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], name=op.f('fk_moderation_reports_message_id_messages')),
+    sa.ForeignKeyConstraint(['post_id'], ['forum_posts.id'], name=op.f('fk_moderation_reports_post_id_forum_posts')),
+    sa.ForeignKeyConstraint(['reporter_id'], ['users.id'], name=op.f('fk_moderation_reports_reporter_id_users')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_moderation_reports_resolved_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_moderation_reports'))
+    )
+    with op.batch_alter_table('moderation_reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_moderation_reports_message_id'), ['message_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_reports_post_id'), ['post_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_reports_reporter_id'), ['reporter_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_reports_resolved_at'), ['resolved_at'], unique=False)
+
+    op.create_table('moderation_actions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('action', sa.Enum('hide_post', 'restore_post', 'lock', 'unlock', 'pin', 'unpin', 'move', 'warn', 'suspend', 'dismiss', name='action', native_enum=False, length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('thread_id', sa.Integer(), nullable=True),
+    sa.Column('post_id', sa.Integer(), nullable=True),
+    sa.Column('report_id', sa.Integer(), nullable=True),
+    sa.Column('days', sa.Integer(), nullable=True),
+    sa.Column('detail', sa.String(length=200), nullable=True),
+    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['users.id'], name=op.f('fk_moderation_actions_member_id_users')),
+    sa.ForeignKeyConstraint(['post_id'], ['forum_posts.id'], name=op.f('fk_moderation_actions_post_id_forum_posts')),
+    sa.ForeignKeyConstraint(['report_id'], ['moderation_reports.id'], name=op.f('fk_moderation_actions_report_id_moderation_reports')),
+    sa.ForeignKeyConstraint(['staff_id'], ['users.id'], name=op.f('fk_moderation_actions_staff_id_users')),
+    sa.ForeignKeyConstraint(['thread_id'], ['forum_threads.id'], name=op.f('fk_moderation_actions_thread_id_forum_threads')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_moderation_actions'))
+    )
+    with op.batch_alter_table('moderation_actions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_moderation_actions_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_actions_member_id'), ['member_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('moderation_actions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_moderation_actions_member_id'))
+        batch_op.drop_index(batch_op.f('ix_moderation_actions_created_at'))
+
+    op.drop_table('moderation_actions')
+    with op.batch_alter_table('moderation_reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_moderation_reports_resolved_at'))
+        batch_op.drop_index(batch_op.f('ix_moderation_reports_reporter_id'))
+        batch_op.drop_index(batch_op.f('ix_moderation_reports_post_id'))
+        batch_op.drop_index(batch_op.f('ix_moderation_reports_message_id'))
+
+    op.drop_table('moderation_reports')
+    op.drop_table('forum_reads')
     with op.batch_alter_table('forum_posts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_forum_posts_author_id'))
 
