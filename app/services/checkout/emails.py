@@ -35,6 +35,7 @@ def send_order_emails(
         title=plan_title(order, locale),
         link=public_url("checkout.done", public_id=order.public_id),
         contact=public_url("legal.contact"),
+        premium=public_url("account.premium_tab"),
         withdrawal_ends=withdrawal_ends(subscription.accepted_at),
         solo_ends_on=solo_ends_on,
     )
