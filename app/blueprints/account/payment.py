@@ -7,7 +7,7 @@ from flask_login import login_required
 from app.blueprints.account import bp
 from app.blueprints.account.premium import _user
 from app.blueprints.account.premium_forms import CardForm
-from app.blueprints.checkout.views import TEST_CARD_ROWS
+from app.blueprints.checkout.payment import TEST_CARD_ROWS
 from app.domain.errors import DomainError
 from app.services import payment_methods
 from app.web.forms import populate_errors

@@ -8,14 +8,8 @@ from flask_babel import gettext as _
 from app import clock
 from app.blueprints.checkout import bp
 from app.blueprints.checkout.forms import PlanChoiceForm
-from app.blueprints.checkout.views import (
-    _limit,
-    _locale,
-    _page,
-    choosable_paths,
-    step_view,
-    with_order,
-)
+from app.blueprints.checkout.shared import _limit, _locale, _page, step_view, with_order
+from app.blueprints.checkout.start import choosable_paths
 from app.domain.orders import Plan, Step
 from app.domain.pricing import SOLO
 from app.extensions import limiter
