@@ -158,7 +158,7 @@ def site(shop, make_user, staff_client):
     }
     extra = {
         "visitor": [],
-        "member": ["/account", *steps],
+        "member": ["/account", "/account/security", "/account/two-factor", *steps],
         "staff": [
             "/staff/",
             "/staff/inquiries",

@@ -50,10 +50,21 @@ class ThreadForm(Form):
     body = body_field(_l("Your message"))
 
 
+# As long as the column that keeps it (posts.submit_token, messages.submit_token).
+TOKEN_LENGTH = 64
+
+
+def one_time_token(value: str | None) -> str | None:
+    """A form's one-time token as the page sent it; anything longer than the tokens the
+    site makes is not one of them (a tampered form), and is dropped: the post is then
+    simply not protected against a second submit."""
+    return value if value and len(value) <= TOKEN_LENGTH else None
+
+
 class ReplyForm(Form):
     body = body_field(_l("Your reply"))
     # The one-time token of this form: sent twice, it makes one post.
-    token = HiddenField()
+    token = HiddenField(filters=[one_time_token])
     # The page the form was on: a reply that starts a new page is shown there.
     page = HiddenField()
     # The last position the page shows: the answer brings every post after it.

@@ -5,7 +5,7 @@ put on the fields by the view."""
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField
 
-from app.blueprints.forum.forms import body_field, checked_title
+from app.blueprints.forum.forms import body_field, checked_title, one_time_token
 from app.web.forms import Form, strip
 
 
@@ -17,7 +17,7 @@ class NewConversationForm(Form):
 
 class MessageForm(Form):
     body = body_field(_l("Your message"))
-    token = HiddenField()
+    token = HiddenField(filters=[one_time_token])
 
 
 def problem_message(code: str) -> str:
