@@ -35,7 +35,7 @@ def requests_queue():
     return render(
         "staff/requests.html",
         found=requests.queue(RequestStatus(status)),
-        status=status,
+        shown=status,
         **LABELS,
     )
 
