@@ -25,7 +25,9 @@ def test_the_switch_is_said_and_can_be_undone(new_context, make_learner, axe_scr
     assert notice.locator('p[lang="en"]').inner_text().startswith("You are signed in")
     violations = axe_violations(page, axe_script)
     assert not violations, describe(violations)
-    press_enter_on(page, f'{NOTICE} button[lang="en"]')
+    # The same address comes back: wait for the new page, not for the URL.
+    with page.expect_navigation():
+        press_enter_on(page, f'{NOTICE} button[lang="en"]')
     expect_step(page, "eligibility", "Eligibility")
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator(NOTICE).count() == 0
