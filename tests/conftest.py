@@ -137,6 +137,12 @@ def app(app_config):
         app = _APPS[key] = create_app(app_config)
         app.test_client_class = FreshContextClient
     settings = dict(app.config)
+    # Flask-Limiter keeps its on/off switch and its counts on the one Limiter object, set
+    # by whichever app was created last (a make_app one too): put this app's back.
+    limiter.enabled = app.config.get("RATELIMIT_ENABLED", True)
+    if limiter.enabled and limiter.initialized:
+        with app.app_context():
+            limiter.reset()
     with app.app_context():
         yield app
         db.session.rollback()
@@ -148,12 +154,10 @@ def app(app_config):
     app.config.update(settings)
     for memo in _MEMOS:
         app.extensions.pop(memo, None)
-    # Stores that outlive a request: the data cache keys on the catalog version, which
-    # starts again with each emptied database; sign-in counts start again at zero.
+    # The data cache outlives a request and keys on the catalog version, which starts
+    # again with each emptied database.
     with app.app_context():
         cache.clear()
-        if app.config.get("RATELIMIT_ENABLED", True):
-            limiter.reset()
 
 
 @pytest.fixture

@@ -224,7 +224,7 @@ def test_a_signed_in_member_never_gets_the_cached_page_nor_leaves_one(site):
         assert cache_status(member) == "BYPASS"
         assert member.getheader("Cache-Control") == "private, no-store"
         assert member.getheader("ETag") is None
-        assert f"Signed in as {MEMBER[0]}" in member.text
+        assert f"Signed in as <bdi>{MEMBER[0]}</bdi>" in member.text
     visitor = site.get("/paths")
     assert cache_status(visitor) == "HIT"
     assert MEMBER[0] not in visitor.text and "Sign out" not in visitor.text

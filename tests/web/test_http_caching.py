@@ -408,7 +408,7 @@ def test_members_see_only_their_own_name_and_nothing_is_replayed(demo, app, make
             html = response.get_data(as_text=True)
             other = ({"Ada Lovelace", "Grace Hopper"} - {name}).pop()
             assert response.status_code == 200
-            assert f"Signed in as {name}" in html and other not in html, url
+            assert f"Signed in as <bdi>{name}</bdi>" in html and other not in html, url
             assert response.headers["Cache-Control"] == "private, no-store"
             assert "ETag" not in response.headers
         html = public.get_data(as_text=True)
@@ -421,7 +421,7 @@ def test_the_members_name_is_escaped(demo, app, make_user):
     client = app.test_client()
     sign_in(client, user.email, user.password)
     html = client.get("/courses").get_data(as_text=True)
-    assert "Signed in as &lt;b&gt;Bold&lt;/b&gt; &amp; Co" in html
+    assert "Signed in as <bdi>&lt;b&gt;Bold&lt;/b&gt; &amp; Co</bdi>" in html
 
 
 def test_a_static_file_keeps_flasks_own_validators(app, client):
