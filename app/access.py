@@ -19,43 +19,61 @@ A subscription gives its plan's features while in reflection, active or cancelli
 past due suspends them at once (§3.2): `why_not` then answers PAYMENT_DUE, so a page
 can say so instead of offering to subscribe.
 
-The subscriptions are read once per request, on `g` and per user, never in a cache
-that outlives the request. The objects are kept, so a status changed during the request
-is seen at once; a subscription created during the request is seen from the next one
-(Confirm always redirects)."""
+The requirements themselves live in `app.access_rules` (general ones in `base`, the
+forum's and messages' in `community`); this module is the one place that names who may
+do what."""
 
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 
-from flask import Flask, abort, g
+from flask import Flask, abort
 from flask_login import current_user
 
-from app import clock
-from app.domain import forum as rules
-from app.domain.entitlements import Feature, Holding, Standing, standing
-from app.extensions import db, login_manager
-from app.models import (
-    Conversation,
-    ForumCategory,
-    ForumPost,
-    ForumProfile,
-    ForumThread,
-    LearningPath,
-    Role,
+from app.access_rules.base import (
+    Holds,
+    IsMentor,
+    IsStaff,
+    Owns,
+    Refusal,
+    Requirement,
+    live_subscriptions,
+    owns,
+    owns_as_author,
+    signed_in,
 )
-from app.services import premium, subscriptions
+from app.access_rules.community import (
+    Author,
+    AuthorWithinWindow,
+    NotSuspended,
+    OpenCategory,
+    Participant,
+    PathMember,
+    ThreadOpen,
+    suspended_until,
+)
+from app.domain.entitlements import Feature
+from app.extensions import login_manager
+from app.models import Role
+from app.services import premium
 
 __all__ = [
     "Area",
     "Feature",
     "Forum",
+    "Holds",
+    "IsMentor",
+    "IsStaff",
     "Messages",
     "Record",
     "Refusal",
     "can",
     "check",
+    "owns",
+    "owns_as_author",
+    "record_use",
     "requires",
+    "suspended_until",
     "why_not",
 ]
 
@@ -99,209 +117,7 @@ class Messages(StrEnum):
 Action = Feature | Area | Record | Forum | Messages
 
 
-class Refusal(StrEnum):
-    """Why `can` said no, for a page that explains it."""
-
-    SIGN_IN = "sign_in"
-    # A plan gives it and the user holds none that does.
-    SUBSCRIBE = "subscribe"
-    # Their plan gives it, suspended until a payment is made (§3.2).
-    PAYMENT_DUE = "payment_due"
-    FORBIDDEN = "forbidden"
-    # Forum: the thread takes no replies; the member may not post for a while.
-    LOCKED = "locked"
-    HIDDEN = "hidden"
-    SUSPENDED = "suspended"
-
-
-# --- requirements ------------------------------------------------------------------------
-
-
-def _signed_in(user) -> bool:
-    return user is not None and user.is_authenticated
-
-
-class Requirement:
-    """One condition on (user, obj). Combine with `&` and `|`."""
-
-    def fulfilled(self, user, obj) -> bool:
-        raise NotImplementedError
-
-    def refusal(self, user, obj) -> Refusal:
-        """Why it is not fulfilled, for a signed-in user."""
-        return Refusal.FORBIDDEN
-
-    def __and__(self, other: "Requirement") -> "Requirement":
-        return AllOf(self, other)
-
-    def __or__(self, other: "Requirement") -> "Requirement":
-        return AnyOf(self, other)
-
-
-class AllOf(Requirement):
-    def __init__(self, *parts: Requirement):
-        self.parts = parts
-
-    def fulfilled(self, user, obj) -> bool:
-        return all(part.fulfilled(user, obj) for part in self.parts)
-
-    def refusal(self, user, obj) -> Refusal:
-        """The first part not fulfilled explains (so the weightiest comes first)."""
-        for part in self.parts:
-            if not part.fulfilled(user, obj):
-                return part.refusal(user, obj)
-        return Refusal.FORBIDDEN
-
-    def __repr__(self) -> str:
-        return f"AllOf{self.parts!r}"
-
-
-class AnyOf(Requirement):
-    def __init__(self, *parts: Requirement):
-        self.parts = parts
-
-    def fulfilled(self, user, obj) -> bool:
-        return any(part.fulfilled(user, obj) for part in self.parts)
-
-    def refusal(self, user, obj) -> Refusal:
-        """The last alternative explains (the one a member can do something about)."""
-        return self.parts[-1].refusal(user, obj)
-
-    def __repr__(self) -> str:
-        return f"AnyOf{self.parts!r}"
-
-
-class HasRole(Requirement):
-    def __init__(self, *roles: Role):
-        self.roles = frozenset(roles)
-
-    def fulfilled(self, user, obj) -> bool:
-        return _signed_in(user) and user.role in self.roles
-
-    def __repr__(self) -> str:
-        return f"HasRole({', '.join(sorted(self.roles))})"
-
-
-class Owns(Requirement):
-    def fulfilled(self, user, obj) -> bool:
-        return owns(user, obj)
-
-    def __repr__(self) -> str:
-        return "Owns()"
-
-
-class Holds(Requirement):
-    """A live subscription in good standing gives `feature` (for obj's path, for the
-    path features)."""
-
-    def __init__(self, feature: Feature):
-        self.feature = feature
-
-    def fulfilled(self, user, obj) -> bool:
-        return _standing(user, self.feature, obj) is Standing.HELD
-
-    def refusal(self, user, obj) -> Refusal:
-        suspended = _standing(user, self.feature, obj) is Standing.SUSPENDED
-        return Refusal.PAYMENT_DUE if suspended else Refusal.SUBSCRIBE
-
-    def __repr__(self) -> str:
-        return f"Holds({self.feature})"
-
-
-# --- forum and messages ----------------------------------------------------------------
-
-
-def _category(obj) -> ForumCategory | None:
-    if isinstance(obj, ForumPost):
-        obj = obj.thread
-    if isinstance(obj, ForumThread):
-        obj = obj.category
-    return obj if isinstance(obj, ForumCategory) else None
-
-
-class OpenCategory(Requirement):
-    """A category open to everyone (not limited to one Learning Path)."""
-
-    def fulfilled(self, user, obj) -> bool:
-        category = _category(obj)
-        return category is not None and category.path_id is None
-
-
-class PathMember(Requirement):
-    """A member of the category's Learning Path: a Plus subscription for it in good
-    standing (the path's forum is part of what Plus sells, §2.2a)."""
-
-    def fulfilled(self, user, obj) -> bool:
-        category = _category(obj)
-        if category is None or category.path_id is None:
-            return False
-        return _standing(user, Feature.PATH_FORUM, category.path_id) is Standing.HELD
-
-    def refusal(self, user, obj) -> Refusal:
-        return Holds(Feature.PATH_FORUM).refusal(user, _category(obj))
-
-
-class ThreadOpen(Requirement):
-    """A thread that takes replies (a category always takes new threads)."""
-
-    def fulfilled(self, user, obj) -> bool:
-        return self.refusal(user, obj) is None
-
-    def refusal(self, user, obj) -> Refusal | None:
-        if isinstance(obj, ForumPost):
-            obj = obj.thread
-        if not isinstance(obj, ForumThread):
-            return None
-        if obj.hidden:
-            return Refusal.HIDDEN
-        return Refusal.LOCKED if obj.locked else None
-
-
-class NotSuspended(Requirement):
-    """Not suspended from posting by moderation (shown until when)."""
-
-    def fulfilled(self, user, obj) -> bool:
-        until = suspended_until(user)
-        return until is None or until <= clock.now()
-
-    def refusal(self, user, obj) -> Refusal:
-        return Refusal.SUSPENDED
-
-
-class AuthorWithinWindow(Requirement):
-    """The post's author, for 30 minutes after writing it."""
-
-    def fulfilled(self, user, obj) -> bool:
-        return (
-            isinstance(obj, ForumPost)
-            and owns_as_author(user, obj)
-            and rules.may_edit(
-                created_at=obj.created_at,
-                now=clock.now(),
-                deleted=obj.deleted_at is not None,
-                hidden=obj.hidden_at is not None,
-            )
-        )
-
-
-class Author(Requirement):
-    def fulfilled(self, user, obj) -> bool:
-        return owns_as_author(user, obj) and obj.deleted_at is None and obj.hidden_at is None
-
-
-class Participant(Requirement):
-    """In the conversation and not gone from it."""
-
-    def fulfilled(self, user, obj) -> bool:
-        return (
-            _signed_in(user)
-            and isinstance(obj, Conversation)
-            and any(m.user_id == user.id and m.left_at is None for m in obj.members)
-        )
-
-
-IsStaff = HasRole(Role.STAFF)
-IsMentor = HasRole(Role.MENTOR)
+# --- the table ------------------------------------------------------------------------
 
 ReadsCategory = OpenCategory() | IsStaff | PathMember()
 
@@ -338,51 +154,9 @@ def why_not(user, action: Action, obj=None) -> Refusal | None:
     """None when `can` says yes; otherwise what stands in the way."""
     if can(user, action, obj):
         return None
-    if not _signed_in(user):
+    if not signed_in(user):
         return Refusal.SIGN_IN
     return PERMISSIONS[action].refusal(user, obj) or Refusal.FORBIDDEN
-
-
-def owns(user, obj) -> bool:
-    """`obj` (an order, a subscription, an invoice...) is the user's own."""
-    return _signed_in(user) and obj is not None and getattr(obj, "user_id", None) == user.id
-
-
-def owns_as_author(user, obj) -> bool:
-    return _signed_in(user) and getattr(obj, "author_id", None) == user.id
-
-
-def suspended_until(user):
-    """When the member's suspension from posting ends, if they have one (read once per
-    request)."""
-    if not _signed_in(user):
-        return None
-    known = g.setdefault("access_suspensions", {})
-    if user.id not in known:
-        profile = db.session.get(ForumProfile, user.id)
-        known[user.id] = profile.suspended_until if profile else None
-    return known[user.id]
-
-
-def _path_id(obj) -> int | None:
-    if obj is None or isinstance(obj, int):
-        return obj
-    if isinstance(obj, LearningPath):
-        return obj.id
-    return getattr(obj, "path_id", None)
-
-
-def _standing(user, feature: Feature, obj) -> Standing:
-    if not _signed_in(user):
-        return Standing.NOT_HELD
-    return standing(_holdings(user), feature, _path_id(obj))
-
-
-def _holdings(user) -> list[Holding]:
-    held = g.setdefault("access_subscriptions", {})
-    if user.id not in held:
-        held[user.id] = subscriptions.subscriptions_of(user)
-    return [Holding(s.plan, s.path_id, s.status) for s in held[user.id]]
 
 
 def record_use(user) -> None:
@@ -390,8 +164,7 @@ def record_use(user) -> None:
     the first use of their access (Terms §6.1: it ends a Solo's withdrawal right),
     recorded once. `check` calls it; a view that gates with `why_not` calls it once it
     serves the feature. Pages that only show what is open (the course page) do not."""
-    _holdings(user)
-    premium.record_first_access(user, g.access_subscriptions[user.id])
+    premium.record_first_access(user, live_subscriptions(user))
 
 
 # --- views ---------------------------------------------------------------------------------
@@ -405,7 +178,7 @@ def check(action: Action):
         if isinstance(action, Feature):
             record_use(user)
         return None
-    if not _signed_in(user):
+    if not signed_in(user):
         return login_manager.unauthorized()
     abort(403)
 
