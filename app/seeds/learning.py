@@ -23,6 +23,7 @@ from app.models import (
     QuizQuestion,
     Subscription,
 )
+from app.seeds.premium import seed_paid_solo
 from app.services import accounts, quizzes, subscriptions
 
 K = QuestionKind
@@ -248,7 +249,7 @@ def seed_demo_learner(today: date, now: datetime) -> tuple[str, str, str]:
             accounts.NewAccount(name, email, password, date(1995, 3, 14), "FR", False, "fr"),
             verified=True,
         )
-    give_solo(user, today, now)
+    seed_paid_solo(user, now)
     course = db.session.scalar(select(Course).where(Course.slug == DEMO_COURSE))
     if course is not None:
         done = set(

@@ -85,3 +85,31 @@ def test_the_demo_learner_is_one_quiz_away_from_a_certificate(runner):
         page = learning.course_page(learner, course)
     assert page.progress.chapters_done == page.progress.chapters_total - 1
     assert page.progress.exercises_left == 1 and page.certificate is None
+
+
+def test_the_demo_subscriber_bought_premium_solo_as_a_learner_would(runner):
+    """The demo's Premium page tells a true story: a card kept by the gateway, the first
+    month charged and invoiced, the next payment due a month later, and the withdrawal
+    right gone with the first use of the exercises (Terms §3.3, §6.1)."""
+    from app.domain.periods import anniversary
+    from app.models import Invoice, Payment, PaymentMethod, PaymentStatus, Subscription
+
+    def payment_method_of(user):
+        (method,) = db.session.scalars(
+            select(PaymentMethod.id).where(PaymentMethod.user_id == user.id)
+        ).all()
+        return method
+
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    learner = db.session.scalar(select(User).where(User.email == "solo@atelier.example"))
+    (subscription,) = db.session.scalars(
+        select(Subscription).where(Subscription.user_id == learner.id)
+    ).all()
+    assert subscription.payment_method_id == payment_method_of(learner)
+    assert subscription.current_period_end == anniversary(subscription.current_period_start, 1)
+    assert subscription.first_access_at is not None
+    (payment,) = db.session.scalars(select(Payment).where(Payment.user_id == learner.id)).all()
+    assert payment.status is PaymentStatus.SUCCEEDED and payment.amount_cents == 2000
+    (invoice,) = db.session.scalars(select(Invoice).where(Invoice.user_id == learner.id)).all()
+    assert invoice.payment_id == payment.id
