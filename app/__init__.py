@@ -23,7 +23,7 @@ BLUEPRINTS = (
     "forum",
     "messages",
     "staff",
-    "invoices",
+    "billing",
     "webhooks",
     "dev",
 )

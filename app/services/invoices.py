@@ -94,7 +94,7 @@ def find(reference: str) -> Invoice | None:
 
 def invoices_for(user: User) -> list[Invoice]:
     """The member's invoices and credit notes, newest first (what Settings → Premium
-    lists, each with a link to `url_for("invoices.pdf", reference=...)`)."""
+    lists, each with a link to `url_for("billing.pdf", reference=...)`)."""
     return list(
         db.session.scalars(
             select(Invoice)
@@ -347,7 +347,7 @@ def _kept_pdf(invoice: Invoice) -> InvoicePdf | None:
 
 def render_pdf(invoice: Invoice) -> bytes:
     return pdf.render(
-        "invoices/invoice_pdf.html", invoice.locale, invoice=invoice, percent=_percent
+        "billing/invoice_pdf.html", invoice.locale, invoice=invoice, percent=_percent
     )
 
 

@@ -66,7 +66,7 @@ UNREACHED = {
     "staff.request_document": "a request's document: tests/web/test_premium_requests.py",
     "account.terms_update": "only while a material change of the Terms awaits the member's "
     "answer: tests/web/test_terms_updates.py",
-    "invoices.pdf": "an invoice's PDF, linked from Premium and the staff order record",
+    "billing.pdf": "an invoice's PDF, linked from Premium and the staff order record",
     "forum.new_thread": "linked for subscribers only: tests/web/test_forum.py sends it bad input",
     "forum.edit_post": "linked from one's own recent post: tests/web/test_forum.py",
     "forum.delete_post": "linked from one's own post: tests/web/test_forum.py",

@@ -77,7 +77,7 @@ NOT_PUBLIC = {
     "checkout.sandbox_3ds",
     "checkout.sandbox_paypal",
     # A member's own invoice or credit note (owner and staff only).
-    "invoices.pdf",
+    "billing.pdf",
     # A certificate can be revoked at any moment: its verification page is asked afresh.
     "learning.verify",
     # Static files keep Flask's own validators.

@@ -28,7 +28,7 @@ def renewal_charged(subscription: Subscription, payment: Payment, invoice: Invoi
         payment=payment,
         invoice=invoice,
         next_on=subscription.current_period_end,
-        invoice_link=public_url("invoices.pdf", reference=invoice.reference) if invoice else None,
+        invoice_link=public_url("billing.pdf", reference=invoice.reference) if invoice else None,
         **context,
     )
 

@@ -4,7 +4,7 @@ from flask import abort, make_response
 from flask_login import current_user
 
 from app.access import Record, can
-from app.blueprints.invoices import bp
+from app.blueprints.billing import bp
 from app.extensions import login_manager
 from app.services import invoices
 
