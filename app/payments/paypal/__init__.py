@@ -10,6 +10,9 @@ What `reference` holds:
   buyer approves and the `token` that comes back on the return URL; `complete` gives the
   agreement id (I-…), also `method.token`, which the monthly sales' webhooks name as
   `billing_agreement_id`.
+- renewal: a reference transaction on the agreement (`renewals`), charged without the
+  payer; `reference` is its payment id (PAY-…), the sale in `raw["sale_id"]`, and the
+  sale's invoice_number is the renewal's idempotency key.
 `refund` takes any of these (or a sale id) and finds the sale to refund.
 
 Every HTTP exchange, the OAuth token call included (token redacted), goes to the gateway

@@ -1,5 +1,6 @@
 """The PayPal gateway: the PaymentGateway interface over the one-off payments
-(`orders`), the billing agreements (`agreements`), refunds and webhook verification."""
+(`orders`), the billing agreements (`agreements`), the renewals charged on them
+(`renewals`), refunds and webhook verification."""
 
 from collections.abc import Mapping
 
@@ -21,10 +22,11 @@ from app.payments.paypal.agreements import Agreements
 from app.payments.paypal.client import NAME, Api, Refused, decline_for
 from app.payments.paypal.orders import Orders
 from app.payments.paypal.refunds import Refunds
+from app.payments.paypal.renewals import Renewals, is_renewal, is_renewal_key
 from app.payments.paypal_webhooks import to_cents
 
 
-class PayPalGateway(Orders, Agreements, Refunds, PaymentGateway):
+class PayPalGateway(Orders, Agreements, Renewals, Refunds, PaymentGateway):
     name = NAME
 
     def __init__(self, api: Api, webhooks: paypal_webhooks.WebhookSettings):
@@ -52,6 +54,9 @@ class PayPalGateway(Orders, Agreements, Refunds, PaymentGateway):
     def charge(self, request: ChargeRequest) -> ChargeResult:
         if request.kind != "paypal":
             raise ValueError("the PayPal gateway takes only PayPal requests")
+        if is_renewal(request):
+            self._doing("charge", request.idempotency_key)
+            return self._charge_agreement(request)
         if not request.return_url or not request.cancel_url:
             raise ValueError("PayPal needs a return and a cancel URL")
         self._doing("charge", request.idempotency_key)
@@ -92,6 +97,13 @@ class PayPalGateway(Orders, Agreements, Refunds, PaymentGateway):
 
     def lookup(self, idempotency_key: str, reference: str | None) -> ChargeResult:
         self._doing("lookup", idempotency_key)
+        if reference is None and is_renewal_key(idempotency_key):
+            # A renewal's sale needs no approval, so a create that got no answer may have
+            # charged. Sending it again with the same PayPal-Request-Id is how PayPal is
+            # asked: it answers with the sale it made, or makes it once (the billing job
+            # does that once the first call cannot still be in flight).
+            self._note("lookup", {"idempotency_key": idempotency_key}, "send again, same id")
+            return ChargeResult(Outcome.DECLINED, decline=Decline.GATEWAY_ERROR)
         if reference is None:
             # The create call itself got no answer. Whatever PayPal may have created is
             # waiting for an approval the buyer never had the link for, and expires
