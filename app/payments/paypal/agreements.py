@@ -17,11 +17,12 @@ from app.payments.base import (
     MethodDetails,
     Outcome,
 )
-from app.payments.paypal.client import AGREEMENTS, APPROVAL_TOKEN, Client, Refused, link, money
+from app.payments.paypal.client import AGREEMENTS, APPROVAL_TOKEN, Refused, link, money
+from app.payments.paypal.refunds import Refunds
 from app.payments.paypal_webhooks import to_cents
 
 
-class Agreements(Client):
+class Agreements(Refunds):
     def _create_agreement(self, request: ChargeRequest) -> ChargeResult:
         recurring = request.recurring
         currency = request.currency
@@ -135,13 +136,33 @@ class Agreements(Client):
         if currency != expected.currency or fee_cents != expected.amount_cents:
             # Signed for other figures than the order's: stop it before it bills again.
             self._cancel_agreement(agreement.id, "Amount differs from the order")
+            raw = {"agreement_id": agreement.id, "state": agreement.state}
+            if fee_cents > 0 and str(agreement.state or "").lower() == "active":
+                # An active agreement has taken its setup fee: it goes back to the payer.
+                raw["setup_fee"] = self._give_back_setup_fee(agreement.id, fee_cents, currency)
             return ChargeResult(
                 Outcome.DECLINED,
                 reference=agreement.id,
                 decline=Decline.AMOUNT_MISMATCH,
-                raw={"agreement_id": agreement.id, "state": agreement.state},
+                raw=raw,
             )
         return self._agreement_result(agreement, fee_cents)
+
+    def _give_back_setup_fee(self, agreement_id: str, fee_cents: int, currency: str) -> dict:
+        """Refund the setup fee an agreement we refused took, once (a fixed request id per
+        agreement). What checkout needs for its books: the amount, and whether PayPal
+        refunded it (None: no answer; staff see the refund pending)."""
+        key = f"setup-fee:{agreement_id}"[:64]
+        given = {"key": key, "cents": fee_cents, "currency": currency, "refunded": None}
+        try:
+            result = self.refund(agreement_id, fee_cents, currency, key)
+        except GatewayTimeout:
+            return given
+        return given | {
+            "refunded": result.succeeded,
+            "refund_id": result.reference,
+            "sale_id": result.raw.get("sale_id"),
+        }
 
     def _cancel_agreement(self, agreement_id: str | None, note: str) -> None:
         if not agreement_id:
