@@ -10,7 +10,8 @@ ones in a step of the billing job.
   denied one. A refund made on PayPal's side gets its credit note, once per PayPal refund.
 - BILLING.AGREEMENT.CANCELLED (BILLING.SUBSCRIPTION.CANCELLED for agreements from a
   plan): the member cancelled it at PayPal, so it can be charged no more; the
-  subscriptions charged to it lose their method and Settings → Payment asks for another.
+  subscriptions charged to it lose their method, the member is asked by email for
+  another, and Settings → Payment asks for it too.
 - The job's step "PayPal notifications" (before "lost answers", which leaves PayPal
   charges to it): each unsettled PayPal renewal is settled from the stored events that
   name it; with none after PAYPAL_LOOKUP_AFTER, the sale is looked up (`charges.lookup`).
@@ -24,6 +25,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
+from app.links import public_url
 from app.models import (
     Payment,
     PaymentMethod,
@@ -31,13 +33,15 @@ from app.models import (
     Refund,
     RefundStatus,
     Subscription,
+    User,
     WebhookEvent,
 )
 from app.payments import paypal_webhooks
 from app.payments.base import ChargeResult, Decline, GatewayEvent, Outcome
-from app.services import invoices
+from app.services import invoices, mail
 from app.services.billing import charges, register_step
 from app.services.billing.charges import Applied
+from app.services.premium import plan_name
 
 PROVIDER = "paypal"
 COMPLETED = "PAYMENT.SALE.COMPLETED"
@@ -159,7 +163,24 @@ def agreement_cancelled(agreement_id: str | None) -> str:
     for subscription in held:
         subscription.payment_method_id = None
     db.session.flush()
+    for user_id in dict.fromkeys(s.user_id for s in held):
+        _tell_method_removed(
+            db.session.get(User, user_id), [s for s in held if s.user_id == user_id]
+        )
     return f"payment method removed from {len(held)} subscription(s)"
+
+
+def _tell_method_removed(user: User, held: list[Subscription]) -> None:
+    """So that the next payment does not fail for want of a method: ask for another."""
+    locale = user.locale or "en"
+    mail.send_template(
+        user.email,
+        "paypal_agreement_cancelled",
+        locale,
+        user=user,
+        plans=", ".join(plan_name(s, locale) for s in held),
+        link=public_url("account.payment"),
+    )
 
 
 def _resource(event: GatewayEvent) -> dict:

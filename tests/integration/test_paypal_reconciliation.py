@@ -3,7 +3,8 @@ notifications of a renewal's sale, matched by its idempotency key, settle the ch
 billing job left unknown, exactly once (an invoice for a completed sale, past due through
 the state machine for a denied one, a credit note for a refund); the job settles from the
 stored notifications and looks the sale up only when none came after a delay; a cancelled
-agreement leaves its subscriptions without a method. Replayed and out-of-order
+agreement leaves its subscriptions without a method, and the member is asked for another.
+Replayed and out-of-order
 notifications change nothing twice."""
 
 from datetime import UTC, datetime, timedelta
@@ -27,7 +28,7 @@ from app.models import (
 )
 from app.payments.paypal_webhooks import event_from
 from app.services import payment_events
-from tests.conftest import sign_in
+from tests.conftest import outbox_for, sign_in
 from tests.support.billing import run_billing
 from tests.support.paypal import API, PAYMENT_ID, SETTINGS, on_paypal, recorded
 
@@ -212,9 +213,23 @@ def test_a_cancelled_agreement_removes_the_payment_method(
     assert row.outcome == "payment method removed from 1 subscription(s)"
     assert again.outcome == "payment method removed from 0 subscription(s)"
     assert db.session.get(Subscription, subscription.id).payment_method_id is None
+    (told,) = outbox_for(member.email)
+    assert told.subject == "Your PayPal agreement is cancelled: add a payment method"
+    assert "/account/payment" in told.text_body
     run_billing(monkeypatch, RENEWAL_DAY)
     assert count(Payment) == 0 and len(paypal.calls) == 0
     client = app.test_client()
     sign_in(client, member.email, member.password)
     page = client.get("/account/payment").get_data(as_text=True)
     assert "None kept" in page and "Pay by another card" in page
+
+
+def test_the_member_is_asked_in_their_language(app, paypal, make_user, make_subscription):
+    member = make_user(locale="fr")
+    on_paypal(make_subscription(member))
+
+    notify("webhook_agreement_cancelled", "")
+
+    (told,) = outbox_for(member.email)
+    assert told.subject == "Votre autorisation PayPal est annulée : ajoutez un moyen de paiement"
+    assert "onglet Paiement" in told.text_body
