@@ -159,6 +159,9 @@ class Config:
     PAYPAL_WEBHOOK_CERT_DOMAINS = ("paypal.com",)
     # PEM file of the roots the signing certificate must chain to; None: certifi's bundle.
     PAYPAL_WEBHOOK_CA_BUNDLE: str | None = None
+    # A renewal PayPal has not settled (no answer, a pending sale) waits this long for its
+    # notification before the billing job looks the sale up.
+    PAYPAL_LOOKUP_AFTER = timedelta(hours=1)
     ADYEN_ENVIRONMENT = "test"  # or "live"
     ADYEN_API_KEY: str | None = None
     ADYEN_MERCHANT_ACCOUNT: str | None = None

@@ -271,10 +271,11 @@ def parse_body(body: bytes) -> dict:
 def event_from(event: dict) -> GatewayEvent:
     """A sale names its one-off payment (`parent_payment`) or, for the monthly payments of
     an agreement, the agreement (`billing_agreement_id`): that is what checkout kept as the
-    payment's gateway reference. Agreement events carry the agreement as the resource."""
+    payment's gateway reference. Agreement events carry the agreement as the resource.
+    A renewal's sale is matched by its invoice_number instead (app.services.paypal_renewals)."""
     event_type = str(event["event_type"])
     resource = event.get("resource") if isinstance(event.get("resource"), dict) else {}
-    if event_type.startswith("BILLING.SUBSCRIPTION."):
+    if event_type.startswith(("BILLING.SUBSCRIPTION.", "BILLING.AGREEMENT.")):
         payment_reference = resource.get("id")
     else:
         payment_reference = resource.get("billing_agreement_id") or resource.get("parent_payment")
@@ -285,7 +286,8 @@ def event_from(event: dict) -> GatewayEvent:
         event_type=event_type[:80],
         occurred_at=_timestamp(event.get("create_time")),
         payment_reference=payment_reference,
-        merchant_reference=resource.get("invoice_number"),
+        # A renewal's sale carries its idempotency key in both (app.payments.paypal.renewals).
+        merchant_reference=resource.get("invoice_number") or resource.get("custom"),
         outcome=_OUTCOMES.get(event_type),
         amount_cents=to_cents(amount.get("total") or amount.get("value")),
         currency=amount.get("currency") or amount.get("currency_code"),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.domain.errors import DomainError
+from app.domain.orders import Plan
 from app.domain.requests import (
     APPROVAL,
     AskRefusal,
@@ -23,7 +24,8 @@ from app.domain.subscriptions import MOVES, InvalidTransition
 from app.extensions import db
 from app.links import public_url
 from app.models import ContractRequest, LearningPath, Subscription, User
-from app.services import mail, subscriptions
+from app.services import catalog, mail, subscriptions
+from app.services.checkout.orders import startable_path_problem
 from app.services.premium import plan_name
 
 
@@ -88,6 +90,39 @@ def ask_path_change(
         explanation,
         new_path_id=new_path.id,
     )
+
+
+def movable_paths(subscription: Subscription) -> list[LearningPath]:
+    """The paths a Plus subscriber may ask to move to: any other that can be started now."""
+    return [
+        path
+        for path in catalog.all_paths()
+        if path.id != subscription.path_id and startable_path_problem(path) is None
+    ]
+
+
+def contact_subscription(user: User) -> Subscription | None:
+    """The Plus subscription a path change asked from the contact form is about: the
+    oldest live one that can still ask, else the oldest live one (which then says why
+    it cannot)."""
+    plus = [s for s in subscriptions.subscriptions_of(user) if s.plan is Plan.PLUS]
+    askable = [s for s in plus if refusal_for(s, RequestKind.PATH_CHANGE) is None]
+    return (askable or plus or [None])[0]
+
+
+def ask_path_change_to(
+    user: User, subscription: Subscription, slug: str, explanation: str
+) -> ContractRequest:
+    """The Premium tab's request, from a form that names the new path by its slug (the
+    contact form): the same checks (Refused: one open request, a status it can end
+    from), and DomainError("new_path") for no path or one they cannot move to."""
+    _check(subscription, RequestKind.PATH_CHANGE)
+    if not slug:
+        raise DomainError("new_path", "no_path")
+    chosen = next((p for p in movable_paths(subscription) if p.slug == slug), None)
+    if chosen is None:
+        raise DomainError("new_path", "not_movable")
+    return ask_path_change(user, subscription, chosen, explanation)
 
 
 def ask_force_majeure(

@@ -11,6 +11,7 @@ from app import clock
 from app.extensions import db
 from app.models.payments import Payment, PaymentStatus, WebhookEvent
 from app.payments.base import GatewayEvent, Outcome
+from app.services import paypal_renewals
 from app.services.settlement import settle_payment
 
 # How far along a payment is: an event may only move it forwards.
@@ -64,6 +65,10 @@ def payment_for(event: GatewayEvent) -> Payment | None:
 
 
 def apply(event: GatewayEvent) -> str:
+    # A renewal's sale and an agreement's end go through the billing job's rules.
+    handled = paypal_renewals.receive(event)
+    if handled is not None:
+        return handled
     payment = payment_for(event)
     if payment is None:
         return "no matching payment"

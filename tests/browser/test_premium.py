@@ -257,6 +257,8 @@ def test_every_state_passes_axe_and_the_html_checker(
             pages.append((f"{label}-path-change", f"{TAB}/{sub_id}/path-change"))
             pages.append((f"{label}-force-majeure", f"{TAB}/{sub_id}/force-majeure"))
             pages.append((f"{label}-terminate", f"{TAB}/{sub_id}/terminate"))
+            # The contact form offers a Plus subscriber the path change (§2.2c).
+            pages.append((f"{label}-contact", "/contact"))
         for name, url in pages:
             response = page.goto(url)
             assert response.status == 200, name
@@ -283,6 +285,31 @@ def test_every_state_passes_axe_and_the_html_checker(
                 assert plain.status == 422
                 path.write_text(plain.text(), encoding="utf-8")
                 files.append(path)
+        if plan is Plan.PLUS and status is S.ACTIVE:
+            # A path change asked from the contact form without its path.
+            page.goto("/contact")
+            page.select_option("#topic", "path_change")
+            page.fill("#message", "I would like another path.")
+            with page.expect_response(lambda r: r.request.method == "POST") as answer:
+                page.click("#contact-form button[type=submit]")
+            assert answer.value.status == 422
+            page.wait_for_selector("#new_path-error")
+            violations[f"{label}-contact-errors"] = axe_violations(page, axe_script)
+            token = page.input_value("input[name=csrf_token]")
+            plain = page.context.request.post(
+                "/contact",
+                form={
+                    "csrf_token": token,
+                    "name": account.name,
+                    "email": account.email,
+                    "topic": "path_change",
+                    "message": "I would like another path.",
+                },
+            )
+            assert plain.status == 422
+            path = tmp_path / f"premium-{label}-contact-errors-{locale}.html"
+            path.write_text(plain.text(), encoding="utf-8")
+            files.append(path)
         if status is S.ACTIVE:
             # The confirmation as a dialog over the tab.
             page.goto(TAB)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.domain.orders import OrderStatus
 from app.extensions import db
-from app.models import GatewayCall, Payment, PaymentStatus
+from app.models import GatewayCall, Invoice, Payment, PaymentStatus, Refund, RefundStatus
 from tests.checkout_fixtures import Buyer
 from tests.conftest import sign_in
 
@@ -144,9 +144,59 @@ def test_an_agreement_for_another_amount_is_not_accepted(buyer, paypal_api):
     paypal_api.add(
         responses.POST, f"{API}/v1/payments/billing-agreements/{AGREEMENT}/cancel", status=204
     )
+    add_fee_refund(paypal_api, "1.00")
     buyer.confirm()
     back = buyer.client.get(buyer.url("return") + f"?token={TOKEN}")
     assert back.headers["Location"].endswith("/payment")
     page = buyer.client.get(buyer.url("payment")).get_data(as_text=True)
     assert "did not match this order" in page
     assert buyer.order.status is OrderStatus.DRAFT
+
+
+def add_fee_refund(paypal_api, amount: str) -> None:
+    sale = "6VB45389RK211724M"
+    transactions = recorded("billing_agreement_transactions", **{'"49.00"': f'"{amount}"'})
+    paypal_api.add(
+        responses.GET,
+        f"{API}/v1/payments/billing-agreements/{AGREEMENT}/transactions",
+        json=transactions,
+    )
+    paypal_api.add(
+        responses.GET,
+        f"{API}/v1/payments/sale/{sale}",
+        json=recorded("sale", **{'"49.00"': f'"{amount}"'}) | {"id": sale},
+    )
+    paypal_api.add(
+        responses.POST,
+        f"{API}/v1/payments/sale/{sale}/refund",
+        json=recorded("sale_refunded", **{'"49.00"': f'"{amount}"'}) | {"sale_id": sale},
+        status=201,
+    )
+
+
+def test_the_setup_fee_of_a_refused_agreement_is_given_back_with_a_credit_note(buyer, paypal_api):
+    """Issue 13, Terms §3.3: PayPal took the agreement's setup fee when it was executed;
+    the agreement is refused for its amount, the fee refunded, and the books show both
+    (its invoice and the credit note); a replayed return records nothing twice."""
+    execute_answer(paypal_api, buyer, amount="1.00")
+    paypal_api.add(
+        responses.POST, f"{API}/v1/payments/billing-agreements/{AGREEMENT}/cancel", status=204
+    )
+    add_fee_refund(paypal_api, "1.00")
+    buyer.confirm()
+    buyer.client.get(buyer.url("return") + f"?token={TOKEN}")
+    buyer.client.get(buyer.url("return") + f"?token={TOKEN}")
+
+    fee = db.session.scalar(select(Payment).where(Payment.idempotency_key.like("setup-fee:%")))
+    assert (fee.amount_cents, fee.status, fee.refunded_cents) == (100, PaymentStatus.REFUNDED, 100)
+    assert fee.order_id == buyer.order.id and fee.attempt is None
+    kinds = sorted((i.kind.value, i.total_cents) for i in db.session.scalars(select(Invoice)))
+    assert kinds == [("credit_note", 100), ("invoice", 100)]
+    (refund,) = db.session.scalars(select(Refund))
+    assert (refund.status, refund.gateway_reference) == (
+        RefundStatus.SUCCEEDED,
+        "4CF18861HF410323U",
+    )
+    assert buyer.order.status is OrderStatus.DRAFT
+    refunds = [c for c in paypal_api.calls if c.request.url.endswith("/refund")]
+    assert len(refunds) == 1

@@ -542,6 +542,84 @@ def test_an_agreement_for_another_setup_fee_is_refused_and_cancelled(paypal, api
     assert len(calls_to(api, "POST", f"/{SOLO_AGREEMENT}/cancel")) == 1
 
 
+def add_setup_fee_refund(mock, sale_id: str = "6VB45389RK211724M", status: int = 201) -> None:
+    mock.add(
+        responses.POST, f"{API}/v1/payments/billing-agreements/{SOLO_AGREEMENT}/cancel", status=204
+    )
+    mock.add(
+        responses.GET,
+        f"{API}/v1/payments/billing-agreements/{SOLO_AGREEMENT}/transactions",
+        json=recorded("billing_agreement_transactions"),
+    )
+    mock.add(
+        responses.GET, f"{API}/v1/payments/sale/{sale_id}", json=recorded("sale") | {"id": sale_id}
+    )
+    mock.add(
+        responses.POST,
+        f"{API}/v1/payments/sale/{sale_id}/refund",
+        json=recorded("sale_refunded") | {"sale_id": sale_id}
+        if status < 300
+        else {"name": "TRANSACTION_REFUSED", "debug_id": "5e4d3c2b1a098"},
+        status=status,
+    )
+
+
+def test_an_agreement_for_another_setup_fee_gives_the_fee_back_once(paypal, api):
+    """Issue 13: the refused agreement was active, so PayPal took its setup fee at
+    execution: it is refunded, with a request id fixed per agreement (a replay refunds
+    nothing twice), and checkout is told what was taken and given back."""
+    api.add(
+        responses.POST,
+        f"{API}/v1/payments/billing-agreements/{TOKEN}/agreement-execute",
+        json=recorded("billing_agreement_executed_solo"),
+    )
+    add_setup_fee_refund(api)
+
+    result = paypal.complete(expected(cents=3920, ref=TOKEN), {"token": TOKEN})
+
+    assert result.decline is Decline.AMOUNT_MISMATCH
+    fee = result.raw["setup_fee"]
+    assert (fee["cents"], fee["currency"], fee["refunded"]) == (4900, "EUR", True)
+    assert (fee["sale_id"], fee["refund_id"]) == ("6VB45389RK211724M", "4CF18861HF410323U")
+    (refund,) = calls_to(api, "POST", "/sale/6VB45389RK211724M/refund")
+    assert body_of(refund) == {"amount": {"total": "49.00", "currency": "EUR"}}
+    assert refund.request.headers["PayPal-Request-Id"] == f"setup-fee:{SOLO_AGREEMENT}"
+
+
+def test_a_setup_fee_refund_paypal_refuses_is_reported_not_refunded(paypal, api):
+    api.add(
+        responses.POST,
+        f"{API}/v1/payments/billing-agreements/{TOKEN}/agreement-execute",
+        json=recorded("billing_agreement_executed_solo"),
+    )
+    add_setup_fee_refund(api, status=400)
+
+    result = paypal.complete(expected(cents=3920, ref=TOKEN), {"token": TOKEN})
+
+    assert result.decline is Decline.AMOUNT_MISMATCH
+    assert result.raw["setup_fee"]["refunded"] is False
+
+
+def test_a_refused_plus_agreement_took_no_fee_and_nothing_is_refunded(paypal, api):
+    api.add(
+        responses.POST,
+        f"{API}/v1/payments/billing-agreements/{TOKEN}/agreement-execute",
+        json=recorded("billing_agreement_executed_plus"),
+    )
+    api.add(
+        responses.POST, f"{API}/v1/payments/billing-agreements/{PLUS_AGREEMENT}/cancel", status=204
+    )
+
+    result = paypal.complete(
+        Expected(reference="AT-9P2M4X", amount_cents=0, currency="USD", payment_reference=TOKEN),
+        {"token": TOKEN},
+    )
+
+    assert result.decline is Decline.AMOUNT_MISMATCH
+    assert "setup_fee" not in result.raw
+    assert calls_to(api, "POST", "/refund") == []
+
+
 # -- look-ups and refunds ----------------------------------------------------------
 
 

@@ -13,9 +13,7 @@ from app.blueprints.account.premium_forms import ForceMajeureForm, PathChangeFor
 from app.blueprints.account.premium_labels import ASK_REFUSALS
 from app.domain.errors import DomainError
 from app.domain.requests import MAX_DOCUMENT_BYTES, RequestKind
-from app.services import catalog
 from app.services import contract_requests as requests
-from app.services.checkout.orders import startable_path_problem
 from app.web.forms import populate_errors, select_choices
 from app.web.rendering import redirect_to, render
 from app.web.templating import pick
@@ -49,11 +47,7 @@ def ask_path_change(subscription_id: int):
     if refusal is not None:
         return _refused_to_ask(refusal)
     form = PathChangeForm()
-    offered = [
-        path
-        for path in catalog.all_paths()
-        if path.id != subscription.path_id and startable_path_problem(path) is None
-    ]
+    offered = requests.movable_paths(subscription)
     form.new_path.choices = select_choices(
         [(path.slug, pick(path, "title")[0]) for path in offered], _("Select a Learning Path")
     )

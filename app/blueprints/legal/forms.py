@@ -14,7 +14,9 @@ from app.web.forms import Form, email_field, strip
 CONTACT_TOPICS = [
     ("subscription", _l("My subscription or my Learning Path")),
     ("billing", _l("Payment, invoice or refund")),
-    ("path_change", _l("Changing my Learning Path")),
+    # For a signed-in Plus subscriber, with the new path below: a path-change request
+    # (§2.2c) decided at /staff/requests, not an inquiry.
+    ("path_change", _l("Change my Learning Path")),
     ("account", _l("Signing in or my account")),
     ("personal_data", _l("My personal data")),
     ("accessibility", _l("Accessibility")),
@@ -56,6 +58,14 @@ class ContactForm(Form):
         _l("What is your message about?"),
         choices=_choices(CONTACT_TOPICS, _l("Select a topic")),
         validators=[InputRequired(_l("Select what your message is about."))],
+    )
+    # Shown to signed-in Plus subscribers only (the view gives it its choices); checked
+    # by the service, which says what is wrong with the path chosen.
+    new_path = SelectField(
+        _l("The Learning Path you would like to move to"),
+        choices=[],
+        validate_choice=False,
+        validators=[Optional()],
     )
     order_reference = StringField(
         _l("Order or invoice reference (optional)"),

@@ -1,21 +1,24 @@
 import re
 
-from flask import abort, current_app, make_response, redirect, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
 from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.blueprints.account.premium_labels import ASK_REFUSALS
 from app.blueprints.legal import bp
 from app.blueprints.legal.forms import ACCESSIBLE_FORMATS, AccessibleFormatForm, ContactForm
+from app.domain.errors import DomainError
 from app.domain.file_size import file_size
 from app.extensions import limiter
 from app.models import DocumentKind, InquiryKind, PdfVariant
-from app.services import content_pages, inquiries
+from app.services import content_pages, contract_requests, inquiries
 from app.services import legal_documents as documents
 from app.services.markdown import render_document
-from app.web.forms import keeps_text_when_the_session_ends
+from app.web.forms import keeps_text_when_the_session_ends, populate_errors, select_choices
 from app.web.http_caching import public_page
 from app.web.rendering import redirect_to, render
+from app.web.templating import pick
 
 KIND_NAMES = {
     DocumentKind.TERMS: _l("Terms of Service"),
@@ -214,30 +217,85 @@ def _prefill(form) -> None:
         form.email.data = form.email.data or current_user.email
 
 
+PATH_CHANGE_ERRORS = {
+    "no_path": _l("Select the Learning Path you would like to move to."),
+    "not_movable": _l("You cannot move to this Learning Path. Choose one from the list."),
+    "same_path": _l("This is the Learning Path you already follow. Choose another one."),
+}
+PATH_CHANGE_SENT = _l(
+    "Your request to change Learning Path has been sent to Student Success. "
+    "They will answer in writing, by email."
+)
+
+
+def _plus_subscription():
+    """A signed-in Plus subscriber's subscription, for a path change from this form."""
+    if not current_user.is_authenticated:
+        return None
+    return contract_requests.contact_subscription(current_user._get_current_object())
+
+
+def _ask_path_change(form, subscription):
+    """The Premium tab's path-change request; None, with the errors on the form, when it
+    cannot be made."""
+    user = current_user._get_current_object()
+    try:
+        contract_requests.ask_path_change_to(
+            user, subscription, form.new_path.data or "", form.message.data
+        )
+    except contract_requests.Refused as error:
+        populate_errors(form, DomainError("topic", ASK_REFUSALS[error.refusal]))
+        return None
+    except DomainError as error:
+        errors = [(field, PATH_CHANGE_ERRORS[message]) for field, message in error.errors]
+        populate_errors(form, DomainError.of(errors), fallback="new_path")
+        return None
+    flash(PATH_CHANGE_SENT)
+    return redirect_to(url_for("account.premium_tab"))
+
+
+def _send_inquiry(form):
+    inquiry = inquiries.submit(
+        inquiries.NewInquiry(
+            kind=InquiryKind.CONTACT,
+            topic=form.topic.data,
+            name=form.name.data,
+            email=form.email.data,
+            message=form.message.data,
+            order_reference=form.order_reference.data,
+            locale=_locale(),
+            user_id=current_user.id if current_user.is_authenticated else None,
+        )
+    )
+    session[LAST_REFERENCE] = inquiry.reference
+    return redirect_to(url_for("legal.request_received"))
+
+
 @bp.route("/contact", methods=["GET", "POST"])
 @keeps_text_when_the_session_ends
 @limiter.limit(_limit("RATELIMIT_CONTACT"), methods=["POST"])
 def contact():
     form = ContactForm()
+    subscription = _plus_subscription()
+    if subscription is not None:
+        paths = contract_requests.movable_paths(subscription)
+        form.new_path.choices = select_choices(
+            [(path.slug, pick(path, "title")[0]) for path in paths],
+            gettext("Select a Learning Path"),
+        )
     if request.method == "GET":
         _prefill(form)
     if form.validate_on_submit():
-        inquiry = inquiries.submit(
-            inquiries.NewInquiry(
-                kind=InquiryKind.CONTACT,
-                topic=form.topic.data,
-                name=form.name.data,
-                email=form.email.data,
-                message=form.message.data,
-                order_reference=form.order_reference.data,
-                locale=_locale(),
-                user_id=current_user.id if current_user.is_authenticated else None,
-            )
-        )
-        session[LAST_REFERENCE] = inquiry.reference
-        return redirect_to(url_for("legal.request_received"))
+        if subscription is not None and form.topic.data == "path_change":
+            done = _ask_path_change(form, subscription)
+            if done is not None:
+                return done
+        else:
+            return _send_inquiry(form)
     status = 422 if form.errors else 200
-    return render("legal/contact.html", "form", form=form, status=status)
+    return render(
+        "legal/contact.html", "form", form=form, path_change=subscription is not None, status=status
+    )
 
 
 @bp.route("/contact/received")

@@ -103,6 +103,9 @@ def repair(now: datetime) -> tuple[int, list[str]]:
                 Payment.subscription_id.is_not(None),
                 Payment.period_start.is_not(None),
                 Payment.status.in_((PaymentStatus.PENDING, PaymentStatus.UNKNOWN)),
+                # PayPal's are settled by its notifications first, then looked up after a
+                # delay (app.services.paypal_renewals, the step before this one).
+                Payment.gateway != "paypal",
             )
             .order_by(Payment.id)
         )

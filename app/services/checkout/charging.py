@@ -29,6 +29,7 @@ from app.payments.base import (
     Outcome,
     Recurring,
 )
+from app.services.checkout.setup_fee import record_given_back
 from app.services.checkout.steps import keep_method
 from app.services.checkout.wording import decline_of, plan_title
 from app.services.settlement import settle_payment
@@ -272,6 +273,8 @@ def finish_return(order: Order, params: dict) -> ConfirmOutcome:
         payment.status = PaymentStatus.ACTION_REQUIRED
         db.session.commit()
         return ConfirmOutcome(Result.REFUSED)
+    if result.decline is Decline.AMOUNT_MISMATCH:
+        record_given_back(order, payment, result)
     return _apply(order, payment, result)
 
 

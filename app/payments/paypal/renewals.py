@@ -1,0 +1,82 @@
+"""Monthly renewals on an approved billing agreement: a reference transaction (REST v1
+payments), charged without the payer, as the billing job asks for it.
+
+The job's idempotency key (`renew:<subscription>:<period>`, `:<n>` for a retry) is the
+PayPal-Request-Id, so that a retry after a timeout gets PayPal's first answer instead of
+a second sale, and it is the sale's `invoice_number` and `custom`, so that the
+PAYMENT.SALE.* notifications of that sale name the charge they are about
+(app.services.paypal_renewals)."""
+
+import paypalrestsdk
+
+from app.payments.base import ChargeRequest, ChargeResult, Decline, Outcome
+from app.payments.paypal.client import Client, Refused, decline_for, money
+from app.payments.paypal.orders import Orders
+
+# Billing agreement ids: I-… (agreements from a billing plan, what checkout signs) or B-…
+# (merchant-initiated agreements); both are what a renewal's method token holds.
+AGREEMENT_PREFIXES = ("I-", "B-")
+
+
+def is_renewal(request: ChargeRequest) -> bool:
+    """A charge the payer is not there for: on a kept agreement, with nowhere to return."""
+    return (
+        request.recurring is None
+        and not request.save_for_renewals
+        and bool(request.method_token)
+        and str(request.method_token).startswith(AGREEMENT_PREFIXES)
+    )
+
+
+def is_renewal_key(idempotency_key: str | None) -> bool:
+    return bool(idempotency_key) and idempotency_key.startswith("renew:")
+
+
+class Renewals(Client):
+    def _charge_agreement(self, request: ChargeRequest) -> ChargeResult:
+        if request.amount_cents <= 0:
+            raise ValueError("a renewal charges something")
+        key = request.idempotency_key
+        payment = paypalrestsdk.Payment(
+            {
+                "intent": "sale",
+                "payer": {
+                    "payment_method": "paypal",
+                    "funding_instruments": [
+                        {"billing": {"billing_agreement_id": request.method_token}}
+                    ],
+                },
+                "transactions": [
+                    {
+                        "amount": {
+                            "total": money(request.amount_cents),
+                            "currency": request.currency,
+                        },
+                        "invoice_number": key,
+                        "custom": key,
+                        "description": request.description[:127],
+                    }
+                ],
+            },
+            api=self.api,
+        )
+        payment.request_id = key
+        try:
+            self._sdk(payment.create)
+            self._checked(payment)
+        except Refused as refused:
+            # PayPal did nothing: the agreement was cancelled, the account cannot pay.
+            return ChargeResult(
+                Outcome.DECLINED,
+                decline=decline_for(refused.error),
+                amount_cents=request.amount_cents,
+                currency=request.currency,
+                raw={"error": refused.error},
+            )
+        result = Orders._payment_result(payment)
+        if result.outcome is Outcome.ACTION_REQUIRED:
+            # A reference transaction needs no approval: one that asks for it is refused.
+            return ChargeResult(
+                Outcome.DECLINED, reference=payment.id, decline=Decline.DECLINED, raw=result.raw
+            )
+        return result
