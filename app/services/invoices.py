@@ -346,9 +346,7 @@ def _kept_pdf(invoice: Invoice) -> InvoicePdf | None:
 
 
 def render_pdf(invoice: Invoice) -> bytes:
-    return pdf.render(
-        "billing/invoice_pdf.html", invoice.locale, invoice=invoice, percent=_percent
-    )
+    return pdf.render("billing/invoice_pdf.html", invoice.locale, invoice=invoice, percent=_percent)
 
 
 def _percent(basis_points: int) -> str:
