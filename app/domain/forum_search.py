@@ -74,9 +74,17 @@ def words(query: str | None) -> tuple[str, ...]:
 
 
 def typed_words(query: str | None) -> tuple[str, ...]:
-    """The same words as typed, lower-cased with their accents: what PostgreSQL's
-    ts_headline looks for in a post's own text (where "été" is not "ete")."""
-    return tuple(m.group().lower()[:MAX_WORD] for m in _WORD.finditer((query or "")[:MAX_QUERY]))
+    """The same words as typed, lower-cased with their accents (at most MAX_WORDS):
+    what PostgreSQL's ts_headline looks for in a post's own text, where "été" is not
+    "ete"."""
+    found: list[str] = []
+    for match in _WORD.finditer((query or "")[:MAX_QUERY]):
+        word = match.group().lower()[:MAX_WORD]
+        if word not in found:
+            found.append(word)
+        if len(found) == MAX_WORDS:
+            break
+    return tuple(found)
 
 
 def fts5_match(found: tuple[str, ...]) -> str:

@@ -4,9 +4,9 @@ PostgreSQL's tsvector ranked by ts_rank_cd(), highlighted by snippet() / ts_head
 
 Only what the member may read comes back: posts neither deleted nor hidden, in threads
 not hidden, in the categories app.access lets them read (asked here of every category,
-so a Learning Path's stays out for outsiders). Three queries whatever the number of
-matches: the categories, the count and the page (which joins the thread, category and
-author's name, and highlights its own rows only)."""
+so a Learning Path's stays out for outsiders). The same queries whatever the number of
+matches: the categories (and what app.access asks about the member), the count and the
+page, which joins the thread and the author's name and highlights its own rows only."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -141,18 +141,15 @@ def search(user, query: str, page: int = 1) -> Results:
     rows = []
     if rules.offset(page) < total:
         cut = {"limit": rules.RESULTS_PER_PAGE, "offset": rules.offset(page)}
-        rows = db.session.execute(_statement(page_sql), params | marks | cut).all()
+        # created_at read as the models read it: UTC, aware (SQLite gives it as text).
+        page_statement = _statement(page_sql).columns(created_at=UTCDateTime)
+        rows = db.session.execute(page_statement, params | marks | cut).all()
     hits = [_hit(row, categories, found) for row in rows]
     return Results(query, found, hits, total, page, rules.page_count(total))
 
 
 def _statement(sql: str):
-    # created_at read as the models read it: UTC, timezone-aware (SQLite keeps text).
-    return (
-        text(sql)
-        .bindparams(bindparam("categories", expanding=True))
-        .columns(created_at=UTCDateTime)
-    )
+    return text(sql).bindparams(bindparam("categories", expanding=True))
 
 
 def _hit(row, categories: dict[int, ForumCategory], found: tuple[str, ...]) -> Hit:

@@ -290,3 +290,26 @@ def _name(change) -> str:
     if kind == "remove_column":
         return rest[-1].name
     return rest[0].name
+
+
+def test_the_search_reads_the_full_text_index(app):
+    """The words are looked up in the index: FTS5's, or the GIN index for the search's
+    own condition (sequential scans forbidden: on a handful of rows PostgreSQL would
+    rather read the table)."""
+    from app.services import forum_search as service
+
+    params = {"no": False, "categories": [1], "words": "loops", "match": '"loops"'}
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        assert "p.search_vector @@ plainto_tsquery('simple', :words)" in service._PG_MATCHES
+        sql = text(
+            "EXPLAIN SELECT p.id FROM forum_posts AS p"
+            " WHERE p.search_vector @@ plainto_tsquery('simple', :words)"
+        )
+        expected = "Bitmap Index Scan on ix_forum_posts_search_vector"
+    else:
+        sql = service._statement("EXPLAIN QUERY PLAN " + service.SQLITE_COUNT)
+        expected = "VIRTUAL TABLE INDEX"
+    plan = " ".join(str(row) for row in db.session.execute(sql, params))
+    assert expected in plan, plan
+    db.session.rollback()
