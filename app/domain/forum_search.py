@@ -23,10 +23,17 @@ MAX_WORD = 60
 # Accents are folded away on both sides (the indexed text and the query), so "ete"
 # finds "été" and "été" finds "ete": French members do not always type them. One
 # letter for one letter (PostgreSQL's translate(), in the migration's index, does the
-# same with the same two strings: a test checks they agree). SQLite's FTS5 tokenizer
-# folds accents of its own (remove_diacritics 2), and lower case on both.
-FOLD_FROM = "àáâãäåāăąçćčďèéêëēĕėęěìíîïĩīĭįñńňòóôõöøōŏőùúûüũūŭůűųýÿźżžśšşł"
-FOLD_TO = "aaaaaaaaacccdeeeeeeeeeiiiiiiiinnnooooooooouuuuuuuuuuyyzzzsssl"
+# same with the same two strings: a test checks they agree). Capitals are listed too:
+# PostgreSQL's lower() leaves them alone in a database whose locale is plain "C".
+# SQLite's FTS5 tokenizer folds accents of its own (remove_diacritics 2).
+FOLD_FROM = (
+    "àáâãäåāăąçćčďèéêëēĕėęěìíîïĩīĭįñńňòóôõöøōŏőùúûüũūŭůűųýÿźżžśšşł"
+    "ÀÁÂÃÄÅĀĂĄÇĆČĎÈÉÊËĒĔĖĘĚÌÍÎÏĨĪĬĮÑŃŇÒÓÔÕÖØŌŎŐÙÚÛÜŨŪŬŮŰŲÝŸŹŻŽŚŠŞŁ"
+)
+FOLD_TO = (
+    "aaaaaaaaacccdeeeeeeeeeiiiiiiiinnnooooooooouuuuuuuuuuyyzzzsssl"
+    "aaaaaaaaacccdeeeeeeeeeiiiiiiiinnnooooooooouuuuuuuuuuyyzzzsssl"
+)
 _FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
 
 # Letters and digits of any script; everything else (punctuation, operators, quotes,
