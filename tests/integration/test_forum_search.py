@@ -72,6 +72,13 @@ def test_a_word_finds_posts_and_titles_with_the_thread_category_author_and_date(
     assert reply_hit.created_at.tzinfo is not None
 
 
+def test_a_title_match_shows_the_start_of_its_post(forum, make_user):
+    forum.thread(make_user(), title="Flexbox gaps", body="My columns overlap on small screens.")
+    (hit,) = search(VISITOR, "flexbox").hits
+    assert str(hit.title) == "<mark>Flexbox</mark> gaps"
+    assert str(hit.snippet).startswith("My columns overlap on small screens")
+
+
 def test_every_word_is_required_across_title_and_body(forum, make_user):
     author = make_user()
     forum.thread(author, title="Loops in Python", body="How do they work?")
