@@ -111,6 +111,10 @@ def _refunded(payment: Payment, event: GatewayEvent, refund: dict) -> str:
     refund_id = str(refund.get("id") or "")[:100]
     if not refund_id:
         return "ignored: no refund id"
+    if event.currency and event.currency != payment.currency:
+        return "ignored: currency differs"
+    # Locked: two notifications (or one and staff's refund) at once take turns.
+    db.session.refresh(payment, with_for_update=True)
     ours = db.session.scalars(select(Refund).where(Refund.payment_id == payment.id)).all()
     if any(row.gateway_reference == refund_id for row in ours):
         return "ignored: refund already recorded"

@@ -250,6 +250,9 @@ def test_every_state_passes_axe_and_the_html_checker(
         pages = [(label, TAB)]
         if status is S.ACTIVE:
             pages.append((f"{label}-cancel", f"{TAB}/{sub_id}/cancel"))
+        if plan is Plan.SOLO and status is S.ACTIVE:
+            # No method kept (as after a PayPal agreement cancelled at PayPal).
+            pages.append((f"{label}-payment-none", "/account/payment"))
         if status == "paid":
             pages.append((f"{label}-withdraw", f"{TAB}/{sub_id}/withdraw"))
             pages.append((f"{label}-payment", "/account/payment"))

@@ -222,6 +222,7 @@ def test_a_cancelled_agreement_removes_the_payment_method(
     sign_in(client, member.email, member.password)
     page = client.get("/account/payment").get_data(as_text=True)
     assert "None kept" in page and "Pay by another card" in page
+    assert "No payment method is kept for a subscription above" in page
 
 
 def test_the_member_is_asked_in_their_language(app, paypal, make_user, make_subscription):

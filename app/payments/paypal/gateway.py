@@ -20,7 +20,7 @@ from app.payments.base import (
 )
 from app.payments.paypal.agreements import Agreements
 from app.payments.paypal.client import NAME, Api, Refused, decline_for
-from app.payments.paypal.orders import Orders
+from app.payments.paypal.orders import Orders, payment_result
 from app.payments.paypal.refunds import Refunds
 from app.payments.paypal.renewals import Renewals, is_renewal, is_renewal_key
 from app.payments.paypal_webhooks import to_cents
@@ -128,7 +128,7 @@ class PayPalGateway(Orders, Agreements, Renewals, Refunds, PaymentGateway):
                 )
                 return self._agreement_result(agreement, to_cents(fee.value) if fee else 0)
             payment = self._checked(self._sdk(paypalrestsdk.Payment.find, reference, self.api))
-            return self._payment_result(payment)
+            return payment_result(payment)
         except Refused as refused:
             return ChargeResult(
                 Outcome.DECLINED,

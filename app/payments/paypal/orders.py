@@ -62,7 +62,7 @@ class Orders(Client):
         if payment.state != "created":
             # Already executed (a refresh, a second tab, a replayed return): say what it
             # became, never execute again.
-            return self._payment_result(payment)
+            return payment_result(payment)
         if not payer_id:
             return ChargeResult(Outcome.DECLINED, reference=payment_id, decline=Decline.DECLINED)
         body = Resource({"payer_id": payer_id}, api=self.api)
@@ -72,51 +72,52 @@ class Orders(Client):
         if payment.error:
             if payment.error.get("name") == "PAYMENT_ALREADY_DONE":
                 payment = self._checked(self._sdk(paypalrestsdk.Payment.find, payment_id, self.api))
-                return self._payment_result(payment)
+                return payment_result(payment)
             raise Refused(dict(payment.error))
-        return self._payment_result(payment)
+        return payment_result(payment)
 
-    @staticmethod
-    def _payment_result(payment: Resource) -> ChargeResult:
-        transaction = payment.transactions[0]
-        sale = None
-        for related in transaction.related_resources or []:
-            if related.sale:
-                sale = related.sale
-        payer_info = payment.payer.payer_info if payment.payer else None
-        raw = {
-            "payment_id": payment.id,
-            "state": payment.state,
-            "sale_id": sale.id if sale else None,
-            "sale_state": sale.state if sale else None,
-        }
-        if payment.state == "created":
-            outcome = Outcome.ACTION_REQUIRED
-        elif payment.state == "approved" and sale is not None:
-            # A pending sale (eCheck, review) settles later, through a webhook.
-            outcome = {
-                "completed": Outcome.SUCCEEDED,
-                "partially_refunded": Outcome.SUCCEEDED,
-                "refunded": Outcome.SUCCEEDED,
-                "pending": Outcome.UNKNOWN,
-            }.get(sale.state, Outcome.DECLINED)
-        else:
-            outcome = Outcome.DECLINED
-        return ChargeResult(
-            outcome,
-            reference=payment.id,
-            decline=Decline.DECLINED if outcome is Outcome.DECLINED else None,
-            action_url=link(payment.links, "approval_url")
-            if outcome is Outcome.ACTION_REQUIRED
-            else None,
-            method=MethodDetails(
-                kind="paypal",
-                token=None,
-                payer_email=payer_info.email if payer_info else None,
-            )
-            if outcome is Outcome.SUCCEEDED
-            else None,
-            amount_cents=to_cents(transaction.amount.total),
-            currency=transaction.amount.currency,
-            raw=raw,
+
+def payment_result(payment: Resource) -> ChargeResult:
+    """What a v1 payment's state (and its sale's) means for us."""
+    transaction = payment.transactions[0]
+    sale = None
+    for related in transaction.related_resources or []:
+        if related.sale:
+            sale = related.sale
+    payer_info = payment.payer.payer_info if payment.payer else None
+    raw = {
+        "payment_id": payment.id,
+        "state": payment.state,
+        "sale_id": sale.id if sale else None,
+        "sale_state": sale.state if sale else None,
+    }
+    if payment.state == "created":
+        outcome = Outcome.ACTION_REQUIRED
+    elif payment.state == "approved" and sale is not None:
+        # A pending sale (eCheck, review) settles later, through a webhook.
+        outcome = {
+            "completed": Outcome.SUCCEEDED,
+            "partially_refunded": Outcome.SUCCEEDED,
+            "refunded": Outcome.SUCCEEDED,
+            "pending": Outcome.UNKNOWN,
+        }.get(sale.state, Outcome.DECLINED)
+    else:
+        outcome = Outcome.DECLINED
+    return ChargeResult(
+        outcome,
+        reference=payment.id,
+        decline=Decline.DECLINED if outcome is Outcome.DECLINED else None,
+        action_url=link(payment.links, "approval_url")
+        if outcome is Outcome.ACTION_REQUIRED
+        else None,
+        method=MethodDetails(
+            kind="paypal",
+            token=None,
+            payer_email=payer_info.email if payer_info else None,
         )
+        if outcome is Outcome.SUCCEEDED
+        else None,
+        amount_cents=to_cents(transaction.amount.total),
+        currency=transaction.amount.currency,
+        raw=raw,
+    )

@@ -11,7 +11,7 @@ import paypalrestsdk
 
 from app.payments.base import ChargeRequest, ChargeResult, Decline, Outcome
 from app.payments.paypal.client import Client, Refused, decline_for, money
-from app.payments.paypal.orders import Orders
+from app.payments.paypal.orders import payment_result
 
 # Billing agreement ids: I-… (agreements from a billing plan, what checkout signs) or B-…
 # (merchant-initiated agreements); both are what a renewal's method token holds.
@@ -73,7 +73,7 @@ class Renewals(Client):
                 currency=request.currency,
                 raw={"error": refused.error},
             )
-        result = Orders._payment_result(payment)
+        result = payment_result(payment)
         if result.outcome is Outcome.ACTION_REQUIRED:
             # A reference transaction needs no approval: one that asks for it is refused.
             return ChargeResult(
