@@ -117,3 +117,22 @@ def test_a_hostile_signature_is_shown_as_plain_text(forum, member, payload):
     assert line.xpath("string(bdi)") == " ".join(payload[:200].split())
     assert "\u202e" not in page[page.index("<main") :]
 
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_hostile_post_with_a_mention_comes_out_inert(forum, member, payload):
+    """A post that mentions a member is rendered again with the mention marked: the same
+    allow-list applies, plus that one span."""
+    mentioned_client, _ = member()
+    mentioned_client.post(
+        "/account/forum",
+        data={"display_name": "Target", "signature": "", "email_choice": "none"},
+    )
+    subscriber, user = member()
+    thread = forum.thread(user)
+    subscriber.post(f"/forum/threads/{thread.id}/reply", data={"body": f"@target {payload}"})
+    page = subscriber.get(f"/forum/threads/{thread.id}").get_data(as_text=True)
+    assert '<span class="mention">@target</span>' in page
+    containers = body_html(page)
+    assert_inert(containers)
+    for element in containers[-1].iterdescendants("span"):
+        assert dict(element.attrib) == {"class": "mention"}
