@@ -186,6 +186,10 @@ PAGES: list[Page] = [
     Page("/forum/threads/{thread}", who="learner", label="forum-thread-learner"),
     Page("/forum/no-such-category", label="forum-category-not-found", status=404),
     Page("/messages/", who="learner", label="messages"),
+    Page("/notifications/", who="learner", label="notifications"),
+    # Its form comes filled in (the member's name), so "submit_empty" would save it: its
+    # error state is in tests/web/test_forum_settings.py.
+    Page("/account/forum", who="learner", label="account-forum"),
     Page("/messages/new", who="learner", label="messages-new-not-subscribed", status=403),
     Page("/staff/moderation", who="staff", label="staff-moderation"),
     Page("/forum/posts/1/report", who="learner", label="forum-report"),
