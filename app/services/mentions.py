@@ -1,5 +1,5 @@
 """@mentions in forum posts: the names a post's Markdown mentions (in its text, never
-inside code, a code block or a link), and the post's HTML with the mentions of known
+inside code, a code block, a link or a quote), and the post's HTML with the mentions of known
 members marked. A mention is styled text, not a link: the forum has no page about a
 member, and a link to anything private is what a mention must never be."""
 
@@ -15,10 +15,16 @@ from app.services.markdown import ALLOWED_ATTRIBUTES, POST_LINK_REL, POST_TAGS, 
 
 
 def _plain_texts(tokens: list[Token]) -> Iterator[Token]:
-    """The text tokens of the inline content outside links (code spans, code blocks and
-    images are tokens of their own, so their text never comes here)."""
+    """The text tokens of the inline content outside links and quotes (code spans, code
+    blocks and images are tokens of their own, so their text never comes here). A quote
+    repeats someone's words: the mentions in it were theirs, and are not made again."""
+    quoted = 0
     for token in tokens:
-        if token.type != "inline" or not token.children:
+        if token.type == "blockquote_open":
+            quoted += 1
+        elif token.type == "blockquote_close":
+            quoted -= 1
+        if token.type != "inline" or not token.children or quoted:
             continue
         in_link = 0
         for child in token.children:
@@ -68,9 +74,9 @@ def render_with_mentions(text: str | None, known: set[str]) -> Markup:
     sanitizer keeps that span and that class alone: typed HTML is never parsed (the
     parser's html option is off), so only the spans made here exist."""
     tokens = _parser.parse(text or "")
+    texts = {id(t) for t in _plain_texts(tokens)}
     for token in tokens:
         if token.type == "inline" and token.children:
-            texts = {id(t) for t in _plain_texts([token])}
             token.children = [
                 piece
                 for child in token.children

@@ -18,7 +18,8 @@ from app.services.mentions import mentioned_names, render_with_mentions
         ("@ann.b-c_d is one name", ["ann.b-c_d"]),
         ("(@ann) [@bob] @élodie", ["ann", "bob", "élodie"]),
         ("**@ann** and *@bob*", ["ann", "bob"]),
-        ("> @ann in a quote", ["ann"]),
+        ("> @ann in a quote", []),  # the quoted member's words, not a new mention
+        ("> **@ann**\n>\n> hello @bob\n\nThanks @cleo", ["cleo"]),  # a quoted post
         ("- @ann in a list", ["ann"]),
         ("write to ann@example.org", []),  # an address, not a mention
         ("https://example.org/@ann", []),  # a path
@@ -45,6 +46,7 @@ def test_2_1a_mentions_are_names_in_the_text_outside_code_and_links(text, names)
     [
         ("Hi @Ann!", {"ann"}, '<p>Hi <span class="mention">@Ann</span>!</p>'),
         ("Hi @nobody", {"ann"}, "<p>Hi @nobody</p>"),
+        ("> @ann", {"ann"}, "<blockquote>\n<p>@ann</p>\n</blockquote>"),
         ("`@ann`", {"ann"}, "<p><code>@ann</code></p>"),
         (
             "[@ann](https://example.org)",

@@ -409,3 +409,26 @@ def test_the_headers_count_is_each_members_own_and_never_cached(client, forum, m
     assert "unread notification" not in text(client.get("/forum/"))  # a visitor: none
     owner_client.post("/notifications/read-all")
     assert "No unread notifications" in text(owner_client.get("/forum/"))
+
+
+def test_follow_and_mark_read_need_the_csrf_token(make_app, forum, make_user):
+    from tests.conftest import sign_in
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    user = make_user()
+    thread = forum.thread(make_user())
+    client = app.test_client()
+    page = client.get("/signin").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    sign_in(client, user.email, user.password, csrf_token=token)
+    assert client.post(f"/forum/threads/{thread.id}/follow").status_code == 400
+    assert client.post("/notifications/read-all").status_code == 400
+    assert not notifications.follows(user, thread)
+    page = client.get(f"/forum/threads/{thread.id}").get_data(as_text=True)
+    form = page[page.index('<form id="follow-form"') :]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    assert (
+        client.post(f"/forum/threads/{thread.id}/follow", data={"csrf_token": token}).status_code
+        == 302
+    )
+    assert notifications.follows(user, thread)
