@@ -2,8 +2,8 @@
 listing the threads with news since the last digest — new replies in the threads they
 follow, mentions of their name — each with a link to where to read on. A notice is in
 one digest at most (its emailed_at is set), so running the job twice sends nothing new;
-a notice already read in the site, or of a thread the member may no longer read, is
-left out."""
+a notice already read in the site, of a post since deleted or hidden, or of a thread the
+member may no longer read, is left out."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -86,7 +86,8 @@ def _news(member: User, notices: list[ForumNotification]) -> list[ThreadNews]:
     threads: dict[int, ThreadNews] = {}
     for notice in notices:
         thread = notice.thread
-        if thread.hidden or not can(member, Forum.READ, thread):
+        # A post deleted or hidden since: nothing left to read there.
+        if notice.post.gone or thread.hidden or not can(member, Forum.READ, thread):
             continue
         news = threads.get(thread.id)
         if news is None:

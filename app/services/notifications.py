@@ -17,7 +17,15 @@ from app.domain import notifications as rules
 from app.domain.forum import name_key
 from app.domain.notifications import EmailChoice, NoticeKind
 from app.extensions import db
-from app.models import ForumFollow, ForumNotification, ForumPost, ForumProfile, ForumThread, User
+from app.models import (
+    ForumFollow,
+    ForumNotification,
+    ForumPost,
+    ForumProfile,
+    ForumThread,
+    MemberBlock,
+    User,
+)
 from app.services import mail
 from app.services.forum import profile_of
 from app.services.mentions import mentioned_names, render_with_mentions
@@ -64,7 +72,7 @@ def post_written(post: ForumPost) -> None:
         .join(ForumFollow, ForumFollow.user_id == User.id)
         .where(ForumFollow.thread_id == thread.id, User.id != author.id)
     )
-    told = _already_told(post)
+    told = _already_told(post) | _blocking(author)
     for member in mentioned:
         _tell(member, post, NoticeKind.MENTION, told)
     for member in followers:
@@ -73,7 +81,7 @@ def post_written(post: ForumPost) -> None:
 
 def post_edited(post: ForumPost) -> None:
     """An edited post: the members it now mentions and were not told of it are."""
-    told = _already_told(post)
+    told = _already_told(post) | _blocking(post.author)
     for member in _mentions(post):
         _tell(member, post, NoticeKind.MENTION, told)
 
@@ -105,6 +113,16 @@ def _already_told(post: ForumPost) -> set[int]:
     return set(
         db.session.scalars(
             select(ForumNotification.user_id).where(ForumNotification.post_id == post.id)
+        )
+    )
+
+
+def _blocking(author: User) -> set[int]:
+    """The members who blocked the author (Messages → Block): the author can no longer
+    reach them, by a message, a mention or a reply in a thread they follow."""
+    return set(
+        db.session.scalars(
+            select(MemberBlock.blocker_id).where(MemberBlock.blocked_id == author.id)
         )
     )
 

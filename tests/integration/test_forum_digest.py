@@ -139,3 +139,16 @@ def test_now_sets_the_moment_and_old_notices_are_not_sent(app, forum, make_user,
     bad = runner.invoke(args=["forum", "digest", "--now", "tomorrow"])
     assert bad.exit_code != 0 and "ISO date-time" in bad.output
     assert db.session.scalar(select(ForumPost.id).where(ForumPost.position == 2))
+
+
+def test_a_post_deleted_or_hidden_since_is_left_out(app, forum, make_user):
+    reader, writer = make_user(), make_user()
+    choose(reader, EmailChoice.DAILY)
+    thread = forum.thread(writer)
+    notifications.follow(reader, thread)
+    forum_service.delete(write(writer, thread))
+    hidden = write(writer, thread)
+    hidden.hidden_at = clock.now()
+    db.session.commit()
+    assert forum_digest.send(clock.now()) == 0
+    assert digests(reader) == []

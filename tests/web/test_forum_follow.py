@@ -15,7 +15,7 @@ from app.domain.orders import Plan
 from app.extensions import db
 from app.models import ForumFollow, ForumNotification, ForumPost
 from app.services import forum as forum_service
-from app.services import notifications
+from app.services import messages, notifications
 from tests.conftest import outbox_for, path_of
 
 HX = {"HX-Request": "true"}
@@ -432,3 +432,16 @@ def test_follow_and_mark_read_need_the_csrf_token(make_app, forum, make_user):
         == 302
     )
     assert notifications.follows(user, thread)
+
+
+def test_a_member_who_blocked_the_author_is_not_told(forum, member):
+    _, ann = member()
+    choose(ann, EmailChoice.IMMEDIATE, name="Ann")
+    thread = forum.thread(ann)
+    notifications.follow(ann, thread)
+    db.session.commit()
+    client, bob = member()
+    messages.block(ann, bob.id)  # as Block, in a conversation with Bob, does
+    db.session.commit()
+    reply(client, thread, "Hello @ann")
+    assert notices_of(ann) == [] and forum_mail(ann) == []
