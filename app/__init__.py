@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "checkout",
     "forum",
     "messages",
+    "notifications",
     "staff",
     "billing",
     "webhooks",

@@ -1,7 +1,8 @@
 """Command-line tools: `flask users create`, `flask demo-data`, `flask orders purge`,
-`flask legal seed`, `flask mail deliver`, `flask billing run`. Each command is one transaction: committed
-when it ends, rolled back if it fails; mail delivery alone runs its own short
-transactions, around (never across) its exchanges with the mail server."""
+`flask legal seed`, `flask mail deliver`, `flask billing run`, `flask forum digest`.
+Each command is one transaction: committed when it ends, rolled back if it fails; mail
+delivery alone runs its own short transactions, around (never across) its exchanges
+with the mail server."""
 
 from datetime import UTC, date, datetime
 from functools import wraps
@@ -31,6 +32,7 @@ orders_cli = AppGroup("orders", help="Look after orders.")
 legal_cli = AppGroup("legal", help="Legal documents.")
 mail_cli = AppGroup("mail", help="Outgoing email.")
 billing_cli = AppGroup("billing", help="Renewals, unpaid renewals and the rest of billing.")
+forum_cli = AppGroup("forum", help="The forum's scheduled jobs.")
 
 
 def one_transaction(command):
@@ -169,10 +171,23 @@ def billing_run(now_text):
         click.echo(line)
 
 
+@forum_cli.command("digest")
+@click.option("--now", "now_text", help="Run as if it were this moment (a demo's time travel).")
+@one_transaction
+def forum_digest(now_text):
+    """Queue the daily digest of new replies and mentions to each member who chose it
+    (run it once a day; a second run sends nothing new). `flask mail deliver` sends."""
+    from app.services import forum_digest
+
+    moment = parse_now(now_text) or clock.now()
+    click.echo(f"Forum digest: {forum_digest.send(moment)} emails queued.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(legal_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(billing_cli)
+    app.cli.add_command(forum_cli)
     app.cli.add_command(demo_data)

@@ -24,7 +24,7 @@ INVISIBLE = frozenset(
     "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff\u00ad"
 )
 # Letters (any script), digits, "_", "." and "-": no spaces, so "@name" ends clearly.
-NAME = re.compile(r"^[^\W][\w.-]*$")
+NAME = re.compile(r"^[^\W_][\w.-]*$")
 
 
 class TextProblem(StrEnum):

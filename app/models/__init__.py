@@ -52,6 +52,7 @@ from app.models.legal import (
 )
 from app.models.messages import Conversation, ConversationMember, MemberBlock, Message
 from app.models.moderation import ModerationAction, Report
+from app.models.notifications import ForumFollow, ForumNotification
 from app.models.orders import (
     Acceptance,
     AcceptanceSubject,
@@ -108,6 +109,8 @@ __all__ = [
     "Exercise",
     "ExerciseKind",
     "ForumCategory",
+    "ForumFollow",
+    "ForumNotification",
     "ForumPost",
     "ForumProfile",
     "ForumRead",

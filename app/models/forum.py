@@ -12,9 +12,10 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.notifications import EmailChoice
 from app.extensions import db
 from app.models.catalog import LearningPath
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
 
 
@@ -112,6 +113,10 @@ class ForumProfile(db.Model):
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # "Mark all read": every thread whose last post is older than this counts as read.
     read_all_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Settings → Forum: how new replies and mentions are told by email (in-site always).
+    email_choice: Mapped[EmailChoice] = mapped_column(
+        str_enum(EmailChoice, 10), default=EmailChoice.DAILY, server_default="daily"
+    )
 
     user: Mapped[User] = relationship()
 

@@ -191,6 +191,10 @@ PAGES: list[Page] = [
     Page("/forum/search?q=zebra", label="forum-search-none"),
     Page("/forum/search?q=%21%21%21", label="forum-search-errors", status=422),
     Page("/messages/", who="learner", label="messages"),
+    Page("/notifications/", who="learner", label="notifications"),
+    # Its form comes filled in (the member's name), so "submit_empty" would save it: its
+    # error state is in tests/web/test_forum_settings.py.
+    Page("/account/forum", who="learner", label="account-forum"),
     Page("/messages/new", who="learner", label="messages-new-not-subscribed", status=403),
     Page("/staff/moderation", who="staff", label="staff-moderation"),
     Page("/forum/posts/1/report", who="learner", label="forum-report"),

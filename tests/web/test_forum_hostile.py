@@ -96,3 +96,43 @@ def test_a_full_name_with_direction_characters_never_reaches_the_forum(forum, me
     main = page[page.index("<main") :]  # the header greets the member by their full name
     assert "\u202e" not in main and "\u200b" not in main
     assert '<bdi class="member-name">Eve-' in main
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_hostile_signature_is_shown_as_plain_text(forum, member, payload):
+    """Settings → Forum: a signature is plain text, escaped, in an hx-disable paragraph
+    under the member's posts; its invisible characters are removed when saved."""
+    subscriber, user = member()
+    signature = payload[:200] + "\u202e\u200b"
+    response = subscriber.post(
+        "/account/forum",
+        data={"display_name": "Signed", "signature": signature, "email_choice": "none"},
+    )
+    assert response.status_code == 302
+    thread = forum.thread(user)
+    page = subscriber.get(f"/forum/threads/{thread.id}").get_data(as_text=True)
+    (line,) = lxml.html.fromstring(page).xpath("//p[contains(@class, 'post__signature')]")
+    assert line.get("data-hx-disable") is not None
+    assert [element.tag for element in line.iterdescendants()] == ["span", "bdi"]
+    assert line.xpath("string(bdi)") == " ".join(payload[:200].split())
+    assert "\u202e" not in page[page.index("<main") :]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_hostile_post_with_a_mention_comes_out_inert(forum, member, payload):
+    """A post that mentions a member is rendered again with the mention marked: the same
+    allow-list applies, plus that one span."""
+    mentioned_client, _ = member()
+    mentioned_client.post(
+        "/account/forum",
+        data={"display_name": "Target", "signature": "", "email_choice": "none"},
+    )
+    subscriber, user = member()
+    thread = forum.thread(user)
+    subscriber.post(f"/forum/threads/{thread.id}/reply", data={"body": f"@target {payload}"})
+    page = subscriber.get(f"/forum/threads/{thread.id}").get_data(as_text=True)
+    assert '<span class="mention">@target</span>' in page
+    containers = body_html(page)
+    assert_inert(containers)
+    for element in containers[-1].iterdescendants("span"):
+        assert dict(element.attrib) == {"class": "mention"}

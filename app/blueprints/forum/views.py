@@ -14,7 +14,7 @@ from app.blueprints.forum.forms import BODY_HINT, EditForm, ReplyForm, ThreadFor
 from app.blueprints.staff.moderation_forms import ReportForm
 from app.domain import forum as rules
 from app.extensions import login_manager
-from app.services import forum, moderation
+from app.services import forum, moderation, notifications
 from app.web.rendering import redirect_to, render, wants_fragment
 
 
@@ -103,6 +103,7 @@ def _name(post) -> str:
 def _thread_page(result, form, status=200):
     if current_user.is_authenticated and result.posts:
         forum.mark_read(_user(), result.thread, result.posts[-1].position)
+        notifications.thread_seen(_user(), result.thread, result.posts[-1].position)
     form.token.data = form.token.data or forum.new_token()
     form.page.data = str(result.page)
     form.seen.data = str(result.posts[-1].position if result.posts else 0)
@@ -188,7 +189,9 @@ def new_thread(slug: str):
     form = ThreadForm()
     if form.validate_on_submit():
         made = forum.start_thread(_user(), found, form.title.data, form.body.data)
+        notifications.post_written(forum.post_at(made, 1))
         flash(_("Your thread has been started."))
+        flash(_("You follow this thread: new replies appear in your notifications."))
         return redirect_to(url_for("forum.thread", thread_id=made.id))
     return render(
         "forum/new_thread.html",
@@ -210,6 +213,7 @@ def reply(thread_id: int):
         result = forum.post_page(found, form.page_number)
         return _thread_page(result, form, status=422)
     made = forum.reply(_user(), found, form.body.data, form.token.data)
+    notifications.post_written(made)
     on_page = rules.page_of(made.position)
     if not wants_fragment() or on_page != form.page_number:
         flash(_("Your reply has been posted."))
@@ -250,6 +254,7 @@ def edit_post(post_id: int):
     form = EditForm(data={"body": found.body} if request.method == "GET" else None)
     if form.validate_on_submit():
         forum.edit(found, form.body.data)
+        notifications.post_edited(found)
         flash(_("Your post has been changed."))
         return redirect_to(_post_url(found))
     return render(
