@@ -1,9 +1,11 @@
 from app.models.assignments import (
     Assessment,
+    AssessmentOffer,
     AssessmentScore,
     RubricCriterion,
     RubricLevel,
     Submission,
+    SubmissionFile,
 )
 from app.models.billing import BillingDue, DueStatus, InterestRate
 from app.models.catalog import (
@@ -85,6 +87,7 @@ __all__ = [
     "AcceptanceSubject",
     "AcceptedBy",
     "Assessment",
+    "AssessmentOffer",
     "AssessmentScore",
     "AttemptAnswer",
     "Availability",
@@ -159,6 +162,7 @@ __all__ = [
     "StatusWriteError",
     "StepKind",
     "Submission",
+    "SubmissionFile",
     "Subscription",
     "SubscriptionEvent",
     "TermsAnswer",

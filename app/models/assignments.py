@@ -67,8 +67,46 @@ class Submission(db.Model):
     assessments: Mapped[list["Assessment"]] = relationship(
         back_populates="submission", order_by="Assessment.id", cascade="all, delete-orphan"
     )
+    files: Mapped[list["SubmissionFile"]] = relationship(
+        order_by="SubmissionFile.id", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (UniqueConstraint("exercise_id", "user_id"),)
+
+
+class SubmissionFile(db.Model):
+    """A file attached to a submission, kept as submitted (there is no way to change
+    it). The bytes are in the upload folder under `stored_name`, a random name: the
+    learner's name for the file is only shown (cleaned) to the author and staff."""
+
+    __tablename__ = "submission_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    display_name: Mapped[str] = mapped_column(String(100))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    # app.domain.uploads.FileKind, told from the bytes.
+    kind: Mapped[str] = mapped_column(String(16))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
+
+
+class AssessmentOffer(db.Model):
+    """A submission shown to a peer to assess (what lets them download its files)."""
+
+    __tablename__ = "assessment_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("submission_id", "assessor_id"),)
 
 
 class Assessment(db.Model):

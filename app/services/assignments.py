@@ -18,6 +18,7 @@ from app.domain.text import has_control_characters
 from app.extensions import db
 from app.models import (
     Assessment,
+    AssessmentOffer,
     AssessmentScore,
     Course,
     Exercise,
@@ -25,7 +26,7 @@ from app.models import (
     RubricCriterion,
     Submission,
 )
-from app.services import certificates
+from app.services import certificates, uploads
 from app.services.quizzes import BadSubmission, NotAllowed
 
 MAX_BODY = 20_000
@@ -105,14 +106,27 @@ def given_count(user_id: int, exercise_id: int) -> int:
 # --- submitting ------------------------------------------------------------------------
 
 
-def submit(user, exercise: Exercise, body: str, link: str, now: datetime) -> Submission:
-    """One submission per learner: the same form sent twice keeps the first."""
+def submit(
+    user,
+    exercise: Exercise,
+    body: str,
+    link: str,
+    now: datetime,
+    file: tuple[str, bytes] | None = None,
+) -> Submission:
+    """One submission per learner: the same form sent twice keeps the first, with its
+    file (a submission's files never change). `file` is (the browser's name, bytes)."""
     if not can(user, Feature.EXERCISES):
         raise NotAllowed()
     body, link = (body or "").strip(), (link or "").strip()
-    problems = []
-    if not body and not link:
-        problems.append(("body", _l("Write your work here, or give a link to it.")))
+    problems, upload = [], None
+    if file is not None:
+        try:
+            upload = uploads.check(*file)
+        except DomainError as error:
+            problems += error.errors
+    if not body and not link and file is None:
+        problems.append(("body", _l("Write your work here, attach a file, or give a link.")))
     if has_control_characters(body):
         problems.append(("body", CONTROL))
     elif len(body) > MAX_BODY:
@@ -141,6 +155,8 @@ def submit(user, exercise: Exercise, body: str, link: str, now: datetime) -> Sub
             db.session.add(made)
     except IntegrityError:
         return submission_of(user, exercise)
+    if upload is not None:
+        made.files.append(uploads.store(db.session, made.id, upload))
     return made
 
 
@@ -172,6 +188,25 @@ def next_to_assess(user, exercise: Exercise) -> Submission | None:
         .order_by(counted, Submission.submitted_at, Submission.id)
         .limit(1)
     )
+
+
+def offer_next(user, exercise: Exercise, now: datetime) -> Submission | None:
+    """next_to_assess, recorded as shown to the user (what lets them download its
+    files)."""
+    work = next_to_assess(user, exercise)
+    if work is not None and not db.session.scalar(
+        select(AssessmentOffer.id).where(
+            AssessmentOffer.submission_id == work.id, AssessmentOffer.assessor_id == user.id
+        )
+    ):
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    AssessmentOffer(submission_id=work.id, assessor_id=user.id, offered_at=now)
+                )
+        except IntegrityError:
+            pass  # the same page loaded twice at once: one offer is enough
+    return work
 
 
 def parse_levels(items: list[RubricCriterion], form) -> dict[int, tuple[int, int]]:

@@ -10,8 +10,20 @@ from typing import Literal
 # "subscriber": a Premium Solo learner who passed a quiz and holds a certificate.
 Who = Literal["anonymous", "learner", "staff", "subscriber"]
 # "submit_empty": click the page's submit button with every field empty, then check
-# the page with its error summary and field errors.
-Action = Literal["submit_empty"]
+# the page with its error summary and field errors. "attach_svg": the same, with an
+# SVG image renamed .png in the file field (#file), which is refused.
+Action = Literal["submit_empty", "attach_svg"]
+SUBMITS = ("submit_empty", "attach_svg")
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def fill_before_submit(page, entry: "Page") -> None:
+    """What an action puts in the form before its submit button is clicked."""
+    if entry.action == "attach_svg":
+        page.set_input_files(
+            "#file", files=[{"name": "drawing.png", "mimeType": "image/png", "buffer": SVG}]
+        )
+
 
 LOCALES = ("en", "fr")
 
@@ -157,6 +169,13 @@ PAGES: list[Page] = [
         who="subscriber",
         label="assignment-errors",
         action="submit_empty",
+        status=422,
+    ),
+    Page(
+        "/courses/javascript-fundamentals/assignments/2",
+        who="subscriber",
+        label="assignment-file-errors",
+        action="attach_svg",
         status=422,
     ),
     Page("/courses/javascript-fundamentals/assignments/2/assess", who="subscriber", label="assess"),
