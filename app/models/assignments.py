@@ -11,10 +11,16 @@ from app.models.types import UTCDateTime, utcnow
 
 
 class RubricCriterion(db.Model):
+    """One criterion of one revision of an assignment's rubric. A revision is never
+    edited: staff's edit adds the next one and the exercise points at it
+    (Exercise.published_revision); work keeps the revision it was submitted under, and
+    its assessments the levels they chose."""
+
     __tablename__ = "rubric_criteria"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     position: Mapped[int] = mapped_column(Integer)
     title_en: Mapped[str] = mapped_column(Text)
     title_fr: Mapped[str] = mapped_column(Text)
@@ -23,7 +29,7 @@ class RubricCriterion(db.Model):
         back_populates="criterion", order_by="RubricLevel.points", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (UniqueConstraint("exercise_id", "position"),)
+    __table_args__ = (UniqueConstraint("exercise_id", "revision", "position"),)
 
     @property
     def max_points(self) -> int:
@@ -58,6 +64,8 @@ class Submission(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str | None] = mapped_column(String(500))
+    # The rubric revision the work is assessed with (the one offered when submitted).
+    rubric_revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     grade: Mapped[int | None] = mapped_column(Integer)
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -58,15 +58,22 @@ def assignment_in(course: Course, position: int) -> Exercise | None:
     )
 
 
-def rubric(exercise: Exercise) -> list[RubricCriterion]:
+def rubric(exercise: Exercise, revision: int | None = None) -> list[RubricCriterion]:
+    """The criteria of a revision of the rubric (the one offered now by default)."""
+    number = revision if revision is not None else exercise.published_revision
     return list(
         db.session.scalars(
             select(RubricCriterion)
-            .where(RubricCriterion.exercise_id == exercise.id)
+            .where(RubricCriterion.exercise_id == exercise.id, RubricCriterion.revision == number)
             .order_by(RubricCriterion.position)
             .options(selectinload(RubricCriterion.levels))
         )
     )
+
+
+def rubric_for(submission: Submission, exercise: Exercise) -> list[RubricCriterion]:
+    """The rubric the work is assessed with: the revision it was submitted under."""
+    return rubric(exercise, submission.rubric_revision)
 
 
 def _criteria(items: list[RubricCriterion]) -> list[peer_grading.Criterion]:
@@ -148,7 +155,12 @@ def submit(
     if existing is not None:
         return existing
     made = Submission(
-        exercise_id=exercise.id, user_id=user.id, body=body, link=link or None, submitted_at=now
+        exercise_id=exercise.id,
+        user_id=user.id,
+        body=body,
+        link=link or None,
+        rubric_revision=exercise.published_revision,
+        submitted_at=now,
     )
     try:
         with db.session.begin_nested():
@@ -259,7 +271,7 @@ def assess(user, exercise: Exercise, submission_id, form, now: datetime) -> Asse
         raise BadSubmission("submission")
     if submission.user_id == user.id:
         raise OwnWork()
-    items = rubric(exercise)
+    items = rubric_for(submission, exercise)
     chosen, comment_problem = {}, None
     try:
         chosen = parse_levels(items, form)
@@ -317,7 +329,7 @@ def regrade(submission: Submission, now: datetime) -> None:
     grade = None
     if peer_grading.is_peer_graded(len(counting), given, exercise.reviews_required):
         scores = [{s.criterion_id: s.points for s in a.scores} for a in counting]
-        grade = peer_grading.peer_grade(_criteria(rubric(exercise)), scores)
+        grade = peer_grading.peer_grade(_criteria(rubric_for(submission, exercise)), scores)
     if grade != submission.grade:
         submission.grade = grade
         submission.graded_at = now if grade is not None else None
@@ -394,7 +406,7 @@ def reported() -> list[Assessment]:
 
 def staff_grade(staff, submission: Submission, form, now: datetime) -> None:
     exercise = db.session.get(Exercise, submission.exercise_id)
-    items = rubric(exercise)
+    items = rubric_for(submission, exercise)
     chosen = parse_levels(items, form)
     possible = sum(c.max_points for c in items)
     points = sum(p for _level, p in chosen.values())

@@ -190,6 +190,11 @@ PAGES: list[Page] = [
     Page("/staff/assignments/submissions/{peer_submission}", who="staff", label="staff-grade"),
     Page("/staff/courses/html-css-first-pages/exercises", who="staff", label="staff-exercises"),
     Page("/staff/courses/html-css-first-pages/exercises/1/quiz", who="staff", label="staff-quiz"),
+    Page(
+        "/staff/courses/javascript-fundamentals/exercises/2/rubric",
+        who="staff",
+        label="staff-rubric",
+    ),
     Page("/staff/certificates", who="staff", label="staff-certificates"),
     Page("/staff/certificates/{certificate}/revoke", who="staff", label="staff-certificate-revoke"),
     Page(

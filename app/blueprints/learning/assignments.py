@@ -113,7 +113,8 @@ def _assignment_page(course, exercise, form, status: int):
         exercise=exercise,
         refusal=None,
         form=form,
-        criteria=assignments.rubric(exercise),
+        # The author's work is assessed with the rubric it was submitted under.
+        criteria=assignments.rubric_for(mine, exercise) if mine else assignments.rubric(exercise),
         submission=mine,
         given=assignments.given_count(user.id, exercise.id),
         report_form=ReportForm(formdata=None),
@@ -190,7 +191,8 @@ def assess(slug: str, position: int):
         form=form,
         errors=errors,
         answers=request.form if status == 422 else None,
-        criteria=assignments.rubric(exercise),
+        # The work's own rubric revision (work submitted before an edit keeps its rubric).
+        criteria=assignments.rubric_for(work, exercise) if work else [],
         field_name=assignments.field_name,
         given=assignments.given_count(user.id, exercise.id),
         file_kinds=uploads.KIND_LABELS,

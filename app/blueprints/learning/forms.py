@@ -86,3 +86,7 @@ class QuizEditForm(Form):
             NumberRange(0, 720, _l("Enter the hours to wait, from 0 to 720.")),
         ],
     )
+
+
+class RubricEditForm(Form):
+    rubric = TextAreaField(_l("Criteria and levels"))
