@@ -198,7 +198,9 @@ def test_who_may_download(learner, folder, staff_client):
     assert "jane" not in disposition.lower()
     assert disposition == f"attachment; filename=submission-{kept.submission_id}-{kept.id}.pdf"
     assert db.session.scalar(select(func.count(AssessmentOffer.id))) == 1
-    # Staff get it with its name; anyone else gets 404.
+    # Staff get it with its name (linked from the grading page); anyone else gets 404.
+    grading = text(staff_client.get(f"/staff/assignments/submissions/{kept.submission_id}"))
+    assert f"/learning/submission-files/{kept.id}" in grading
     response = download(staff_client, kept.id)
     assert response.status_code == 200
     assert "jane-author-essay.pdf" in response.headers["Content-Disposition"]
