@@ -52,6 +52,7 @@ messages: $(BIN)/activate
 # and nginx; PostgreSQL too when BENCH_DATABASE_URL is set (postgresql://user:pass@127.0.0.1/db).
 bench: $(BIN)/activate
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/learning.py
 	$(BIN)/python bench/billing.py
 
 # Known vulnerabilities in the pinned requirements. Needs the network (PyPI and OSV):

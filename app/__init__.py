@@ -63,6 +63,8 @@ def configure_defaults(app: Flask) -> None:
         if app.config["ENV_NAME"] == "production":
             raise RuntimeError("SECRET_KEY must be set in production")
         app.config["SECRET_KEY"] = ensure_secret_key(app.instance_path)
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'atelier.sqlite'}"

@@ -196,6 +196,11 @@ class Config:
     TERMINATION_FEE_BASIS_POINTS = 3000
     RATELIMIT_CHECKOUT = "30 per minute;300 per hour"
     RATELIMIT_CODE_CHECK = "20 per minute;100 per hour"
+    # Files attached to assignment work (app.domain.uploads): the largest taken, and the
+    # folder they are kept in (None: instance/uploads). nginx's limit for the submission
+    # address (deploy/nginx.conf) must stay above this one.
+    ASSIGNMENT_MAX_FILE_BYTES = 5_000_000
+    UPLOAD_FOLDER: str | None = None
 
 
 class DevelopmentConfig(Config):

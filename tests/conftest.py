@@ -7,7 +7,9 @@ PostgreSQL skip into a failure, so CI can never pass without it.
 
 import os
 import re
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -34,6 +36,8 @@ pytest_plugins = [
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 TEST_SECRET = "test-secret-key-not-for-production"
+# Files learners attach (and the demo's) go here, never into the checkout's instance/.
+UPLOADS = Path(tempfile.mkdtemp(prefix="atelier-test-uploads-"))
 
 BACKENDS = [
     "sqlite",
@@ -56,6 +60,7 @@ def base_config(database_url: str) -> dict:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "atelier.test",
         "MAIL_BACKEND": "outbox",
+        "UPLOAD_FOLDER": str(UPLOADS),
         # Still scrypt, at a cost that keeps hundreds of test accounts quick.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }

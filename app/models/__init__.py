@@ -1,9 +1,11 @@
 from app.models.assignments import (
     Assessment,
+    AssessmentOffer,
     AssessmentScore,
     RubricCriterion,
     RubricLevel,
     Submission,
+    SubmissionFile,
 )
 from app.models.billing import BillingDue, DueStatus, InterestRate
 from app.models.catalog import (
@@ -86,6 +88,7 @@ __all__ = [
     "AcceptanceSubject",
     "AcceptedBy",
     "Assessment",
+    "AssessmentOffer",
     "AssessmentScore",
     "AttemptAnswer",
     "Availability",
@@ -162,6 +165,7 @@ __all__ = [
     "StatusWriteError",
     "StepKind",
     "Submission",
+    "SubmissionFile",
     "Subscription",
     "SubscriptionEvent",
     "TermsAnswer",

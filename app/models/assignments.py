@@ -11,10 +11,16 @@ from app.models.types import UTCDateTime, utcnow
 
 
 class RubricCriterion(db.Model):
+    """One criterion of one revision of an assignment's rubric. A revision is never
+    edited: staff's edit adds the next one and the exercise points at it
+    (Exercise.published_revision); work keeps the revision it was submitted under, and
+    its assessments the levels they chose."""
+
     __tablename__ = "rubric_criteria"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     position: Mapped[int] = mapped_column(Integer)
     title_en: Mapped[str] = mapped_column(Text)
     title_fr: Mapped[str] = mapped_column(Text)
@@ -23,7 +29,7 @@ class RubricCriterion(db.Model):
         back_populates="criterion", order_by="RubricLevel.points", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (UniqueConstraint("exercise_id", "position"),)
+    __table_args__ = (UniqueConstraint("exercise_id", "revision", "position"),)
 
     @property
     def max_points(self) -> int:
@@ -58,6 +64,8 @@ class Submission(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str | None] = mapped_column(String(500))
+    # The rubric revision the work is assessed with (the one offered when submitted).
+    rubric_revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     grade: Mapped[int | None] = mapped_column(Integer)
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -67,8 +75,46 @@ class Submission(db.Model):
     assessments: Mapped[list["Assessment"]] = relationship(
         back_populates="submission", order_by="Assessment.id", cascade="all, delete-orphan"
     )
+    files: Mapped[list["SubmissionFile"]] = relationship(
+        order_by="SubmissionFile.id", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (UniqueConstraint("exercise_id", "user_id"),)
+
+
+class SubmissionFile(db.Model):
+    """A file attached to a submission, kept as submitted (there is no way to change
+    it). The bytes are in the upload folder under `stored_name`, a random name: the
+    learner's name for the file is only shown (cleaned) to the author and staff."""
+
+    __tablename__ = "submission_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    display_name: Mapped[str] = mapped_column(String(100))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    # app.domain.uploads.FileKind, told from the bytes.
+    kind: Mapped[str] = mapped_column(String(16))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
+
+
+class AssessmentOffer(db.Model):
+    """A submission shown to a peer to assess (what lets them download its files)."""
+
+    __tablename__ = "assessment_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("submission_id", "assessor_id"),)
 
 
 class Assessment(db.Model):

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from app.domain.uploads import FileKind
 from app.extensions import db
 from app.models import (
     Assessment,
@@ -16,7 +17,7 @@ from app.models import (
     RubricLevel,
     Submission,
 )
-from app.services import accounts
+from app.services import accounts, uploads
 
 LEVELS = (
     (0, "Missing", "Absent"),
@@ -57,6 +58,8 @@ PEERS = (
     ("peer.two@atelier.example", "Sacha Roux", "demo-peer-2026"),
     ("peer.three@atelier.example", "Noa Girard", "demo-peer-2026"),
 )
+PEER_NOTES = "# Notes\n\nWhy `push`: it adds at the end, so the list keeps the order I shop in.\n"
+
 PEER_WORK = (
     "```js\nconst list = [];\nlist.push('bread');\nlist.push('milk');\nconsole.log(list);\n```\n\n"
     "I start with an empty array, add two items with `push`, then print it.",
@@ -136,6 +139,13 @@ def seed_peer_work(today: date, now: datetime) -> None:
         db.session.add(made)
         submissions.append(made)
     db.session.flush()
+    # The oldest work (the first a learner is given to assess) comes with a file too: a
+    # few lines of Markdown, made here.
+    uploads.store(
+        db.session,
+        submissions[-1].id,
+        uploads.Upload("shopping-list-notes.md", FileKind.MARKDOWN, PEER_NOTES.encode()),
+    )
     for submission in submissions:
         for assessor in users:
             if assessor.id == submission.user_id:

@@ -18,6 +18,7 @@ from app.domain.text import has_control_characters
 from app.extensions import db
 from app.models import (
     Assessment,
+    AssessmentOffer,
     AssessmentScore,
     Course,
     Exercise,
@@ -25,7 +26,7 @@ from app.models import (
     RubricCriterion,
     Submission,
 )
-from app.services import certificates
+from app.services import certificates, uploads
 from app.services.quizzes import BadSubmission, NotAllowed
 
 MAX_BODY = 20_000
@@ -57,15 +58,22 @@ def assignment_in(course: Course, position: int) -> Exercise | None:
     )
 
 
-def rubric(exercise: Exercise) -> list[RubricCriterion]:
+def rubric(exercise: Exercise, revision: int | None = None) -> list[RubricCriterion]:
+    """The criteria of a revision of the rubric (the one offered now by default)."""
+    number = revision if revision is not None else exercise.published_revision
     return list(
         db.session.scalars(
             select(RubricCriterion)
-            .where(RubricCriterion.exercise_id == exercise.id)
+            .where(RubricCriterion.exercise_id == exercise.id, RubricCriterion.revision == number)
             .order_by(RubricCriterion.position)
             .options(selectinload(RubricCriterion.levels))
         )
     )
+
+
+def rubric_for(submission: Submission, exercise: Exercise) -> list[RubricCriterion]:
+    """The rubric the work is assessed with: the revision it was submitted under."""
+    return rubric(exercise, submission.rubric_revision)
 
 
 def _criteria(items: list[RubricCriterion]) -> list[peer_grading.Criterion]:
@@ -105,14 +113,27 @@ def given_count(user_id: int, exercise_id: int) -> int:
 # --- submitting ------------------------------------------------------------------------
 
 
-def submit(user, exercise: Exercise, body: str, link: str, now: datetime) -> Submission:
-    """One submission per learner: the same form sent twice keeps the first."""
+def submit(
+    user,
+    exercise: Exercise,
+    body: str,
+    link: str,
+    now: datetime,
+    file: tuple[str, bytes] | None = None,
+) -> Submission:
+    """One submission per learner: the same form sent twice keeps the first, with its
+    file (a submission's files never change). `file` is (the browser's name, bytes)."""
     if not can(user, Feature.EXERCISES):
         raise NotAllowed()
     body, link = (body or "").strip(), (link or "").strip()
-    problems = []
-    if not body and not link:
-        problems.append(("body", _l("Write your work here, or give a link to it.")))
+    problems, upload = [], None
+    if file is not None:
+        try:
+            upload = uploads.check(*file)
+        except DomainError as error:
+            problems += error.errors
+    if not body and not link and file is None:
+        problems.append(("body", _l("Write your work here, attach a file, or give a link.")))
     if has_control_characters(body):
         problems.append(("body", CONTROL))
     elif len(body) > MAX_BODY:
@@ -134,13 +155,20 @@ def submit(user, exercise: Exercise, body: str, link: str, now: datetime) -> Sub
     if existing is not None:
         return existing
     made = Submission(
-        exercise_id=exercise.id, user_id=user.id, body=body, link=link or None, submitted_at=now
+        exercise_id=exercise.id,
+        user_id=user.id,
+        body=body,
+        link=link or None,
+        rubric_revision=exercise.published_revision,
+        submitted_at=now,
     )
     try:
         with db.session.begin_nested():
             db.session.add(made)
     except IntegrityError:
         return submission_of(user, exercise)
+    if upload is not None:
+        made.files.append(uploads.store(db.session, made.id, upload))
     return made
 
 
@@ -172,6 +200,25 @@ def next_to_assess(user, exercise: Exercise) -> Submission | None:
         .order_by(counted, Submission.submitted_at, Submission.id)
         .limit(1)
     )
+
+
+def offer_next(user, exercise: Exercise, now: datetime) -> Submission | None:
+    """next_to_assess, recorded as shown to the user (what lets them download its
+    files)."""
+    work = next_to_assess(user, exercise)
+    if work is not None and not db.session.scalar(
+        select(AssessmentOffer.id).where(
+            AssessmentOffer.submission_id == work.id, AssessmentOffer.assessor_id == user.id
+        )
+    ):
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    AssessmentOffer(submission_id=work.id, assessor_id=user.id, offered_at=now)
+                )
+        except IntegrityError:
+            pass  # the same page loaded twice at once: one offer is enough
+    return work
 
 
 def parse_levels(items: list[RubricCriterion], form) -> dict[int, tuple[int, int]]:
@@ -224,7 +271,7 @@ def assess(user, exercise: Exercise, submission_id, form, now: datetime) -> Asse
         raise BadSubmission("submission")
     if submission.user_id == user.id:
         raise OwnWork()
-    items = rubric(exercise)
+    items = rubric_for(submission, exercise)
     chosen, comment_problem = {}, None
     try:
         chosen = parse_levels(items, form)
@@ -282,7 +329,7 @@ def regrade(submission: Submission, now: datetime) -> None:
     grade = None
     if peer_grading.is_peer_graded(len(counting), given, exercise.reviews_required):
         scores = [{s.criterion_id: s.points for s in a.scores} for a in counting]
-        grade = peer_grading.peer_grade(_criteria(rubric(exercise)), scores)
+        grade = peer_grading.peer_grade(_criteria(rubric_for(submission, exercise)), scores)
     if grade != submission.grade:
         submission.grade = grade
         submission.graded_at = now if grade is not None else None
@@ -359,7 +406,7 @@ def reported() -> list[Assessment]:
 
 def staff_grade(staff, submission: Submission, form, now: datetime) -> None:
     exercise = db.session.get(Exercise, submission.exercise_id)
-    items = rubric(exercise)
+    items = rubric_for(submission, exercise)
     chosen = parse_levels(items, form)
     possible = sum(c.max_points for c in items)
     points = sum(p for _level, p in chosen.values())

@@ -23,7 +23,13 @@ from app import create_app
 from app.extensions import db
 from app.models import LaunchWatch, Role
 from app.services import accounts, legal_documents, two_factor
-from tests.browser.pages import SEEDED_LINKS, SEEDED_OUTBOX_MESSAGE, Page
+from tests.browser.pages import (
+    SEEDED_LINKS,
+    SEEDED_OUTBOX_MESSAGE,
+    SUBMITS,
+    Page,
+    fill_before_submit,
+)
 
 try:
     from playwright.sync_api import sync_playwright
@@ -288,6 +294,7 @@ def live_server(tmp_path_factory):
             "ENV_NAME": "testing",
             "SECRET_KEY": SECRET_KEY,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "UPLOAD_FOLDER": str(database.parent / "uploads"),
             "WTF_CSRF_ENABLED": True,
             "RATELIMIT_ENABLED": False,
             "OUTBOX_PUBLIC": True,
@@ -479,7 +486,8 @@ def open_page(new_context, request):
         url = entry.url_in(locale)
         response = page.goto(url)
         assert page.url.endswith(url), f"{url} redirected to {page.url}"
-        if entry.action == "submit_empty":
+        if entry.action in SUBMITS:
+            fill_before_submit(page, entry)
             with page.expect_response(lambda r: r.request.method == "POST") as answer:
                 page.click("main form button[type=submit]")
             response = answer.value

@@ -10,8 +10,23 @@ from typing import Literal
 # "subscriber": a Premium Solo learner who passed a quiz and holds a certificate.
 Who = Literal["anonymous", "learner", "staff", "subscriber"]
 # "submit_empty": click the page's submit button with every field empty, then check
-# the page with its error summary and field errors.
-Action = Literal["submit_empty"]
+# the page with its error summary and field errors. "attach_svg": the same, with an
+# SVG image renamed .png in the file field (#file), which is refused. "submit_cleared":
+# the same once the form's text area, filled in by the page, is emptied.
+Action = Literal["submit_empty", "attach_svg", "submit_cleared"]
+SUBMITS = ("submit_empty", "attach_svg", "submit_cleared")
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def fill_before_submit(page, entry: "Page") -> None:
+    """What an action puts in the form before its submit button is clicked."""
+    if entry.action == "submit_cleared":
+        page.fill("main form textarea", "")
+    if entry.action == "attach_svg":
+        page.set_input_files(
+            "#file", files=[{"name": "drawing.png", "mimeType": "image/png", "buffer": SVG}]
+        )
+
 
 LOCALES = ("en", "fr")
 
@@ -159,6 +174,13 @@ PAGES: list[Page] = [
         action="submit_empty",
         status=422,
     ),
+    Page(
+        "/courses/javascript-fundamentals/assignments/2",
+        who="subscriber",
+        label="assignment-file-errors",
+        action="attach_svg",
+        status=422,
+    ),
     Page("/courses/javascript-fundamentals/assignments/2/assess", who="subscriber", label="assess"),
     Page(
         "/courses/javascript-fundamentals/assignments/2/assess",
@@ -171,6 +193,18 @@ PAGES: list[Page] = [
     Page("/staff/assignments/submissions/{peer_submission}", who="staff", label="staff-grade"),
     Page("/staff/courses/html-css-first-pages/exercises", who="staff", label="staff-exercises"),
     Page("/staff/courses/html-css-first-pages/exercises/1/quiz", who="staff", label="staff-quiz"),
+    Page(
+        "/staff/courses/javascript-fundamentals/exercises/2/rubric",
+        who="staff",
+        label="staff-rubric",
+    ),
+    Page(
+        "/staff/courses/javascript-fundamentals/exercises/2/rubric",
+        who="staff",
+        label="staff-rubric-errors",
+        action="submit_cleared",
+        status=422,
+    ),
     Page("/staff/certificates", who="staff", label="staff-certificates"),
     Page("/staff/certificates/{certificate}/revoke", who="staff", label="staff-certificate-revoke"),
     Page(

@@ -355,3 +355,16 @@ def test_the_rules_no_request_above_can_tell_apart_are_still_there():
         assert rule in rules, rule
     # Nothing is cached on nginx's own say: only what the application marks public.
     assert "proxy_cache_valid" not in rules and "proxy_ignore_headers" not in rules
+
+
+def test_only_the_assignment_submission_takes_a_file_sized_body(site):
+    """Work may carry a file of up to 5 MB (ASSIGNMENT_MAX_FILE_BYTES): that address
+    takes 6 MB bodies, the application answering (here, a visitor's post without its
+    CSRF token); every other address keeps the 1 MB limit, and so does it above 6 MB."""
+    three_mb = "x" * 3_000_000
+    headers = {"Content_Type": "application/x-www-form-urlencoded"}
+    submission = "/courses/javascript-fundamentals/assignments/2"
+    assert site.get(submission, method="POST", body=three_mb, **headers).status != 413
+    assert site.get("/contact", method="POST", body=three_mb, **headers).status == 413
+    too_big = "x" * 7_000_000
+    assert site.get(submission, method="POST", body=too_big, **headers).status == 413

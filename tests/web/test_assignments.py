@@ -81,7 +81,7 @@ def test_submit_once_and_see_the_status(learner):
 @pytest.mark.parametrize(
     ("body", "link", "message"),
     [
-        ("", "", "Write your work here, or give a link to it."),
+        ("", "", "Write your work here, attach a file, or give a link."),
         ("x", "javascript:alert(1)", "Enter a web address starting with https://"),
         ("x", "ftp://example.org", "Enter a web address starting with https://"),
         ("a\x00b", "", "invisible control character"),

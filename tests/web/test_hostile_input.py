@@ -64,6 +64,8 @@ UNREACHED = {
     "staff.request_detail": "a subscriber's request (none in the crawl): "
     "tests/web/test_premium_requests.py",
     "staff.request_document": "a request's document: tests/web/test_premium_requests.py",
+    "learning.submission_file": "a file attached to assignment work (none in the crawl's "
+    "data): tests/web/test_assignment_files.py",
     "account.terms_update": "only while a material change of the Terms awaits the member's "
     "answer: tests/web/test_terms_updates.py",
     "billing.pdf": "an invoice's PDF, linked from Premium and the staff order record",

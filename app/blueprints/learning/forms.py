@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -33,7 +34,11 @@ class RevokeForm(Form):
 
 
 class SubmissionForm(Form):
+    """The file's type and size are checked from its bytes by app.services.uploads (the
+    limit is a setting, ASSIGNMENT_MAX_FILE_BYTES)."""
+
     body = TextAreaField(_l("Your work"))
+    file = FileField(_l("A file (optional)"))
     link = StringField(_l("Link to your work (optional)"))
 
 
@@ -81,3 +86,7 @@ class QuizEditForm(Form):
             NumberRange(0, 720, _l("Enter the hours to wait, from 0 to 720.")),
         ],
     )
+
+
+class RubricEditForm(Form):
+    rubric = TextAreaField(_l("Criteria and levels"))

@@ -52,7 +52,7 @@ def grade(submission_id: int):
         form=form,
         errors=errors,
         answers=request.form if errors else None,
-        criteria=assignments.rubric(exercise),
+        criteria=assignments.rubric_for(submission, exercise),
         field_name=assignments.field_name,
     )
 

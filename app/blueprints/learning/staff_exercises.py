@@ -1,13 +1,13 @@
-"""Staff: a course's exercises, its passing grade, and each quiz's questions and
-attempt settings (/staff/courses/<slug>/exercises)."""
+"""Staff: a course's exercises, its passing grade, each quiz's questions and attempt
+settings, and each assignment's rubric (/staff/courses/<slug>/exercises)."""
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 
 from app.blueprints.learning import exercises_staff_bp as bp
-from app.blueprints.learning.forms import PassingGradeForm, QuizEditForm
+from app.blueprints.learning.forms import PassingGradeForm, QuizEditForm, RubricEditForm
 from app.domain.errors import DomainError
-from app.services import authoring, catalog, quizzes
+from app.services import assignments, authoring, catalog, quizzes, rubric_authoring
 from app.web.forms import populate_errors
 from app.web.rendering import render
 
@@ -68,4 +68,34 @@ def quiz(slug: str, position: int):
         exercise=exercise,
         form=form,
         revision=quizzes.revision(exercise) if exercise.published_revision else None,
+    )
+
+
+@bp.route("/<slug>/exercises/<int:position>/rubric", methods=["GET", "POST"])
+def rubric(slug: str, position: int):
+    course = _course(slug)
+    exercise = next(
+        (e for e in course.exercises if e.position == position and e.kind == "assignment"), None
+    ) or abort(404)
+    form = RubricEditForm(data={"rubric": rubric_authoring.rubric_as_text(exercise)})
+    if form.validate_on_submit():
+        try:
+            made = rubric_authoring.publish_rubric(exercise, form.rubric.data)
+        except DomainError as error:
+            populate_errors(form, error)
+        else:
+            flash(
+                _("Revision %(n)s of the rubric is published.", n=made)
+                if made
+                else _("The rubric is unchanged.")
+            )
+            return redirect(url_for("learning.staff_exercises.exercises", slug=slug))
+    return render(
+        "learning/staff_rubric.html",
+        "content",
+        status=422 if form.errors else 200,
+        course=course,
+        exercise=exercise,
+        form=form,
+        criteria=assignments.rubric(exercise) if exercise.is_open else [],
     )
