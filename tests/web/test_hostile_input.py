@@ -45,6 +45,7 @@ HOSTILE_HOSTS = (
 # GET rules no crawl of a visitor's or member's pages reaches, and why.
 UNREACHED = {
     "static": "files, served as they are",
+    "forum.search": "a GET form's target, not a link: tests/integration/test_forum_search.py sends it a table of hostile queries",
     "dev.outbox_message": "the development outbox's messages: their ids are tried below",
     "catalog.stop_watching": "reached from an email's link: tried with a made-up token",
     "auth.verify_email": "reached from an email's link: tried with a made-up token",
