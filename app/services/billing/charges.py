@@ -87,42 +87,70 @@ def new_renewal(subscription: Subscription, start: date) -> Payment:
     return payment
 
 
-def _request(payment: Payment) -> ChargeRequest:
+@dataclass(frozen=True)
+class Call:
+    """A committed pending charge, read while its row was written: everything the gateway
+    needs, so that calling it asks nothing of the database (no transaction of ours is
+    open during the call)."""
+
+    payment_id: int
+    subscription_id: int | None
+    gateway: str
+    # None: nothing to ask the bank for (wholly paid by referral credit).
+    request: ChargeRequest | None
+
+
+def prepare(payment: Payment, what: str = "renewal") -> Call:
+    """The gateway call of `payment` (`what` names it on the bank statement)."""
+    if payment.amount_cents == 0:
+        return Call(payment.id, payment.subscription_id, payment.gateway, None)
     subscription = db.session.get(Subscription, payment.subscription_id)
     order = db.session.get(Order, subscription.order_id)
     method = db.session.get(PaymentMethod, payment.payment_method_id)
-    return ChargeRequest(
+    request = ChargeRequest(
         idempotency_key=payment.idempotency_key,
         amount_cents=payment.amount_cents,
         currency=payment.currency,
         reference=order.reference,
-        description=f"{current_app.config['PLATFORM_NAME']} renewal ({order.reference})",
+        description=f"{current_app.config['PLATFORM_NAME']} {what} ({order.reference})",
         kind=method.kind if method else "card",
         shopper_reference=f"user-{payment.user_id}",
         method_token=method.token if method else None,
         save_for_renewals=False,
         locale=order.locale or "en",
     )
+    return Call(payment.id, payment.subscription_id, payment.gateway, request)
 
 
-def charge(payment_id: int) -> Applied:
-    """Call the gateway for a committed pending charge, commit its answer, apply it."""
-    payment = db.session.get(Payment, payment_id)
-    if payment.amount_cents == 0:
-        # Wholly paid by referral credit: nothing to ask the bank for.
-        applied = apply(payment_id, ChargeResult(Outcome.SUCCEEDED))
-        db.session.commit()
-        return applied
+class GatewayDown(Exception):
+    """The gateway raised something other than a timeout: nothing is known."""
+
+
+def send(call: Call) -> ChargeResult:
+    """Ask the gateway. Its books (the sandbox's) and its log join the session, for the
+    caller to commit before applying. A timeout is an unknown answer; any other error
+    is raised as GatewayDown (the caller decides what its session keeps)."""
+    if call.request is None:
+        return ChargeResult(Outcome.SUCCEEDED)
     try:
-        result = gateway_named(payment.gateway).charge(_request(payment))
+        return gateway_named(call.gateway).charge(call.request)
     except GatewayTimeout:
-        result = ChargeResult(Outcome.UNKNOWN)
-    except Exception:  # the gateway is down: nothing known, asked again next run
+        return ChargeResult(Outcome.UNKNOWN)
+    except Exception as error:
+        raise GatewayDown(f"{type(error).__name__}: {error}") from error
+
+
+def charge(payment_id: int, what: str = "renewal") -> Applied:
+    """Call the gateway for a committed pending charge, commit its answer, apply it."""
+    call = prepare(db.session.get(Payment, payment_id), what)
+    db.session.commit()  # nothing of ours stays open across the call
+    try:
+        result = send(call)
+    except GatewayDown:  # the gateway is down: nothing known, asked again next run
         db.session.rollback()
-        payment = db.session.get(Payment, payment_id)
         result = ChargeResult(Outcome.UNKNOWN)
     if result.reference:
-        payment.gateway_reference = result.reference
+        db.session.get(Payment, payment_id).gateway_reference = result.reference
     db.session.commit()  # the gateway's books and log, before anything is applied
     applied = apply(payment_id, result)
     db.session.commit()
