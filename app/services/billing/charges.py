@@ -1,5 +1,6 @@
-"""One renewal charge, from its committed row to its applied answer: the billing side of
-the payment protocol (app.services.checkout.charging is the checkout side).
+"""One billing charge (a renewal, a retry, a Plus termination fee: see
+app.services.billing.fees), from its committed row to its applied answer: the billing
+side of the payment protocol (app.services.checkout.charging is the checkout side).
 
 - The charge's row is committed before the gateway is called, and no row lock is held
   during the call: the caller claimed its work, committed, and only then calls `charge`.
@@ -36,7 +37,7 @@ from app.models import (
 from app.payments import gateway_named
 from app.payments.base import ChargeRequest, ChargeResult, Decline, GatewayTimeout, Outcome
 from app.services import invoices, subscriptions
-from app.services.billing import emails, referrals
+from app.services.billing import emails, fees, referrals
 from app.services.settlement import settle_payment
 
 JOB = "billing"
@@ -140,9 +141,10 @@ def send(call: Call) -> ChargeResult:
         raise GatewayDown(f"{type(error).__name__}: {error}") from error
 
 
-def charge(payment_id: int, what: str = "renewal") -> Applied:
+def charge(payment_id: int) -> Applied:
     """Call the gateway for a committed pending charge, commit its answer, apply it."""
-    call = prepare(db.session.get(Payment, payment_id), what)
+    payment = db.session.get(Payment, payment_id)
+    call = prepare(payment, "termination" if fees.is_fee(payment) else "renewal")
     db.session.commit()  # nothing of ours stays open across the call
     try:
         result = send(call)
@@ -191,14 +193,21 @@ def apply(payment_id: int, result: ChargeResult) -> Applied:
         payment.gateway_reference = result.reference
     subscription = db.session.get(Subscription, payment.subscription_id)
     subscriptions.lock(subscription)
+    fee = fees.is_fee(payment)
     if result.outcome is Outcome.SUCCEEDED:
-        _paid(payment, subscription)
+        if fee:
+            fees.paid(payment, subscription)
+            settle_payment(payment, PaymentStatus.SUCCEEDED)
+        else:
+            _paid(payment, subscription)
         return Applied.PAID
-    # Declined, or a renewal that would need the member on the gateway's page (3-D
-    # Secure, PayPal approval): off-session, that is a failure to pay.
+    # Declined, or a charge that would need the member on the gateway's page (3-D
+    # Secure, PayPal approval): off-session, that is a failure to pay. A declined
+    # termination fee terminates nothing and leaves nothing due.
     payment.decline_code = (result.decline or Decline.DECLINED).value
     settle_payment(payment, PaymentStatus.DECLINED)
-    _unpaid(payment, subscription)
+    if not fee:
+        _unpaid(payment, subscription)
     return Applied.DECLINED
 
 

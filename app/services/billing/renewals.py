@@ -18,7 +18,7 @@ from app.domain.subscriptions import SubscriptionStatus as S
 from app.extensions import db
 from app.models import Order, Payment, PaymentMethod, PaymentStatus, Subscription, User
 from app.payments.base import ChargeResult, Outcome
-from app.services.billing import charges
+from app.services.billing import charges, fees
 from app.services.billing.charges import Applied
 
 # Subscriptions claimed, charged and applied together: three commits per batch instead
@@ -170,15 +170,19 @@ def run(now: datetime) -> tuple[int, list[str]]:
 
 
 def repair(now: datetime) -> tuple[int, list[str]]:
-    """Renewal charges left pending or unknown (a crash, a timeout, the gateway down):
-    ask the gateway by their idempotency key and apply its answer, without charging
-    twice. (settled, still without an answer)"""
+    """Renewal charges and termination fees left pending or unknown (a crash, a
+    timeout, the gateway down): ask the gateway by their idempotency key and apply its
+    answer, without charging twice. (settled, still without an answer)"""
     ids = list(
         db.session.scalars(
             select(Payment.id)
             .where(
                 Payment.subscription_id.is_not(None),
-                Payment.period_start.is_not(None),
+                # Renewals (and their retries), and termination fees.
+                or_(
+                    Payment.period_start.is_not(None),
+                    Payment.idempotency_key.like(f"{fees.PREFIX}%"),
+                ),
                 Payment.status.in_((PaymentStatus.PENDING, PaymentStatus.UNKNOWN)),
             )
             .order_by(Payment.id)
