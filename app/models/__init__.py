@@ -49,6 +49,7 @@ from app.models.legal import (
     DocumentVersion,
     ImmutableDocumentError,
     PdfVariant,
+    TermsPrice,
 )
 from app.models.messages import Conversation, ConversationMember, MemberBlock, Message
 from app.models.moderation import ModerationAction, Report
@@ -162,6 +163,7 @@ __all__ = [
     "Subscription",
     "SubscriptionEvent",
     "TermsAnswer",
+    "TermsPrice",
     "User",
     "WebhookEvent",
 ]

@@ -37,7 +37,7 @@ from app.models import (
 from app.payments import gateway_named
 from app.payments.base import ChargeRequest, ChargeResult, Decline, GatewayTimeout, Outcome
 from app.services import invoices, subscriptions
-from app.services.billing import emails, fees, referrals
+from app.services.billing import emails, fees, referrals, terms_prices
 from app.services.settlement import settle_payment
 
 JOB = "billing"
@@ -63,10 +63,16 @@ def renewal_key(subscription_id: int, day: date, attempt: int = 1) -> str:
     return key if attempt == 1 else f"{key}:{attempt}"
 
 
-def new_renewal(subscription: Subscription, start: date) -> Payment:
+def new_renewal(
+    subscription: Subscription, start: date, offers: list[terms_prices.Offer] | None = None
+) -> Payment:
     """The row of the charge for the period starting on `start` (flushed, not committed):
-    the locked price less the running discount (§2.2f, §4)."""
+    the locked price less the running discount (§2.2f, §4). `offers`: the material
+    versions' new prices (§1); one the subscriber accepted before `start` becomes their
+    locked price from this period on."""
     method = db.session.get(PaymentMethod, subscription.payment_method_id)
+    if offers:
+        subscription.monthly_cents = terms_prices.monthly_for(subscription, start, offers)
     price = renewal_price(
         subscription.monthly_cents, subscription.discount_cents, subscription.discount_months
     )

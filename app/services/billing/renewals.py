@@ -18,7 +18,7 @@ from app.domain.subscriptions import SubscriptionStatus as S
 from app.extensions import db
 from app.models import Order, Payment, PaymentMethod, PaymentStatus, Subscription, User
 from app.payments.base import ChargeResult, Outcome
-from app.services.billing import charges, fees
+from app.services.billing import charges, fees, terms_prices
 from app.services.billing.charges import Applied
 
 # Subscriptions claimed, charged and applied together: three commits per batch instead
@@ -55,6 +55,7 @@ def claim(now: datetime, skip: set[int], size: int = BATCH) -> list[charges.Call
     if skip:
         query = query.where(Subscription.id.not_in(skip))
     calls = []
+    offers = terms_prices.offers()  # §1: new prices of material versions (usually none)
     for subscription in db.session.scalars(query).all():
         skip.add(subscription.id)
         # Reflection ends: the first month, from the anchor (the first charge date).
@@ -65,7 +66,7 @@ def claim(now: datetime, skip: set[int], size: int = BATCH) -> list[charges.Call
         )
         try:
             with db.session.begin_nested():
-                payment = charges.new_renewal(subscription, start)
+                payment = charges.new_renewal(subscription, start, offers)
         except IntegrityError:
             continue  # this period has its charge already (another process won)
         calls.append(charges.prepare(payment))
