@@ -223,16 +223,19 @@ def due_of(payment: Payment) -> BillingDue | None:
 
 def _paid(payment: Payment, subscription: Subscription) -> None:
     due = due_of(payment)
+    invoice = None
     if due is not None:
         # The balance: the month (VAT included), then interest and fee (outside VAT).
-        invoices.issue_for_payment(
+        invoice = invoices.issue_for_payment(
             payment, breakdown=(due.amount_cents, due.interest_cents, due.fee_cents)
         )
         due.status = DueStatus.PAID
         due.closed_at = clock.now()
     elif payment.credit_cents:
-        invoices.issue_for_payment(payment, credit_cents=payment.credit_cents)
-    settle_payment(payment, PaymentStatus.SUCCEEDED)  # issues the invoice (or finds it)
+        # Even when the credit paid it all (nothing charged): the invoice shows both.
+        invoice = invoices.issue_for_payment(payment, credit_cents=payment.credit_cents)
+    # Issues the plain invoice (or finds the one above).
+    invoice = settle_payment(payment, PaymentStatus.SUCCEEDED) or invoice
     amount = payment.amount_cents
     if subscription.status is SubscriptionStatus.REFLECTION:
         subscriptions.change_status(
@@ -259,7 +262,7 @@ def _paid(payment: Payment, subscription: Subscription) -> None:
         )
         subscription.discount_months = price.discount_months_left
     db.session.flush()
-    emails.renewal_charged(subscription, payment, invoices.invoice_for_payment(payment))
+    emails.renewal_charged(subscription, payment, invoice)
 
 
 def _unpaid(payment: Payment, subscription: Subscription) -> None:
