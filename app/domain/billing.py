@@ -76,6 +76,35 @@ def enrolment_price(
     return current_cents
 
 
+@dataclass(frozen=True)
+class PriceChange:
+    """A material version of the Terms that changes the monthly price (§1), as one
+    subscriber stands with it: when it was published, its new price for their plan and
+    path, and the platform-local day they accepted it (now, or by continued use at the
+    deadline), None while they have not (or if they cancelled in answer to it)."""
+
+    published_at: datetime
+    monthly_cents: int
+    accepted_on: date | None
+
+
+def monthly_price(
+    locked_cents: int, subscribed_at: datetime, period_start: date, changes: list[PriceChange]
+) -> int:
+    """The monthly price of the period starting on `period_start` (§1, §2.2f): the locked
+    price, unless the subscriber accepted a price change before that day, in which case
+    the latest such change's price (from the next period after the acceptance on). A
+    change published after they subscribed was in the Terms they accepted at checkout:
+    its price is already the locked one."""
+    price = locked_cents
+    for change in sorted(changes, key=lambda c: c.published_at):
+        if change.published_at <= subscribed_at:
+            continue
+        if change.accepted_on is not None and change.accepted_on < period_start:
+            price = change.monthly_cents
+    return price
+
+
 # --- Non-payment (§3.2) ----------------------------------------------------------------
 
 # Days after the due date on which a failed charge is tried again.

@@ -51,6 +51,7 @@ from app.models.legal import (
     DocumentVersion,
     ImmutableDocumentError,
     PdfVariant,
+    TermsPrice,
 )
 from app.models.messages import Conversation, ConversationMember, MemberBlock, Message
 from app.models.moderation import ModerationAction, Report
@@ -169,6 +170,7 @@ __all__ = [
     "Subscription",
     "SubscriptionEvent",
     "TermsAnswer",
+    "TermsPrice",
     "User",
     "WebhookEvent",
 ]

@@ -17,8 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.orders import Plan
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.user import User
 
 
@@ -94,6 +95,27 @@ class DocumentPdf(db.Model):
     # What it was rendered from (legal_documents.render_key): another key means stale.
     render_key: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TermsPrice(db.Model):
+    """A material version's new monthly price for one plan (and, for Plus, one path):
+    a subscriber from before the version renews at it once they accepted the version,
+    now or by continued use at the deadline (§1); until then, at their locked price."""
+
+    __tablename__ = "terms_prices"
+    __table_args__ = (UniqueConstraint("version_id", "plan", "path_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="RESTRICT"), index=True
+    )
+    plan: Mapped[Plan] = mapped_column(str_enum(Plan))
+    # None for Solo (one price for the plan).
+    path_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_paths.id", ondelete="RESTRICT")
+    )
+    monthly_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
 
 
 # Published versions are immutable: the ORM refuses any update or delete of one.

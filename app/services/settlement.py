@@ -2,20 +2,22 @@
 buyer's return from a gateway, a webhook, a renewal by the billing job."""
 
 from app.extensions import db
-from app.models import Payment, PaymentStatus
+from app.models import Invoice, Payment, PaymentStatus
 from app.services import invoices
 from app.services.checkout.completion import settle_order
 
 
-def settle_payment(payment: Payment, status: PaymentStatus) -> None:
+def settle_payment(payment: Payment, status: PaymentStatus) -> Invoice | None:
     """Set the payment's status, then apply it to what the payment pays for. Joins the
     caller's transaction. Every charge that succeeds gets its invoice here, in the same
     transaction as the answer (Terms §3.3): whichever channel settles it, and however
-    often, there is exactly one."""
+    often, there is exactly one. Returns that invoice (None when nothing was paid)."""
     payment.status = status
     if payment.order_id is not None:
         settle_order(payment, status)
+    invoice = None
     if status is PaymentStatus.SUCCEEDED and payment.amount_cents > 0:
         # After the order's side, so that the subscription it started is the period's.
-        invoices.issue_for_payment(payment)
+        invoice = invoices.issue_for_payment(payment)
     db.session.flush()
+    return invoice

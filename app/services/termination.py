@@ -1,29 +1,27 @@
 """Plus terminated by the subscriber within three months of acceptance (§6.2): the
-compensation fee, shown before confirming, charged through the gateway and invoiced,
-then the subscription terminated. Like every charge, the payment's row (its idempotency
-key `terminate:<subscription>:<attempt>`) is committed before the gateway is called and
-its answer right after; a retry after a timeout reuses the key, so the fee is never
-charged twice."""
+compensation fee, shown before confirming, then charged through billing's charge path
+(app.services.billing.fees: its row and key `terminate:<subscription>` committed before
+the gateway call, its answer right after; a lost answer is asked about under the same
+key, by a second try or by the billing job, never charged twice), invoiced, and the
+subscription terminated when the fee's answer is applied."""
 
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import clock
 from app.domain import contract as rules
 from app.domain.contract import TerminationFee
 from app.domain.errors import DomainError
-from app.domain.invoices import NO_VAT, Line
 from app.domain.subscriptions import Reason
 from app.domain.subscriptions import SubscriptionStatus as S
 from app.extensions import db
-from app.models import Order, Payment, PaymentMethod, PaymentStatus, Subscription, User
-from app.payments import gateway_named
-from app.payments.base import ChargeRequest, GatewayTimeout, Outcome
-from app.services import invoices, subscriptions
+from app.models import Payment, PaymentStatus, Subscription, User
+from app.payments.base import Decline
+from app.services import subscriptions
+from app.services.billing import charges, fees
+from app.services.billing.charges import Applied
 from app.services.checkout.wording import decline_message
 from app.services.premium import Refused, contract_of, tell
 
@@ -58,23 +56,12 @@ def quote(subscription: Subscription) -> Quote:
     return Quote(fee, months)
 
 
-def _attempts(subscription: Subscription) -> list[Payment]:
-    return list(
-        db.session.scalars(
-            select(Payment)
-            .where(
-                Payment.subscription_id == subscription.id,
-                Payment.idempotency_key.like(f"terminate:{subscription.id}:%"),
-            )
-            .order_by(Payment.id)
-        )
-    )
-
-
 def terminate(user: User, subscription: Subscription) -> int | None:
     """Charge the fee shown (if any), invoice it and terminate. Returns the fee charged,
     None when it was already terminated. Raises Refused after three months, DomainError
-    (field None) when the gateway declines or does not answer: nothing is terminated."""
+    (field None) when the gateway declines or does not answer: nothing is terminated
+    then, and an answer that never came is followed up by the billing job, which
+    terminates the contract if the fee was in fact paid."""
     subscriptions.lock(subscription)
     if subscription.status is S.TERMINATED:
         return None
@@ -82,85 +69,33 @@ def terminate(user: User, subscription: Subscription) -> int | None:
     if refusal is not None:
         raise Refused(refusal)
     due = quote(subscription).fee.due_cents
-    if due > 0:
-        payment = _payment(subscription, due)
-        db.session.commit()  # the row and its key, before the gateway call
-        _charge(subscription, payment)
-        subscriptions.lock(subscription)
-        if subscription.status is S.TERMINATED:
-            return None
-    subscriptions.change_status(
-        subscription,
-        S.TERMINATED,
-        reason=Reason.TERMINATED_BY_MEMBER,
-        by_user=user,
-        amount_cents=due,
-    )
-    subscription.ends_on = clock.today()
-    tell(user, subscription, "subscription_terminated", fee_cents=due)
-    return due
-
-
-def _payment(subscription: Subscription, amount: int) -> Payment:
-    attempts = _attempts(subscription)
-    waiting = [p for p in attempts if p.status in (PaymentStatus.PENDING, PaymentStatus.UNKNOWN)]
-    if waiting:
-        return waiting[-1]  # a lost answer: asked again under the same key
-    method = db.session.get(PaymentMethod, subscription.payment_method_id)
-    if method is None:
-        raise DomainError(None, "no_method")
-    payment = Payment(
-        subscription_id=subscription.id,
-        user_id=subscription.user_id,
-        payment_method_id=method.id,
-        idempotency_key=f"terminate:{subscription.id}:{len(attempts) + 1}",
-        gateway=method.gateway,
-        amount_cents=amount,
-        currency=subscription.currency,
-        status=PaymentStatus.PENDING,
-    )
-    db.session.add(payment)
-    db.session.flush()
-    return payment
-
-
-def _charge(subscription: Subscription, payment: Payment) -> None:
-    method = db.session.get(PaymentMethod, payment.payment_method_id)
-    order = db.session.get(Order, subscription.order_id)
-    request = ChargeRequest(
-        idempotency_key=payment.idempotency_key,
-        amount_cents=payment.amount_cents,
-        currency=payment.currency,
-        reference=order.reference,
-        description=f"{current_app.config['PLATFORM_NAME']} termination ({order.reference})",
-        kind=method.kind if method else "card",
-        shopper_reference=f"user-{payment.user_id}",
-        method_token=method.token if method else None,
-        save_for_renewals=False,
-        locale=order.locale or "en",
-    )
-    try:
-        result = gateway_named(payment.gateway).charge(request)
-    except GatewayTimeout:
-        payment.status = PaymentStatus.UNKNOWN
-        db.session.commit()
-        raise DomainError(None, "no_answer") from None
-    if result.outcome is Outcome.SUCCEEDED:
-        payment.status = PaymentStatus.SUCCEEDED
-        payment.gateway_reference = result.reference
-        locale = order.locale or "en"
-        with force_locale(locale):
-            line = Line(
-                _("Compensation for terminating within three months"), payment.amount_cents, NO_VAT
-            )
-        invoices.issue_for_payment(payment, lines=[line])
-        db.session.commit()  # the answer and its invoice
-        return
-    if result.outcome is Outcome.UNKNOWN:
-        payment.status = PaymentStatus.UNKNOWN
-        db.session.commit()
-        raise DomainError(None, "no_answer")
-    payment.status = PaymentStatus.DECLINED
-    payment.decline_code = result.decline.value if result.decline else None
-    db.session.commit()
-    raise DomainError(None, decline_message(result.decline))
+    if due == 0:
+        subscriptions.change_status(
+            subscription,
+            S.TERMINATED,
+            reason=Reason.TERMINATED_BY_MEMBER,
+            by_user=user,
+            amount_cents=0,
+        )
+        subscription.ends_on = clock.today()
+        tell(user, subscription, "subscription_terminated", fee_cents=0)
+        return 0
+    payment, fresh = fees.attempt(subscription, due)
+    payment_id, status = payment.id, payment.status
+    db.session.commit()  # the row and its key, before the gateway call
+    if fresh:
+        applied = charges.charge(payment_id)
+    elif status is PaymentStatus.SUCCEEDED:
+        applied = Applied.NOTHING  # paid and applied already: it is terminated
+    else:
+        # An earlier answer was lost: ask about that charge, never charge it anew.
+        applied = charges.lookup(payment_id)
+    db.session.expire_all()
+    payment = db.session.get(Payment, payment_id)
+    subscription = db.session.get(Subscription, subscription.id)
+    if applied is Applied.DECLINED:
+        decline = Decline(payment.decline_code) if payment.decline_code else None
+        raise DomainError(None, decline_message(decline))
+    if subscription.status is S.TERMINATED:
+        return payment.amount_cents if applied is Applied.PAID else None
+    raise DomainError(None, "no_answer")

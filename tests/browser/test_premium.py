@@ -1,22 +1,27 @@
-"""Settings → Premium in the browser: cancel and undo, and the Plus reflection
-withdrawal, with the keyboard alone in English and French (the Cancel confirmation
+"""Settings → Premium in the browser: cancel and undo, the Plus reflection withdrawal,
+paying a past-due balance and downloading an invoice's PDF, with the keyboard alone in
+English and French (the Cancel confirmation
 opens as a dialog with JavaScript, as a page of its own without); and every state of
 the tab through axe and the Nu HTML Checker."""
 
+import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from app import clock
 from app.domain.orders import Plan
 from app.domain.subscriptions import SubscriptionStatus
 from app.extensions import db
-from app.models import Subscription, User
-from app.services import accounts, catalog
+from app.models import BillingDue, Payment, PaymentStatus, Subscription, User
+from app.services import accounts, catalog, invoices
+from app.services.billing import charges
 from tests.browser.checks import axe_violations, describe, vnu_errors, vnu_report
 from tests.browser.conftest import TIMEOUT_MS, Account
 from tests.browser.test_keyboard_flows import french, tab_to, wait_for_focus
-from tests.support.billing import paid_payment
+from tests.support.billing import card_of, paid_payment
 from tests.support.subscriptions import subscription
 
 S = SubscriptionStatus
@@ -216,6 +221,94 @@ def test_change_the_card_with_the_keyboard(new_context, live_server, subscriber,
         method_id = db.session.get(Subscription, sub_id).payment_method_id
         db.session.remove()
     assert method_id is not None
+
+
+def make_past_due(live_server, sub_id: int) -> None:
+    """A renewal three days ago was declined: past due, its balance open; the member has
+    since added a card that works (the sandbox's success card)."""
+    with live_server.app.app_context():
+        sub = db.session.get(Subscription, sub_id)
+        start = clock.today() - timedelta(days=3)
+        sub.anchor_date = sub.current_period_start = start
+        sub.current_period_end = start
+        method = card_of(sub.user)
+        sub.payment_method_id = method.id
+        payment = Payment(
+            subscription_id=sub.id,
+            period_start=charges.period_key(start),
+            attempt=1,
+            user_id=sub.user_id,
+            payment_method_id=method.id,
+            idempotency_key=charges.renewal_key(sub.id, start),
+            gateway="sandbox",
+            amount_cents=sub.monthly_cents,
+            currency=sub.currency,
+            status=PaymentStatus.DECLINED,
+        )
+        db.session.add(payment)
+        db.session.flush()
+        db.session.add(
+            BillingDue(
+                subscription_id=sub.id,
+                payment_id=payment.id,
+                period_start=start,
+                due_on=start,
+                amount_cents=payment.amount_cents,
+                currency=sub.currency,
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_pay_a_past_due_balance_with_the_keyboard(new_context, live_server, subscriber, locale):
+    """§3.2: Pay now charges the balance (amount, interest, fee), the service is back at
+    once and the page says so, with the balance's invoice."""
+    account, sub_id = subscriber(locale, status=S.PAST_DUE)
+    make_past_due(live_server, sub_id)
+    page = new_context(locale).new_page()
+    sign_in_with_keys(page, account)
+    page.goto(TAB)
+    assert say(locale, "Balance due") in page.inner_text("main")
+    tab_to(page, f'form[action="{TAB}/{sub_id}/pay"] button')
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(text) => document.querySelector('#flash').innerText.includes(text)",
+        arg=say(locale, "Thank you: your balance is paid and your service is back."),
+    )
+    assert status_of(live_server, sub_id) is S.ACTIVE
+    main = page.inner_text("main")
+    assert say(locale, "Balance due") not in main
+    with live_server.app.app_context():
+        [invoice] = invoices.invoices_for(db.session.get(Subscription, sub_id).user)
+        reference, lines = invoice.reference, [line["description"] for line in invoice.lines]
+        db.session.remove()
+    assert reference in main  # the balance's invoice, listed on the tab
+    assert say(locale, "Fixed collection fee") in lines
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_download_an_invoice_pdf_from_the_premium_tab_with_the_keyboard(
+    new_context, live_server, subscriber, locale
+):
+    account, sub_id = subscriber(locale, paid=True)
+    with live_server.app.app_context():
+        [invoice] = invoices.invoices_for(db.session.get(Subscription, sub_id).user)
+        reference = invoice.reference
+        db.session.remove()
+    page = new_context(locale).new_page()
+    sign_in_with_keys(page, account)
+    tab_to(page, f'.settings-nav a[href="{TAB}"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{TAB}")
+    tab_to(page, f'a[href$="/invoices/{reference}.pdf"]')
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    reader = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert reference in text
+    assert reader.trailer["/Root"]["/Lang"] == locale
 
 
 # --- axe and the Nu HTML Checker, every state --------------------------------------------

@@ -341,3 +341,37 @@ def test_the_history_holds_charges_failures_fees_and_status_changes(
     assert charge.reference == "F2026-000001" and charge.amount_cents == 2000 + 4000 + 1
     statuses = [e.status for e in entries if e.kind == "status"]
     assert S.PAST_DUE in statuses and S.ACTIVE in statuses
+
+
+def test_a_batch_applies_its_answers_together_and_one_failure_alone_waits(
+    app, make_user, make_subscription, monkeypatch
+):
+    """Renewals go by batches (claim, gateway calls, answers applied in one transaction):
+    an answer whose application fails is rolled back alone and healed by the next run,
+    and the invoice numbers stay gapless, given in the order applied."""
+    from app.services.billing import renewals
+
+    monkeypatch.setattr(renewals, "BATCH", 2)
+    subs = [renewing(make_subscription(make_user()), period_end=date(2026, 2, 5)) for _ in range(5)]
+    unlucky = subs[1].id
+    real_apply = charges.apply
+
+    def crash_for_one(payment_id, result):
+        if db.session.get(Payment, payment_id).subscription_id == unlucky:
+            raise RuntimeError("the process died")
+        return real_apply(payment_id, result)
+
+    monkeypatch.setattr(charges, "apply", crash_for_one)
+    summary = run_billing(monkeypatch, RENEWAL_DAY)
+    assert [line for line in summary.failed if "RuntimeError" in line] == [
+        f"reflection ends and renewals: subscription {unlucky}: RuntimeError: the process died"
+    ]
+    assert count(Payment, Payment.status == PaymentStatus.SUCCEEDED) == 4
+    numbers = list(db.session.scalars(select(Invoice.number).order_by(Invoice.id)))
+    assert numbers == [1, 2, 3, 4]
+
+    monkeypatch.setattr(charges, "apply", real_apply)
+    run_billing(monkeypatch, RENEWAL_DAY)
+    assert count(Payment, Payment.status == PaymentStatus.SUCCEEDED) == 5
+    assert count(SandboxTransaction) == 5
+    assert sorted(db.session.scalars(select(Invoice.number))) == [1, 2, 3, 4, 5]

@@ -9,6 +9,7 @@ from app.domain.billing import (
     COLLECTION_FEE_CENTS,
     Dunning,
     HalfYearRate,
+    PriceChange,
     apply_credit,
     balance,
     collection_fee_cents,
@@ -17,6 +18,7 @@ from app.domain.billing import (
     enrolment_price,
     interest,
     is_due,
+    monthly_price,
     period,
     referral_credit_earned,
     renewal_price,
@@ -206,3 +208,66 @@ def test_referral_credit_earned(article, plan, paid, withdrawn, now, earned):
 )
 def test_referral_credit_consumed_on_charges(article, amount, credit, charged, used):
     assert apply_credit(amount, credit) == (charged, used), article
+
+
+SUBSCRIBED = datetime(2026, 1, 5, 9, tzinfo=UTC)
+PUBLISHED = datetime(2026, 3, 1, 9, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("article", "accepted_on", "period_start", "expected"),
+    [
+        # Not accepted (yet, or cancelled in answer to the change): the locked price.
+        ("§1 not accepted", None, date(2026, 3, 5), 2000),
+        ("§1 not accepted", None, date(2026, 6, 5), 2000),
+        # Accepted now: the new price from the next period after the acceptance.
+        ("§1 accepted", date(2026, 3, 2), date(2026, 3, 5), 2500),
+        ("§1 accepted that day", date(2026, 3, 5), date(2026, 3, 5), 2000),
+        ("§1 accepted that day", date(2026, 3, 5), date(2026, 4, 5), 2500),
+        # Accepted by continued use at the 30-day deadline (31 March).
+        ("§1 continued use", date(2026, 3, 31), date(2026, 3, 5), 2000),
+        ("§1 continued use", date(2026, 3, 31), date(2026, 4, 5), 2500),
+        # A month end and a leap day: counted by platform-local days.
+        ("§1 leap day", date(2028, 2, 28), date(2028, 2, 29), 2500),
+    ],
+)
+def test_a_price_change_applies_only_once_accepted(article, accepted_on, period_start, expected):
+    changes = [PriceChange(PUBLISHED, 2500, accepted_on)]
+    assert monthly_price(2000, SUBSCRIBED, period_start, changes) == expected, article
+
+
+@pytest.mark.parametrize(
+    ("article", "subscribed_at", "changes", "expected"),
+    [
+        ("§1 no change", SUBSCRIBED, [], 2000),
+        # Subscribed after the version: its price is the one locked at checkout.
+        (
+            "§1 subscribed after",
+            datetime(2026, 3, 2, tzinfo=UTC),
+            [PriceChange(PUBLISHED, 2500, date(2026, 3, 3))],
+            2000,
+        ),
+        # Two accepted changes: the latest one accepted before the period.
+        (
+            "§1 two changes",
+            SUBSCRIBED,
+            [
+                PriceChange(datetime(2026, 4, 1, tzinfo=UTC), 3000, date(2026, 4, 2)),
+                PriceChange(PUBLISHED, 2500, date(2026, 3, 2)),
+            ],
+            3000,
+        ),
+        # The second not accepted (yet): the first one's price.
+        (
+            "§1 second not accepted",
+            SUBSCRIBED,
+            [
+                PriceChange(PUBLISHED, 2500, date(2026, 3, 2)),
+                PriceChange(datetime(2026, 4, 1, tzinfo=UTC), 3000, None),
+            ],
+            2500,
+        ),
+    ],
+)
+def test_the_latest_accepted_price_change_wins(article, subscribed_at, changes, expected):
+    assert monthly_price(2000, subscribed_at, date(2026, 5, 5), changes) == expected, article

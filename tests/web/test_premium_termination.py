@@ -122,3 +122,95 @@ def test_another_member_s_subscription_is_not_found(plus, app, make_user):
     assert intruder.get(f"{TAB}/{sub.id}/terminate").status_code == 404
     assert intruder.post(f"{TAB}/{sub.id}/terminate").status_code == 404
     assert db.session.get(Subscription, sub.id).status is S.ACTIVE
+
+
+def fee_rows(sub) -> list[Payment]:
+    return db.session.scalars(
+        select(Payment).where(
+            Payment.subscription_id == sub.id, Payment.idempotency_key.like("terminate:%")
+        )
+    ).all()
+
+
+def test_a_lost_answer_is_followed_up_by_the_billing_job(plus, monkeypatch):
+    """§6.2 through billing's charge path: the bank charged the fee but its answer was
+    lost (a timeout). Nothing is terminated yet; the job's first step asks the gateway
+    under the same key, invoices the fee once and terminates the contract."""
+    from app.models import SandboxTransaction
+    from tests.support.billing import run_billing
+
+    user, sub, client = plus
+    sub = db.session.get(Subscription, sub.id)
+    sub.payment_method_id = card_of(user, "timeout").id
+    db.session.commit()
+    page = html(client.post(f"{TAB}/{sub.id}/terminate", follow_redirects=True))
+    assert "The payment service did not answer" in page
+    db.session.expire_all()
+    assert db.session.get(Subscription, sub.id).status is S.ACTIVE
+    [fee] = fee_rows(sub)
+    assert (fee.idempotency_key, fee.status) == (f"terminate:{sub.id}", PaymentStatus.UNKNOWN)
+    assert db.session.scalar(select(Invoice).where(Invoice.payment_id == fee.id)) is None
+
+    summary = run_billing(monkeypatch, datetime(2026, 2, 20, 13, 0, tzinfo=UTC))
+    assert "  lost answers: 1 done, 0 failed" in summary.lines()
+    [fee] = fee_rows(sub)
+    assert fee.status is PaymentStatus.SUCCEEDED
+    [invoice] = db.session.scalars(select(Invoice).where(Invoice.payment_id == fee.id))
+    assert invoice.total_cents == 78000 and invoice.vat_cents == 0
+    assert db.session.get(Subscription, sub.id).status is S.TERMINATED
+    assert len(db.session.scalars(select(SandboxTransaction)).all()) == 2  # paid month + fee
+    assert [m for m in outbox_for(user.email) if "terminated" in m.subject]
+    again = html(client.post(f"{TAB}/{sub.id}/terminate", follow_redirects=True))
+    assert "already terminated" in again
+    assert len(fee_rows(sub)) == 1
+
+
+def test_a_crash_before_the_answer_is_applied_is_asked_again_not_charged(plus, monkeypatch):
+    """The fee was charged and the process died before applying it: the member's second
+    try asks the gateway under the same key and terminates, with one charge."""
+    from app.models import SandboxTransaction
+    from app.services.billing import charges
+
+    _user, sub, client = plus
+    real_apply = charges.apply
+
+    def crash(payment_id, result):
+        raise RuntimeError("the process died")
+
+    monkeypatch.setattr(charges, "apply", crash)
+    client.application.config["PROPAGATE_EXCEPTIONS"] = False
+    assert client.post(f"{TAB}/{sub.id}/terminate").status_code == 500
+    db.session.expire_all()
+    [fee] = fee_rows(sub)
+    assert fee.status is PaymentStatus.PENDING
+    assert db.session.get(Subscription, sub.id).status is S.ACTIVE
+
+    monkeypatch.setattr(charges, "apply", real_apply)
+    page = html(client.post(f"{TAB}/{sub.id}/terminate", follow_redirects=True))
+    assert "Your contract is terminated. €780.00 was charged" in page
+    db.session.expire_all()
+    assert db.session.get(Subscription, sub.id).status is S.TERMINATED
+    [fee] = fee_rows(sub)
+    assert fee.status is PaymentStatus.SUCCEEDED
+    fee_charges = db.session.scalars(
+        select(SandboxTransaction).where(SandboxTransaction.idempotency_key.like("terminate:%"))
+    ).all()
+    assert len(fee_charges) == 1
+    assert len(db.session.scalars(select(Invoice).where(Invoice.payment_id == fee.id)).all()) == 1
+
+
+def test_a_declined_fee_can_be_tried_again_with_another_card(plus):
+    """After a decline, the same row is tried again under a new key: one fee, paid once."""
+    user, sub, client = plus
+    sub = db.session.get(Subscription, sub.id)
+    sub.payment_method_id = card_of(user, "declined").id
+    db.session.commit()
+    client.post(f"{TAB}/{sub.id}/terminate")
+    sub = db.session.get(Subscription, sub.id)
+    sub.payment_method_id = card_of(user).id
+    db.session.commit()
+    page = html(client.post(f"{TAB}/{sub.id}/terminate", follow_redirects=True))
+    assert "Your contract is terminated" in page
+    db.session.expire_all()
+    [fee] = fee_rows(sub)
+    assert (fee.idempotency_key, fee.status) == (f"terminate:{sub.id}:2", PaymentStatus.SUCCEEDED)

@@ -148,3 +148,46 @@ def test_service_refuses_a_duplicate_label(app, legal_docs):
             render_pdfs=False,
         )
     assert (error.value.field, error.value.message) == ("label", "label_taken")
+
+
+def test_a_material_version_sets_new_monthly_prices(staff_client, legal_docs, make_path):
+    """§1: staff enter the new monthly price of a plan or path when publishing a material
+    version; empty fields keep their price."""
+    from app.domain.orders import Plan
+    from app.models import TermsPrice
+
+    path = make_path()
+    form = staff_client.get("/staff/documents/new").get_data(as_text=True)
+    assert 'id="price_solo"' in form and f'id="price_path_{path.id}"' in form
+    response = staff_client.post(
+        "/staff/documents/new",
+        data={**NEW, "material": "y", "price_solo": "24,90", "action": "publish"},
+    )
+    assert response.status_code == 302
+    version = legal_documents.find(DocumentKind.TERMS, "2027-01")
+    [price] = db.session.scalars(select(TermsPrice)).all()
+    assert (price.version_id, price.plan, price.path_id, price.monthly_cents) == (
+        version.id,
+        Plan.SOLO,
+        None,
+        2490,
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"material": "y", "price_solo": "free"}, "Enter a monthly price in euros"),
+        ({"material": "y", "price_solo": "0"}, "Enter a monthly price in euros"),
+        ({"price_solo": "24.90"}, "A new price is a material change"),
+    ],
+)
+def test_a_bad_price_is_422_and_publishes_nothing(staff_client, legal_docs, extra, message):
+    from app.models import TermsPrice
+
+    response = staff_client.post("/staff/documents/new", data={**NEW, **extra, "action": "publish"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html and "There is a problem" in html
+    assert legal_documents.find(DocumentKind.TERMS, "2027-01") is None
+    assert db.session.scalars(select(TermsPrice)).all() == []

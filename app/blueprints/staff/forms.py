@@ -1,3 +1,4 @@
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -70,6 +71,37 @@ class DocumentVersionForm(Form):
     material = BooleanField(
         _l("This version changes the duration, features or price of the services")
     )
+
+
+class MonthlyPrice:
+    """An optional new monthly price in euros (§1): empty keeps the price; otherwise an
+    amount above zero, kept in cents on the form (`cents_of`)."""
+
+    def __call__(self, form, field):
+        form.cents_of = getattr(form, "cents_of", {})
+        if field.data:
+            cents = parse_euros(field.data)
+            if cents is None or cents <= 0:
+                raise ValidationError(
+                    _l("Enter a monthly price in euros, like 24.90, or leave it empty.")
+                )
+            form.cents_of[field.name] = cents
+
+
+def document_form(paths) -> DocumentVersionForm:
+    """The publishing form with one optional new-price field for Premium Solo and one
+    per Learning Path (Premium Plus), named price_solo and price_path_<id>."""
+
+    class WithPrices(DocumentVersionForm):
+        pass
+
+    WithPrices.price_solo = StringField("Premium Solo", validators=[Optional(), MonthlyPrice()])
+    french = str(get_locale()) == "fr"
+    for path in paths:
+        title = path.title_fr if french else path.title_en
+        field = StringField(f"Premium Plus — {title}", validators=[Optional(), MonthlyPrice()])
+        setattr(WithPrices, f"price_path_{path.id}", field)
+    return WithPrices()
 
 
 class DecisionForm(Form):

@@ -5,13 +5,15 @@ from flask_login import current_user
 
 from app import clock
 from app.blueprints.staff import bp, inquiry_labels
-from app.blueprints.staff.forms import AnswerForm, DocumentVersionForm
+from app.blueprints.staff.forms import AnswerForm, document_form
 from app.domain.errors import DomainError
+from app.domain.orders import Plan
 from app.extensions import db
 from app.models import DocumentKind, Inquiry, InquiryStatus
-from app.services import inquiries, terms_updates
+from app.services import catalog, inquiries, terms_updates
 from app.services import legal_documents as documents
 from app.services.billing import rates as billing_rates
+from app.services.billing import terms_prices
 from app.services.markdown import render_markdown
 from app.web.rendering import redirect_to, render
 
@@ -64,6 +66,22 @@ DOCUMENT_ERRORS = {
     "required": _l("This cannot be empty."),
     "too_long": _l("This is too long."),
 }
+PRICE_NOT_MATERIAL = _l(
+    "A new price is a material change of the Terms of Service: choose the Terms of Service "
+    "and tick the box for a change of duration, features or price."
+)
+
+
+def _new_prices(form, paths) -> dict:
+    """{(plan, path id or None): cents} from the price fields that were filled in."""
+    cents = getattr(form, "cents_of", {})
+    prices = {}
+    if "price_solo" in cents:
+        prices[(Plan.SOLO, None)] = cents["price_solo"]
+    for path in paths:
+        if f"price_path_{path.id}" in cents:
+            prices[(Plan.PLUS, path.id)] = cents[f"price_path_{path.id}"]
+    return prices
 
 
 @bp.route("/documents")
@@ -77,8 +95,11 @@ def documents_list():
 @bp.route("/documents/new", methods=["GET", "POST"])
 def document_new():
     """Write a new version, preview it (a plain submit button; htmx swaps the preview in),
-    then publish it. There are no drafts: a version exists once it is published."""
-    form = DocumentVersionForm()
+    then publish it. There are no drafts: a version exists once it is published. A
+    material version of the Terms may set new monthly prices (§1), taken by each
+    subscriber's renewals once they accepted it."""
+    paths = catalog.all_paths()
+    form = document_form(paths)
     if request.method == "GET":
         kind = request.args.get("kind", DocumentKind.TERMS.value)
         kind = DocumentKind(kind) if kind in {k.value for k in DocumentKind} else DocumentKind.TERMS
@@ -101,12 +122,17 @@ def document_new():
         problems = documents.validate(new)
         for problem in problems:
             getattr(form, problem.field).errors.append(DOCUMENT_ERRORS[problem.message])
+        prices = _new_prices(form, paths)
+        if prices and (new.kind is not DocumentKind.TERMS or not new.material):
+            problems.append(DomainError("material", "price_not_material"))
+            form.material.errors.append(PRICE_NOT_MATERIAL)
         if not problems and action == "publish":
             try:
                 version = documents.publish(new, current_user._get_current_object())
             except DomainError as error:
                 getattr(form, error.field).errors.append(DOCUMENT_ERRORS[error.message])
             else:
+                terms_prices.set_prices(version, prices)
                 told = terms_updates.announce(version)
                 if told:
                     flash(

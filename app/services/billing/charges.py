@@ -1,5 +1,6 @@
-"""One renewal charge, from its committed row to its applied answer: the billing side of
-the payment protocol (app.services.checkout.charging is the checkout side).
+"""One billing charge (a renewal, a retry, a Plus termination fee: see
+app.services.billing.fees), from its committed row to its applied answer: the billing
+side of the payment protocol (app.services.checkout.charging is the checkout side).
 
 - The charge's row is committed before the gateway is called, and no row lock is held
   during the call: the caller claimed its work, committed, and only then calls `charge`.
@@ -36,7 +37,7 @@ from app.models import (
 from app.payments import gateway_named
 from app.payments.base import ChargeRequest, ChargeResult, Decline, GatewayTimeout, Outcome
 from app.services import invoices, subscriptions
-from app.services.billing import emails, referrals
+from app.services.billing import emails, fees, referrals, terms_prices
 from app.services.settlement import settle_payment
 
 JOB = "billing"
@@ -62,10 +63,16 @@ def renewal_key(subscription_id: int, day: date, attempt: int = 1) -> str:
     return key if attempt == 1 else f"{key}:{attempt}"
 
 
-def new_renewal(subscription: Subscription, start: date) -> Payment:
+def new_renewal(
+    subscription: Subscription, start: date, offers: list[terms_prices.Offer] | None = None
+) -> Payment:
     """The row of the charge for the period starting on `start` (flushed, not committed):
-    the locked price less the running discount (§2.2f, §4)."""
+    the locked price less the running discount (§2.2f, §4). `offers`: the material
+    versions' new prices (§1); one the subscriber accepted before `start` becomes their
+    locked price from this period on."""
     method = db.session.get(PaymentMethod, subscription.payment_method_id)
+    if offers:
+        subscription.monthly_cents = terms_prices.monthly_for(subscription, start, offers)
     price = renewal_price(
         subscription.monthly_cents, subscription.discount_cents, subscription.discount_months
     )
@@ -87,42 +94,71 @@ def new_renewal(subscription: Subscription, start: date) -> Payment:
     return payment
 
 
-def _request(payment: Payment) -> ChargeRequest:
+@dataclass(frozen=True)
+class Call:
+    """A committed pending charge, read while its row was written: everything the gateway
+    needs, so that calling it asks nothing of the database (no transaction of ours is
+    open during the call)."""
+
+    payment_id: int
+    subscription_id: int | None
+    gateway: str
+    # None: nothing to ask the bank for (wholly paid by referral credit).
+    request: ChargeRequest | None
+
+
+def prepare(payment: Payment, what: str = "renewal") -> Call:
+    """The gateway call of `payment` (`what` names it on the bank statement)."""
+    if payment.amount_cents == 0:
+        return Call(payment.id, payment.subscription_id, payment.gateway, None)
     subscription = db.session.get(Subscription, payment.subscription_id)
     order = db.session.get(Order, subscription.order_id)
     method = db.session.get(PaymentMethod, payment.payment_method_id)
-    return ChargeRequest(
+    request = ChargeRequest(
         idempotency_key=payment.idempotency_key,
         amount_cents=payment.amount_cents,
         currency=payment.currency,
         reference=order.reference,
-        description=f"{current_app.config['PLATFORM_NAME']} renewal ({order.reference})",
+        description=f"{current_app.config['PLATFORM_NAME']} {what} ({order.reference})",
         kind=method.kind if method else "card",
         shopper_reference=f"user-{payment.user_id}",
         method_token=method.token if method else None,
         save_for_renewals=False,
         locale=order.locale or "en",
     )
+    return Call(payment.id, payment.subscription_id, payment.gateway, request)
+
+
+class GatewayDown(Exception):
+    """The gateway raised something other than a timeout: nothing is known."""
+
+
+def send(call: Call) -> ChargeResult:
+    """Ask the gateway. Its books (the sandbox's) and its log join the session, for the
+    caller to commit before applying. A timeout is an unknown answer; any other error
+    is raised as GatewayDown (the caller decides what its session keeps)."""
+    if call.request is None:
+        return ChargeResult(Outcome.SUCCEEDED)
+    try:
+        return gateway_named(call.gateway).charge(call.request)
+    except GatewayTimeout:
+        return ChargeResult(Outcome.UNKNOWN)
+    except Exception as error:
+        raise GatewayDown(f"{type(error).__name__}: {error}") from error
 
 
 def charge(payment_id: int) -> Applied:
     """Call the gateway for a committed pending charge, commit its answer, apply it."""
     payment = db.session.get(Payment, payment_id)
-    if payment.amount_cents == 0:
-        # Wholly paid by referral credit: nothing to ask the bank for.
-        applied = apply(payment_id, ChargeResult(Outcome.SUCCEEDED))
-        db.session.commit()
-        return applied
+    call = prepare(payment, "termination" if fees.is_fee(payment) else "renewal")
+    db.session.commit()  # nothing of ours stays open across the call
     try:
-        result = gateway_named(payment.gateway).charge(_request(payment))
-    except GatewayTimeout:
-        result = ChargeResult(Outcome.UNKNOWN)
-    except Exception:  # the gateway is down: nothing known, asked again next run
+        result = send(call)
+    except GatewayDown:  # the gateway is down: nothing known, asked again next run
         db.session.rollback()
-        payment = db.session.get(Payment, payment_id)
         result = ChargeResult(Outcome.UNKNOWN)
     if result.reference:
-        payment.gateway_reference = result.reference
+        db.session.get(Payment, payment_id).gateway_reference = result.reference
     db.session.commit()  # the gateway's books and log, before anything is applied
     applied = apply(payment_id, result)
     db.session.commit()
@@ -163,14 +199,21 @@ def apply(payment_id: int, result: ChargeResult) -> Applied:
         payment.gateway_reference = result.reference
     subscription = db.session.get(Subscription, payment.subscription_id)
     subscriptions.lock(subscription)
+    fee = fees.is_fee(payment)
     if result.outcome is Outcome.SUCCEEDED:
-        _paid(payment, subscription)
+        if fee:
+            fees.paid(payment, subscription)
+            settle_payment(payment, PaymentStatus.SUCCEEDED)
+        else:
+            _paid(payment, subscription)
         return Applied.PAID
-    # Declined, or a renewal that would need the member on the gateway's page (3-D
-    # Secure, PayPal approval): off-session, that is a failure to pay.
+    # Declined, or a charge that would need the member on the gateway's page (3-D
+    # Secure, PayPal approval): off-session, that is a failure to pay. A declined
+    # termination fee terminates nothing and leaves nothing due.
     payment.decline_code = (result.decline or Decline.DECLINED).value
     settle_payment(payment, PaymentStatus.DECLINED)
-    _unpaid(payment, subscription)
+    if not fee:
+        _unpaid(payment, subscription)
     return Applied.DECLINED
 
 
@@ -180,16 +223,19 @@ def due_of(payment: Payment) -> BillingDue | None:
 
 def _paid(payment: Payment, subscription: Subscription) -> None:
     due = due_of(payment)
+    invoice = None
     if due is not None:
         # The balance: the month (VAT included), then interest and fee (outside VAT).
-        invoices.issue_for_payment(
+        invoice = invoices.issue_for_payment(
             payment, breakdown=(due.amount_cents, due.interest_cents, due.fee_cents)
         )
         due.status = DueStatus.PAID
         due.closed_at = clock.now()
     elif payment.credit_cents:
-        invoices.issue_for_payment(payment, credit_cents=payment.credit_cents)
-    settle_payment(payment, PaymentStatus.SUCCEEDED)  # issues the invoice (or finds it)
+        # Even when the credit paid it all (nothing charged): the invoice shows both.
+        invoice = invoices.issue_for_payment(payment, credit_cents=payment.credit_cents)
+    # Issues the plain invoice (or finds the one above).
+    invoice = settle_payment(payment, PaymentStatus.SUCCEEDED) or invoice
     amount = payment.amount_cents
     if subscription.status is SubscriptionStatus.REFLECTION:
         subscriptions.change_status(
@@ -216,7 +262,7 @@ def _paid(payment: Payment, subscription: Subscription) -> None:
         )
         subscription.discount_months = price.discount_months_left
     db.session.flush()
-    emails.renewal_charged(subscription, payment, invoices.invoice_for_payment(payment))
+    emails.renewal_charged(subscription, payment, invoice)
 
 
 def _unpaid(payment: Payment, subscription: Subscription) -> None:
