@@ -187,6 +187,14 @@ PAGES: list[Page] = [
     Page("/forum/no-such-category", label="forum-category-not-found", status=404),
     Page("/messages/", who="learner", label="messages"),
     Page("/messages/new", who="learner", label="messages-new-not-subscribed", status=403),
+    Page("/messages/{conversation}", who="learner", label="messages-conversation"),
+    Page(
+        "/messages/{conversation}",
+        who="learner",
+        label="messages-conversation-errors",
+        action="submit_empty",
+        status=422,
+    ),
     Page("/staff/moderation", who="staff", label="staff-moderation"),
     Page("/forum/posts/1/report", who="learner", label="forum-report"),
     Page(

@@ -181,6 +181,16 @@ def test_a_blocked_member_can_no_longer_write_and_the_conversation_says_so(pair)
     assert "blocked messages from you" in page and 'name="body"' not in page
     response = ana_client.post(f"/messages/{conv.id}/reply", data={"body": "Still there?"})
     assert response.status_code == 422
+    assert "does not accept your messages" in text(response)
+    assert "blocked messages from you" in text(response)
+    fragment = ana_client.post(
+        f"/messages/{conv.id}/reply", data={"body": "Still there?"}, headers=HX
+    )
+    assert fragment.status_code == 422
+    assert without_title(text(fragment)).startswith('<div id="reply"')
+    assert "data-error-summary" in text(fragment) and "does not accept your messages" in text(
+        fragment
+    )
     assert db.session.scalar(select(func.count(Message.id))) == 1
     refused = start(ana_client, name_of(bob))
     assert refused.status_code == 422 and "does not accept messages from you" in text(refused)
@@ -365,3 +375,29 @@ def test_the_poll_speaks_the_members_language(member):
     write(bob, conv, "One")
     body = text(ana_client.get(f"/messages/{conv.id}/new-messages?after={first}", headers=HX))
     assert "1 nouveau message de <bdi" in body
+
+
+def test_ids_stay_unique_with_csrf_on_however_many_forms(make_app, member, make_user):
+    """One block form per member and one unblock form per blocked member: their CSRF
+    fields carry no id, so the page's ids stay unique (valid HTML, WCAG 4.1.1)."""
+    ana_client, ana = member()
+    bob, carl = make_user(), make_user()
+    start(ana_client, name_of(bob), name_of(carl))
+    conv = db.session.scalar(select(Conversation))
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    page = text(client.get("/signin"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/signin", data={"email": ana.email, "password": ana.password, "csrf_token": token}
+    )
+    assert response.status_code == 302
+    for url in (f"/messages/{conv.id}", "/messages/"):
+        ids = lxml.html.fromstring(text(client.get(url))).xpath("//@id")
+        assert len(ids) == len(set(ids)), url
+    messages_service.block(ana, bob.id)
+    messages_service.block(ana, carl.id)
+    db.session.commit()
+    listing = text(client.get("/messages/"))
+    assert listing.count('name="csrf_token"') >= 3
+    ids = lxml.html.fromstring(listing).xpath("//@id")
+    assert len(ids) == len(set(ids))

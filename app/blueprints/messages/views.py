@@ -41,7 +41,6 @@ def index():
         "messages/index.html",
         memberships=messages.memberships(user),
         blocked=messages.blocked_members(user),
-        form=EmptyForm(),
     )
 
 
@@ -110,7 +109,6 @@ def _page(conv, shown, form, status=200):
         blockers=messages.blocked_by(conv, user),
         blocked_ids={p.user_id for p in messages.blocked_members(user)},
         others=[m for m in conv.members if m.user_id != user.id and m.left_at is None],
-        action_form=EmptyForm(),
     )
 
 
