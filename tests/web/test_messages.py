@@ -377,6 +377,23 @@ def test_the_poll_speaks_the_members_language(member):
     assert "1 nouveau message de <bdi" in body
 
 
+def test_the_conversation_list_comes_a_page_at_a_time(app, member, make_user):
+    app.config["MESSAGES_NEW_PER_HOUR"] = 100
+    client, _ = member()
+    other = name_of(make_user())
+    for n in range(27):
+        start(client, other, subject=f"Topic {n:02d}")
+    first = text(client.get("/messages/"))
+    assert first.count('<th scope="row">') == 25
+    assert "Topic 26" in first and "Topic 01" not in first
+    assert 'aria-label="Pages of your conversations"' in first and 'rel="next"' in first
+    second = text(client.get("/messages/?page=2"))
+    assert second.count('<th scope="row">') == 2 and "Topic 00" in second
+    last = text(client.get("/messages/?page=99"))  # the last page
+    assert last.count('<th scope="row">') == 2 and "Topic 00" in last
+    assert client.get("/messages/?page=x²").status_code == 200
+
+
 def test_ids_stay_unique_with_csrf_on_however_many_forms(make_app, member, make_user):
     """One block form per member and one unblock form per blocked member: their CSRF
     fields carry no id, so the page's ids stay unique (valid HTML, WCAG 4.1.1)."""

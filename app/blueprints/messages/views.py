@@ -37,9 +37,13 @@ def _conversation(conversation_id: int):
 @bp.route("/")
 def index():
     user = _user()
+    pages = rules.page_count(messages.membership_count(user), messages.CONVERSATIONS_PER_PAGE)
+    page = min(rules.page_number(request.args.get("page")), pages)
     return render_template(
         "messages/index.html",
-        memberships=messages.memberships(user),
+        memberships=messages.memberships(user, page),
+        page=page,
+        pages=pages,
         blocked=messages.blocked_members(user),
     )
 
