@@ -53,6 +53,7 @@ messages: $(BIN)/activate
 bench: $(BIN)/activate
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/billing.py
+	$(BIN)/python bench/community.py
 
 # Known vulnerabilities in the pinned requirements. Needs the network (PyPI and OSV):
 # CI here has none, so it is not part of `make test`; run it where a network allows.
