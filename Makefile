@@ -54,6 +54,7 @@ bench: $(BIN)/activate
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/learning.py
 	$(BIN)/python bench/billing.py
+	$(BIN)/python bench/community.py
 
 # Known vulnerabilities in the pinned requirements. Needs the network (PyPI and OSV):
 # CI here has none, so it is not part of `make test`; run it where a network allows.

@@ -115,6 +115,8 @@ class Config:
     MESSAGES_POLL_SECONDS = 30
     # How often an open thread's last page asks for new replies.
     FORUM_POLL_SECONDS = 20
+    # How often an open conversation asks for new messages.
+    CONVERSATION_POLL_SECONDS = 20
 
     # Prices take effect at midnight in the platform's time zone.
     PLATFORM_TIMEZONE = "Europe/Paris"

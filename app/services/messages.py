@@ -28,6 +28,9 @@ from app.services.forum import profile_of
 from app.services.markdown import render_post
 
 MAX_RECIPIENTS = 10
+# The conversation list, a page at a time: a long-standing member's hundreds of
+# conversations would otherwise all be loaded and rendered on every visit.
+CONVERSATIONS_PER_PAGE = 25
 
 
 @dataclass(frozen=True)
@@ -53,14 +56,26 @@ def conversation(conversation_id: int) -> Conversation | None:
     )
 
 
-def memberships(user: User) -> list[ConversationMember]:
-    """The member's conversations, the latest message first."""
+def membership_count(user: User) -> int:
+    """How many conversations the member is in (not counting those they left)."""
+    return db.session.scalar(
+        select(func.count(ConversationMember.id)).where(
+            ConversationMember.user_id == user.id, ConversationMember.left_at.is_(None)
+        )
+    )
+
+
+def memberships(user: User, page: int = 1) -> list[ConversationMember]:
+    """A page of the member's conversations, the latest message first."""
+    size = CONVERSATIONS_PER_PAGE
     return list(
         db.session.scalars(
             select(ConversationMember)
             .join(Conversation, Conversation.id == ConversationMember.conversation_id)
             .where(ConversationMember.user_id == user.id, ConversationMember.left_at.is_(None))
             .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+            .limit(size)
+            .offset((max(page, 1) - 1) * size)
             .options(
                 selectinload(ConversationMember.conversation)
                 .selectinload(Conversation.members)

@@ -5,7 +5,7 @@ member concerned is told by email, in the same transaction (app.services.mail)."
 
 from datetime import timedelta
 
-from flask import url_for
+from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -142,5 +142,6 @@ def _tell(member: User, entry: ModerationAction, thread: ForumThread | None) -> 
         thread_title=thread.title if thread else None,
         link=link,
         until=until,
-        timezone=member.timezone,
+        # The dates in the member's own zone, not in that of the staff member acting.
+        timezone=member.timezone or current_app.config["DEFAULT_USER_TIMEZONE"],
     )

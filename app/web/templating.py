@@ -1,8 +1,9 @@
 """What every template can use."""
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from flask import Flask, current_app, url_for
@@ -115,22 +116,42 @@ def _pattern(patterns: dict[str, str]) -> str:
     return patterns.get(str(get_locale() or "en"), patterns["en"])
 
 
-def day(value: date | datetime | None, short: bool = False) -> str:
-    """The day of a date, or of a moment in the member's time zone, in words."""
+def _in_zone(value: datetime, zone: str | None) -> tuple[datetime, bool]:
+    """`value` moved to `zone` (a stored naive time is UTC), and whether it is still to
+    be rebased to the signed-in member's zone: an email names its recipient's zone,
+    who is not the member making the request (staff suspending someone)."""
+    if not zone:
+        return value, True
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return value, True
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(tz), False
+
+
+def day(value: date | datetime | None, short: bool = False, zone: str | None = None) -> str:
+    """The day of a date, or of a moment in the member's time zone (or `zone`), in words."""
     if value is None:
         return ""
     pattern = _pattern(DAY_SHORT if short else DAY)
     if isinstance(value, datetime):
-        return format_datetime(value, pattern)  # in the member's time zone
+        value, rebase = _in_zone(value, zone)
+        return format_datetime(value, pattern, rebase=rebase)
     return format_date(value, pattern)
 
 
-def day_time(value: datetime | None, short: bool = False, rebase: bool = True) -> str:
+def day_time(
+    value: datetime | None, short: bool = False, rebase: bool = True, zone: str | None = None
+) -> str:
     """A moment in the member's time zone: "1 December 2026 at 09:15" (`rebase=False`:
-    a time already in the zone it is to be shown in)."""
+    a time already in the zone it is to be shown in; `zone`: in that time zone, as an
+    email to a member shows their own)."""
     if value is None:
         return ""
     pattern = _pattern(DAY_TIME_SHORT if short else DAY_TIME)
+    if rebase and zone:
+        value, rebase = _in_zone(value, zone)
     return format_datetime(value, pattern, rebase=rebase)
 
 

@@ -234,6 +234,19 @@ def seed(app, url: str) -> None:
             ).id
         )
         db.session.commit()
+        from app.services import messages
+
+        # A conversation between the two learners, for the checks of its page.
+        french_learner = accounts.find_by_email(LEARNERS["fr"].email)
+        SEEDED_LINKS["conversation"] = str(
+            messages.start(
+                author,
+                forum.profile_of(french_learner).display_name,
+                "Revision plan",
+                "Shall we **revise** together on Friday?",
+            ).id
+        )
+        db.session.commit()
         db.session.remove()
 
 

@@ -230,6 +230,14 @@ PAGES: list[Page] = [
     # error state is in tests/web/test_forum_settings.py.
     Page("/account/forum", who="learner", label="account-forum"),
     Page("/messages/new", who="learner", label="messages-new-not-subscribed", status=403),
+    Page("/messages/{conversation}", who="learner", label="messages-conversation"),
+    Page(
+        "/messages/{conversation}",
+        who="learner",
+        label="messages-conversation-errors",
+        action="submit_empty",
+        status=422,
+    ),
     Page("/staff/moderation", who="staff", label="staff-moderation"),
     Page("/forum/posts/1/report", who="learner", label="forum-report"),
     Page(

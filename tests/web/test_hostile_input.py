@@ -81,6 +81,7 @@ UNREACHED = {
     "messages.report_message": "linked from others' messages: tests/web/test_moderation.py",
     "staff.moderation_report": "one report's page, past the crawl's limit: test_moderation.py",
     "messages.unread": "polled by htmx (no link): tried with bad input in tests/web/test_messages.py",
+    "messages.new_messages": "polled by htmx (no link): bad input in tests/web/test_messages.py",
 }
 MADE_UP = {
     "token": "eyJ4IjoxfQ.\x00²",

@@ -160,6 +160,25 @@ def test_moments_are_in_words_in_the_members_zone(app, monkeypatch, locale, zone
             )
 
 
+def test_a_moment_in_a_named_zone_whatever_the_requests(app):
+    """An email shows its recipient's zone, not the zone of whoever made the request."""
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale
+
+    from app.web.templating import day, day_time
+
+    moment = datetime(2026, 12, 1, 23, 15, tzinfo=UTC)
+    naive = moment.replace(tzinfo=None)  # as SQLite gives it back: UTC
+    with app.test_request_context(), force_locale("fr"):
+        for value in (moment, naive):
+            assert day_time(value, zone="America/New_York") == "1 décembre 2026 à 18:15"
+            assert day_time(value, zone="Asia/Tokyo") == "2 décembre 2026 à 08:15"
+            assert day(value, zone="Asia/Tokyo") == "2 décembre 2026"
+        # An unknown zone falls back to the member's (the platform's here).
+        assert day_time(moment, zone="Nowhere/City") == "2 décembre 2026 à 00:15"
+
+
 def test_country_names_are_localised(client):
     english = client.get("/register").get_data(as_text=True)
     french = client.get("/register", headers={"Accept-Language": "fr"}).get_data(as_text=True)

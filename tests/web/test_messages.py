@@ -14,6 +14,7 @@ from app import clock
 from app.extensions import db
 from app.models import Conversation, Message
 from app.services import forum as forum_service
+from app.services import messages as messages_service
 from tests.conftest import without_title
 from tests.web.test_forum_hostile import assert_inert, body_html
 
@@ -155,6 +156,8 @@ def test_only_participants_reach_a_conversation_on_every_route(pair, member):
         ("post", f"/messages/{conv.id}/reply", {}),
         ("post", f"/messages/{conv.id}/reply", HX),
         ("post", f"/messages/{conv.id}/block/1", {}),
+        ("get", f"/messages/{conv.id}/new-messages?after=0", HX),
+        ("get", f"/messages/{conv.id}/new-messages?after=0", {}),
         ("get", f"/messages/{conv.id + 1000}", {}),
     ]:
         response = getattr(stranger, method)(url, headers=headers, data={"body": "sneaky"})
@@ -178,6 +181,16 @@ def test_a_blocked_member_can_no_longer_write_and_the_conversation_says_so(pair)
     assert "blocked messages from you" in page and 'name="body"' not in page
     response = ana_client.post(f"/messages/{conv.id}/reply", data={"body": "Still there?"})
     assert response.status_code == 422
+    assert "does not accept your messages" in text(response)
+    assert "blocked messages from you" in text(response)
+    fragment = ana_client.post(
+        f"/messages/{conv.id}/reply", data={"body": "Still there?"}, headers=HX
+    )
+    assert fragment.status_code == 422
+    assert without_title(text(fragment)).startswith('<div id="reply"')
+    assert "data-error-summary" in text(fragment) and "does not accept your messages" in text(
+        fragment
+    )
     assert db.session.scalar(select(func.count(Message.id))) == 1
     refused = start(ana_client, name_of(bob))
     assert refused.status_code == 422 and "does not accept messages from you" in text(refused)
@@ -245,3 +258,163 @@ def test_hostile_messages_and_subjects_come_out_inert(member, make_user, payload
     main = lxml.html.fromstring(page).xpath("//main")[0]
     assert not main.xpath(".//script|.//svg|.//img|.//*[@onerror]|.//*[@hx-get]")
     assert payload[:150] in main.xpath("string(.//h1)")  # the subject, as plain text
+
+
+# --- new messages by polling, in an open conversation -------------------------------------
+
+
+def write(author, conv, body):
+    """A message written elsewhere (another member's browser), committed."""
+    made = messages_service.reply(db.session.get(Conversation, conv.id), author, body, None)
+    db.session.commit()
+    return made
+
+
+def test_an_open_conversation_polls_for_new_messages(pair):
+    _ana_client, ana, bob_client, _bob, conv = pair
+    page = text(bob_client.get(f"/messages/{conv.id}"))
+    first = db.session.scalar(select(Message.id))
+    url = f"/messages/{conv.id}/new-messages?after={first}"
+    assert url in page and "data-poll-while-visible" in page
+    assert 'data-hx-trigger="every 20s"' in page
+    assert f'name="seen" type="hidden" value="{first}"' in page
+    assert bob_client.get(url, headers=HX).status_code == 204
+    write(ana, conv, "Are you there?")
+    later = write(ana, conv, "Hello again")
+    assert "2 unread" in text(bob_client.get("/messages/"))
+    polled = bob_client.get(url, headers=HX)
+    body = text(polled)
+    assert polled.status_code == 200
+    assert polled.headers["Cache-Control"] == "private, no-store"
+    assert "HX-Request" in polled.headers["Vary"]
+    # Only what came after the last message shown, appended, and the poll moves on.
+    assert body.count('class="post"') == 2 and "Hi there" not in body
+    assert "Are you there?" in body and "Hello again" in body
+    assert (
+        f"after={later.id}" in body
+        and f'id="seen" name="seen" type="hidden" value="{later.id}"' in body
+    )
+    name = re.escape(name_of(ana))
+    assert re.search(rf"2 new messages from <bdi[^>]*>{name}</bdi>", body)
+    assert "data-focus-after-swap" not in body  # never takes focus
+    # Polled messages are read: the badge and the list say so.
+    assert "No unread messages" in text(bob_client.get("/messages/unread", headers=HX))
+    # Without htmx: the conversation itself, which shows everything.
+    plain = bob_client.get(url)
+    assert plain.status_code == 302 and plain.headers["Location"].endswith(f"/messages/{conv.id}")
+
+
+def test_the_poll_of_a_conversation_takes_any_after(pair):
+    _, _, bob_client, _, conv = pair
+    for hostile in ("", "²", "-1", "x" * 5000, "\x00"):
+        response = bob_client.get(f"/messages/{conv.id}/new-messages?after={hostile}", headers=HX)
+        assert response.status_code == 200 and "Hi there" in text(response)
+
+
+def test_opening_a_conversation_marks_it_read_and_the_poll_counts_its_own_messages_apart(
+    pair, member
+):
+    _ana_client, _ana, bob_client, bob, conv = pair
+    assert "1 unread message<" in text(bob_client.get("/messages/unread", headers=HX))
+    bob_client.get(f"/messages/{conv.id}")
+    assert "No unread messages" in text(bob_client.get("/messages/unread", headers=HX))
+    first = db.session.scalar(select(Message.id))
+    mine = write(bob, conv, "From my phone")  # Bob's own, from another tab
+    body = text(bob_client.get(f"/messages/{conv.id}/new-messages?after={first}", headers=HX))
+    assert "From my phone" in body and "new message" not in body
+    assert f"after={mine.id}" in body
+
+
+def test_messages_from_several_members_are_counted(member):
+    ana_client, _ana = member()
+    _, bob = member()
+    _, carl = member()
+    start(ana_client, name_of(bob), name_of(carl))
+    conv = db.session.scalar(select(Conversation))
+    first = db.session.scalar(select(Message.id))
+    write(bob, conv, "Bob here")
+    write(carl, conv, "Carl here")
+    body = text(ana_client.get(f"/messages/{conv.id}/new-messages?after={first}", headers=HX))
+    assert "2 new messages in this conversation" in body
+
+
+def test_an_htmx_answer_brings_the_messages_sent_while_the_form_was_open(pair):
+    _ana_client, ana, bob_client, _, conv = pair
+    page = text(bob_client.get(f"/messages/{conv.id}"))
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+    seen = re.search(r'name="seen" type="hidden" value="([^"]+)"', page).group(1)
+    write(ana, conv, "Meanwhile")
+    body = text(
+        bob_client.post(
+            f"/messages/{conv.id}/reply",
+            data={"body": "My answer", "token": token, "seen": seen},
+            headers=HX,
+        )
+    )
+    assert "Meanwhile" in body and "My answer" in body and "Hi there" not in body
+    assert body.count("data-focus-after-swap") == 1
+    made = db.session.scalar(select(func.max(Message.id)))
+    assert f"after={made}" in body and f'name="seen" type="hidden" value="{made}"' in body
+    assert "No unread messages" in text(bob_client.get("/messages/unread", headers=HX))
+
+
+def test_a_blocked_members_poll_does_not_touch_the_answer_form_they_do_not_have(pair):
+    ana_client, ana, bob_client, bob, conv = pair
+    bob_client.post(f"/messages/{conv.id}/block/{ana.id}")
+    write(bob, conv, "Bye")
+    body = text(ana_client.get(f"/messages/{conv.id}/new-messages?after=0", headers=HX))
+    assert "Bye" in body and 'id="seen"' not in body
+
+
+def test_the_poll_speaks_the_members_language(member):
+    ana_client, _ = member(locale="fr")
+    _, bob = member()
+    start(ana_client, name_of(bob))
+    conv = db.session.scalar(select(Conversation))
+    first = db.session.scalar(select(Message.id))
+    write(bob, conv, "One")
+    body = text(ana_client.get(f"/messages/{conv.id}/new-messages?after={first}", headers=HX))
+    assert "1 nouveau message de <bdi" in body
+
+
+def test_the_conversation_list_comes_a_page_at_a_time(app, member, make_user):
+    app.config["MESSAGES_NEW_PER_HOUR"] = 100
+    client, _ = member()
+    other = name_of(make_user())
+    for n in range(27):
+        start(client, other, subject=f"Topic {n:02d}")
+    first = text(client.get("/messages/"))
+    assert first.count('<th scope="row">') == 25
+    assert "Topic 26" in first and "Topic 01" not in first
+    assert 'aria-label="Pages of your conversations"' in first and 'rel="next"' in first
+    second = text(client.get("/messages/?page=2"))
+    assert second.count('<th scope="row">') == 2 and "Topic 00" in second
+    last = text(client.get("/messages/?page=99"))  # the last page
+    assert last.count('<th scope="row">') == 2 and "Topic 00" in last
+    assert client.get("/messages/?page=x²").status_code == 200
+
+
+def test_ids_stay_unique_with_csrf_on_however_many_forms(make_app, member, make_user):
+    """One block form per member and one unblock form per blocked member: their CSRF
+    fields carry no id, so the page's ids stay unique (valid HTML, WCAG 4.1.1)."""
+    ana_client, ana = member()
+    bob, carl = make_user(), make_user()
+    start(ana_client, name_of(bob), name_of(carl))
+    conv = db.session.scalar(select(Conversation))
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    page = text(client.get("/signin"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/signin", data={"email": ana.email, "password": ana.password, "csrf_token": token}
+    )
+    assert response.status_code == 302
+    for url in (f"/messages/{conv.id}", "/messages/"):
+        ids = lxml.html.fromstring(text(client.get(url))).xpath("//@id")
+        assert len(ids) == len(set(ids)), url
+    messages_service.block(ana, bob.id)
+    messages_service.block(ana, carl.id)
+    db.session.commit()
+    listing = text(client.get("/messages/"))
+    assert listing.count('name="csrf_token"') >= 3
+    ids = lxml.html.fromstring(listing).xpath("//@id")
+    assert len(ids) == len(set(ids))

@@ -3,7 +3,11 @@ General Terms of Use, which staff enforce): members report a post or a message w
 reason; staff hide/restore, lock/unlock, pin/unpin, move, warn, suspend; every action
 is logged with who and why and the member is told by email."""
 
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 import pytest
+from babel.dates import format_datetime
 from sqlalchemy import select
 
 from app.domain.errors import DomainError
@@ -160,3 +164,39 @@ def test_a_blocked_member_message_flow_still_uses_the_service(member):
     message_service.block(bob, ana.id)
     with pytest.raises(DomainError, match="blocked"):
         message_service.reply(conv, ana, "again", None)
+
+
+@pytest.mark.parametrize(
+    ("locale", "zone", "pattern"),
+    [
+        ("fr", "America/New_York", "d MMMM y 'à' HH:mm"),
+        ("en", "Asia/Tokyo", "d MMMM y 'at' HH:mm"),
+    ],
+)
+def test_the_suspension_email_shows_the_end_in_the_members_language_and_time_zone(
+    forum, member, staff_client, locale, zone, pattern
+):
+    """Terms §2.1a (the forum within the General Terms of Use): the member told of a
+    suspension reads its end in their own time, not in the staff member's (Paris)."""
+    _, author = member(locale=locale)
+    author.timezone = zone
+    db.session.commit()
+    thread = forum.thread(author, title="Rude thread", body="Something rude")
+    post = db.session.scalar(select(ForumPost).where(ForumPost.thread_id == thread.id))
+    reporter, _ = member()
+    reporter.post(f"/forum/posts/{post.id}/report", data={"reason": "Insults"})
+    report = db.session.scalar(select(Report))
+    response = staff_client.post(
+        f"/staff/moderation/reports/{report.id}",
+        data={"action": "suspend", "reason": "Repeated insults", "days": "3"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    until = forum_service.profile_of(author).suspended_until
+    until = until if until.tzinfo else until.replace(tzinfo=UTC)
+    local = format_datetime(until, pattern, tzinfo=ZoneInfo(zone), locale=locale)
+    paris = format_datetime(until, pattern, tzinfo=ZoneInfo("Europe/Paris"), locale=locale)
+    assert local != paris
+    (mail,) = outbox_for(author.email)
+    assert local in mail.text_body and local in mail.html_body
+    assert paris not in mail.text_body

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField
 
 from app.blueprints.forum.forms import body_field, checked_title, one_time_token
+from app.domain import forum as rules
 from app.web.forms import Form, strip
 
 
@@ -18,6 +19,13 @@ class NewConversationForm(Form):
 class MessageForm(Form):
     body = body_field(_l("Your message"))
     token = HiddenField(filters=[one_time_token])
+    # The last message the page shows (kept current by the poll): an htmx answer
+    # brings every message after it, the others' sent meanwhile too.
+    seen = HiddenField()
+
+    @property
+    def seen_id(self) -> int:
+        return rules.page_number(self.seen.data, default=0)
 
 
 def problem_message(code: str) -> str:

@@ -37,11 +37,14 @@ def _conversation(conversation_id: int):
 @bp.route("/")
 def index():
     user = _user()
+    pages = rules.page_count(messages.membership_count(user), messages.CONVERSATIONS_PER_PAGE)
+    page = min(rules.page_number(request.args.get("page")), pages)
     return render_template(
         "messages/index.html",
-        memberships=messages.memberships(user),
+        memberships=messages.memberships(user, page),
+        page=page,
+        pages=pages,
         blocked=messages.blocked_members(user),
-        form=EmptyForm(),
     )
 
 
@@ -95,17 +98,21 @@ def conversation(conversation_id: int):
 
 def _page(conv, shown, form, status=200):
     user = _user()
+    # A fragment (an htmx answer refused) leaves the page's list as it was: its `seen`
+    # stays what the page showed.
+    if not (wants_fragment() and form.seen.data):
+        form.seen.data = str(shown[-1].id if shown else 0)
     return render(
         "messages/conversation.html",
         "reply_form",
         status=status,
         conv=conv,
         shown=shown,
+        last_id=shown[-1].id if shown else 0,
         form=form,
         blockers=messages.blocked_by(conv, user),
         blocked_ids={p.user_id for p in messages.blocked_members(user)},
         others=[m for m in conv.members if m.user_id != user.id and m.left_at is None],
-        action_form=EmptyForm(),
     )
 
 
@@ -134,20 +141,67 @@ def reply(conversation_id: int):
                         _anchor=f"message-{made.id}",
                     )
                 )
+            # Every message after the last one the page showed: the others' sent while
+            # the form was open too (later ones come with the next poll).
+            arrived = [m for m in messages.messages_of(conv, after=form.seen_id) if m.id <= made.id]
+            messages.mark_read(conv, user)
             fresh = MessageForm(formdata=None)
             fresh.token.data = messages.new_token()
+            fresh.seen.data = str(made.id)
             body = render_blocks(
                 "messages/conversation.html",
                 ["reply_form", "appended"],
                 conv=conv,
                 form=fresh,
                 new_message=made,
+                arrived=arrived,
+                last_id=made.id,
                 blockers=[],
             )
             response = make_response(body)
             response.vary.add("HX-Request")
             return response
     return _page(conv, messages.messages_of(conv), form, status=422)
+
+
+@bp.route("/<int:conversation_id>/new-messages")
+def new_messages(conversation_id: int):
+    """The open conversation's poll: the messages after `after`, appended and announced
+    (never taking focus) and marked read, or 204 when there are none (htmx then swaps
+    nothing). Without htmx: the conversation itself."""
+    conv = _conversation(conversation_id)
+    if not wants_fragment():
+        return redirect_to(url_for("messages.conversation", conversation_id=conv.id))
+    after = rules.page_number(request.args.get("after"), default=0)
+    arrived = messages.messages_of(conv, after=after)
+    if not arrived:
+        response = make_response("", 204)
+    else:
+        user = _user()
+        messages.mark_read(conv, user)
+        body = render_blocks(
+            "messages/conversation.html",
+            ["polled"],
+            conv=conv,
+            arrived=arrived,
+            last_id=arrived[-1].id,
+            from_others=_from_others(arrived, user),
+            # The answer form's `seen` follows the list, when there is a form.
+            answerable=not messages.blocked_by(conv, user),
+        )
+        response = make_response(body)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _from_others(arrived, user) -> tuple[int, object]:
+    """What the live region says of the messages from others: how many, and their
+    author when one member wrote them all (None otherwise). One's own (sent from
+    another tab) join the list unannounced."""
+    others = [m for m in arrived if m.author_id != user.id]
+    authors = {m.author_id for m in others}
+    single = others[0].author_profile if len(authors) == 1 else None
+    return len(others), single
 
 
 @bp.route("/<int:conversation_id>/leave", methods=["GET", "POST"])
