@@ -35,6 +35,9 @@ class Decline(StrEnum):
     AMOUNT_MISMATCH = "amount_mismatch"
     NOT_THIS_ORDER = "not_this_order"
     GATEWAY_ERROR = "gateway_error"
+    # Ours, not a bank's: the subscription has no method left to charge (a PayPal
+    # agreement cancelled at PayPal, say), so nothing was asked.
+    NO_METHOD = "no_method"
 
 
 @dataclass(frozen=True)

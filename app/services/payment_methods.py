@@ -20,11 +20,14 @@ from app.services.checkout.wording import decline_message
 from app.services.premium import plan_name
 
 
+def method_by_id(method_id: int | None) -> PaymentMethod | None:
+    """The kept method, or None for a subscription left without one."""
+    return db.session.get(PaymentMethod, method_id) if method_id is not None else None
+
+
 def current_methods(user: User) -> list[tuple[Subscription, PaymentMethod | None]]:
     return [
-        (subscription, db.session.get(PaymentMethod, subscription.payment_method_id))
-        if subscription.payment_method_id
-        else (subscription, None)
+        (subscription, method_by_id(subscription.payment_method_id))
         for subscription in subscriptions.subscriptions_of(user)
     ]
 

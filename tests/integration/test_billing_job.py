@@ -139,6 +139,31 @@ def test_a_failed_renewal_is_past_due_retried_then_terminated(
     assert count(Invoice) == 0
 
 
+def test_a_renewal_without_a_payment_method_fails_and_asks_for_one(
+    app, make_user, make_subscription, monkeypatch, seeded_rates
+):
+    """§3.2: a subscription left with no method (its PayPal agreement cancelled at PayPal)
+    is not carried on for free: its renewal is due, fails without asking any gateway, and
+    the member is told to add a card; a card added then is what the retry charges."""
+    member = make_user()
+    subscription = renewing(make_subscription(member), period_end=date(2026, 2, 5))
+    subscription.payment_method_id = None
+    db.session.commit()
+    run_billing(monkeypatch, RENEWAL_DAY)
+    subscription = db.session.get(Subscription, subscription.id)
+    assert subscription.status is S.PAST_DUE
+    [payment] = db.session.scalars(select(Payment))
+    assert (payment.status, payment.decline_code) == (PaymentStatus.DECLINED, "no_method")
+    assert count(SandboxTransaction) == 0
+    assert count(OutboxMessage, OutboxMessage.subject.like("Payment failed%")) == 1
+
+    subscription.payment_method_id = card_of(member, "success").id
+    db.session.commit()
+    run_billing(monkeypatch, at(date(2026, 2, 6)))
+    assert db.session.get(Subscription, subscription.id).status is S.ACTIVE
+    assert count(SandboxTransaction) == 1 and count(Invoice) == 1
+
+
 def test_pay_now_restores_access_and_invoices_the_balance(
     app, make_user, make_subscription, monkeypatch, seeded_rates
 ):

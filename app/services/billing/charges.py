@@ -30,7 +30,6 @@ from app.models import (
     DueStatus,
     Order,
     Payment,
-    PaymentMethod,
     PaymentStatus,
     Subscription,
 )
@@ -38,6 +37,7 @@ from app.payments import gateway_named
 from app.payments.base import ChargeRequest, ChargeResult, Decline, GatewayTimeout, Outcome
 from app.services import invoices, subscriptions
 from app.services.billing import emails, fees, referrals, terms_prices
+from app.services.payment_methods import method_by_id
 from app.services.settlement import settle_payment
 
 JOB = "billing"
@@ -70,7 +70,7 @@ def new_renewal(
     the locked price less the running discount (§2.2f, §4). `offers`: the material
     versions' new prices (§1); one the subscriber accepted before `start` becomes their
     locked price from this period on."""
-    method = db.session.get(PaymentMethod, subscription.payment_method_id)
+    method = method_by_id(subscription.payment_method_id)
     if offers:
         subscription.monthly_cents = terms_prices.monthly_for(subscription, start, offers)
     price = renewal_price(
@@ -113,7 +113,7 @@ def prepare(payment: Payment, what: str = "renewal") -> Call:
         return Call(payment.id, payment.subscription_id, payment.gateway, None)
     subscription = db.session.get(Subscription, payment.subscription_id)
     order = db.session.get(Order, subscription.order_id)
-    method = db.session.get(PaymentMethod, payment.payment_method_id)
+    method = method_by_id(payment.payment_method_id)
     request = ChargeRequest(
         idempotency_key=payment.idempotency_key,
         amount_cents=payment.amount_cents,
@@ -139,6 +139,8 @@ def send(call: Call) -> ChargeResult:
     is raised as GatewayDown (the caller decides what its session keeps)."""
     if call.request is None:
         return ChargeResult(Outcome.SUCCEEDED)
+    if call.request.method_token is None:
+        return ChargeResult(Outcome.DECLINED, decline=Decline.NO_METHOD)
     try:
         return gateway_named(call.gateway).charge(call.request)
     except GatewayTimeout:
@@ -306,7 +308,7 @@ def new_attempt(due: BillingDue, total_cents: int) -> Attempt | None:
         return None
     # The method the member has now: a card changed since the failure is the one tried.
     subscription = db.session.get(Subscription, due.subscription_id)
-    method = db.session.get(PaymentMethod, subscription.payment_method_id)
+    method = method_by_id(subscription.payment_method_id)
     if method is not None:
         payment.payment_method_id = method.id
         payment.gateway = method.gateway

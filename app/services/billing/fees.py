@@ -20,8 +20,9 @@ from app.domain.invoices import NO_VAT, Line
 from app.domain.subscriptions import Reason
 from app.domain.subscriptions import SubscriptionStatus as S
 from app.extensions import db
-from app.models import Order, Payment, PaymentMethod, PaymentStatus, Subscription, User
+from app.models import Order, Payment, PaymentStatus, Subscription, User
 from app.services import invoices, subscriptions
+from app.services.payment_methods import method_by_id
 from app.services.premium import tell
 
 PREFIX = "terminate:"
@@ -58,7 +59,7 @@ def attempt(subscription: Subscription, amount_cents: int) -> tuple[Payment, boo
     payment = fee_payment(subscription)
     if payment is not None and payment.status in (*WAITING, PaymentStatus.SUCCEEDED):
         return payment, False
-    method = db.session.get(PaymentMethod, subscription.payment_method_id)
+    method = method_by_id(subscription.payment_method_id)
     if method is None:
         raise DomainError(None, "no_method")
     if payment is None:

@@ -31,8 +31,9 @@ def _due(now: datetime, today: date):
         Payment.subscription_id == Subscription.id,
         Payment.status.in_((PaymentStatus.PENDING, PaymentStatus.UNKNOWN)),
     )
+    # Also without a payment method (one taken off when a PayPal agreement was cancelled):
+    # the renewal is due all the same, and fails without asking any gateway (§3.2).
     return and_(
-        Subscription.payment_method_id.is_not(None),
         or_(
             and_(Subscription.status == S.ACTIVE, Subscription.current_period_end <= today),
             and_(Subscription.status == S.REFLECTION, Subscription.reflection_ends_at <= now),

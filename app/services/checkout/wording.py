@@ -29,6 +29,9 @@ DECLINE_MESSAGES = {
     Decline.GATEWAY_ERROR: _l(
         "The payment service did not complete the payment. Nothing was charged; try again."
     ),
+    Decline.NO_METHOD: _l(
+        "No payment method is kept for this subscription. Add a card on the Payment tab of My account."
+    ),
 }
 
 
