@@ -40,7 +40,14 @@ from app.models import (
 )
 from app.payments import paypal_webhooks
 from app.payments.base import ChargeResult, Decline, GatewayEvent, Outcome
-from app.services import invoices, mail, paypal_plan_billing
+
+# paypal_agreements: imported for the job's step it registers (stopping PayPal's billing).
+from app.services import (
+    invoices,
+    mail,
+    paypal_agreements,  # noqa: F401
+    paypal_plan_billing,
+)
 from app.services.billing import charges, register_step
 from app.services.billing.charges import Applied
 from app.services.premium import plan_name
@@ -169,6 +176,9 @@ def agreement_cancelled(agreement_id: str | None) -> str:
     )
     for subscription in held:
         subscription.payment_method_id = None
+    for method in methods:
+        # Cancelled at PayPal: nothing left for the billing job to stop there.
+        db.session.get(PaymentMethod, method).paypal_state = "cancelled"
     db.session.flush()
     for user_id in dict.fromkeys(s.user_id for s in held):
         _tell_method_removed(

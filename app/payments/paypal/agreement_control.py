@@ -59,12 +59,15 @@ class AgreementControl(Client):
         is already in the state asked for counts as done (a retry after a lost answer)."""
         self._doing(action.value, request_id)
         try:
-            self._sdk(
+            answer = self._sdk(
                 self.api.post,
                 f"{AGREEMENTS}/{agreement_id}/{action.value}",
                 {"note": _NOTES[action]},
                 {"PayPal-Request-Id": request_id},
             )
+            # The SDK answers a 400 with {"error": …} instead of raising.
+            if isinstance(answer, dict) and answer.get("error"):
+                raise Refused(answer["error"])
         except GatewayTimeout:
             return AgreementChange(False)
         except Refused as refused:

@@ -1,6 +1,7 @@
 """The PayPal gateway: the PaymentGateway interface over the one-off payments
-(`orders`), the billing agreements (`agreements`), the renewals charged on them
-(`renewals`), refunds and webhook verification."""
+(`orders`), the billing agreements (`agreements`) and what is done with them after
+checkout (`agreement_control`), the renewals (`renewals`), refunds and webhook
+verification."""
 
 from collections.abc import Mapping
 
