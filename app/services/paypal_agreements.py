@@ -12,6 +12,7 @@ after it. A second run, or a second process, calls nothing: the state already ma
 the claim is fresh. A refusal or no answer leaves the state as it was (and the claim
 released): the next run tries again, the other agreements go on."""
 
+import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -64,12 +65,19 @@ def _wanted(method: PaymentMethod) -> AgreementState | None:
     return desired_state(statuses)
 
 
-def _claim(method_id: int, now: datetime) -> bool:
+def _claim(method_id: int, seen: str | None, now: datetime) -> bool:
+    """Ours to call PayPal for: nobody is calling (or their claim is older than a call
+    can last), and the state is still the one our decision was made on (another process
+    may have set it meanwhile)."""
     stale = now - timedelta(seconds=current_app.config["GATEWAY_TIMEOUT_SECONDS"] + 10)
+    same_state = (
+        PaymentMethod.paypal_state.is_(None) if seen is None else PaymentMethod.paypal_state == seen
+    )
     claimed = db.session.execute(
         update(PaymentMethod)
         .where(
             PaymentMethod.id == method_id,
+            same_state,
             or_(PaymentMethod.paypal_claimed_at.is_(None), PaymentMethod.paypal_claimed_at < stale),
         )
         .values(paypal_claimed_at=now)
@@ -89,12 +97,14 @@ def sync(now: datetime) -> tuple[int, list[str]]:
             wanted = _wanted(method)
             current = AgreementState(method.paypal_state) if method.paypal_state else None
             asked = action(current, wanted) if wanted else None
-            token = method.token
+            token, seen = method.token, method.paypal_state
             db.session.commit()
-            if asked is None or not _claim(method_id, now):
+            if asked is None or not _claim(method_id, seen, now):
                 continue
-            # One id per claim: a later suspend after a re-activation is a new request.
-            request_id = f"{asked.value}:{token}:{int(now.timestamp())}"[:100]
+            # A new id for every call: a suspend after a re-activation, or a retry after a
+            # refusal, must not get PayPal's earlier answer replayed. A retry after a lost
+            # answer is refused as "already so", which change_agreement counts as done.
+            request_id = f"{asked.value}:{token}:{secrets.token_hex(8)}"
             change = gateway_named("paypal").change_agreement(token, asked, request_id)
             db.session.commit()  # the gateway log
             method = db.session.get(PaymentMethod, method_id)

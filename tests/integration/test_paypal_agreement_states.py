@@ -212,3 +212,20 @@ def test_an_agreement_left_for_a_card_is_cancelled(on_agreement, paypal, monkeyp
 
     assert asked(paypal) == [f"{AGREEMENT} cancel"]
     assert db.session.get(PaymentMethod, method_id).paypal_state == "cancelled"
+
+
+def test_an_agreement_another_run_is_calling_for_is_left_to_it(on_agreement, paypal, monkeypatch):
+    """Two processes at once: the one whose claim is fresh calls PayPal, the other
+    nothing; a claim older than a call can last is taken over."""
+    subscription = on_agreement(SubscriptionStatus.CANCELLING)
+    method = db.session.get(
+        PaymentMethod, db.session.get(Subscription, subscription.id).payment_method_id
+    )
+    method.paypal_claimed_at = MONDAY - timedelta(seconds=5)
+    db.session.commit()
+
+    run_billing(monkeypatch, MONDAY)
+    assert asked(paypal) == [] and state_of(subscription) is None
+
+    run_billing(monkeypatch, MONDAY + timedelta(minutes=5))
+    assert asked(paypal) == [f"{AGREEMENT} suspend"] and state_of(subscription) == "suspended"
