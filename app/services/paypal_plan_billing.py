@@ -46,10 +46,21 @@ UNSETTLED = (PaymentStatus.PENDING, PaymentStatus.UNKNOWN)
 
 def agreement_of(payment: Payment) -> str | None:
     """The plan agreement a renewal is billed by, or None (a card, a B- agreement)."""
+    if payment.payment_method_id is None:
+        return None
     method = db.session.get(PaymentMethod, payment.payment_method_id)
     if method is None or method.kind != "paypal" or not is_plan_agreement(method.token):
         return None
     return method.token
+
+
+def billed_by_plan(subscription) -> bool:
+    """True when PayPal bills this subscription on a plan agreement: it takes the monthly
+    price only, so a past-due balance has to be paid with another method."""
+    if subscription.payment_method_id is None:
+        return False
+    method = db.session.get(PaymentMethod, subscription.payment_method_id)
+    return method is not None and method.kind == "paypal" and is_plan_agreement(method.token)
 
 
 def sale_of(event: GatewayEvent) -> Sale | None:

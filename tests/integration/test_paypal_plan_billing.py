@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.payments.paypal_webhooks import event_from
 from app.services import payment_events
+from tests.conftest import sign_in
 from tests.support.billing import run_billing
 from tests.support.paypal import AGREEMENT, API, SETTINGS, on_paypal, recorded
 
@@ -268,3 +269,21 @@ def test_a_retry_of_an_unpaid_renewal_is_declined_without_calling_paypal(
     assert all("/payments/payment" not in c.request.url for c in api_calls(paypal))
     body = [json.loads(c.request.body or "{}") for c in charges_made(paypal)]
     assert all("transactions" not in b for b in body)
+
+
+def test_the_premium_tab_asks_for_a_card_instead_of_pay_now(
+    app, paypal, make_user, make_subscription, monkeypatch
+):
+    """§3.2: the balance of a PayPal plan subscription cannot be collected on the agreement:
+    the page says so and links to the Payment tab instead of a Pay now that would fail."""
+    member = make_user()
+    on_paypal(make_subscription(member))
+    run_billing(monkeypatch, RENEWAL_DAY)
+    notify(sale_event("denied"))
+    client = app.test_client()
+    sign_in(client, member.email, member.password)
+
+    page = client.get("/account/premium").get_data(as_text=True)
+
+    assert "Balance due" in page and "Pay now" not in page
+    assert "cannot pay this balance" in page and 'href="/account/payment"' in page

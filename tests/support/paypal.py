@@ -3,11 +3,11 @@ an approved billing agreement, with PayPal's recorded answers (tests/fixtures/pa
 served by `responses`, so nothing leaves the machine."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from app.extensions import db
-from app.models import Order, PaymentMethod, Subscription
+from app.models import BillingDue, Order, Payment, PaymentMethod, PaymentStatus, Subscription
 
 API = "https://api.sandbox.paypal.com"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "paypal"
@@ -50,5 +50,39 @@ def on_paypal(
     db.session.get(Order, subscription.order_id).payment_method_id = method.id
     subscription.current_period_start = subscription.anchor_date
     subscription.current_period_end = period_end
+    db.session.commit()
+    return subscription
+
+
+def past_due_on_paypal(subscription: Subscription) -> Subscription:
+    """`subscription` (past due) on a plan agreement whose last renewal PayPal denied: its
+    due is open, as the billing job leaves it (committed)."""
+    on_paypal(subscription, period_end=subscription.current_period_start)
+    start = subscription.current_period_start
+    payment = Payment(
+        subscription_id=subscription.id,
+        period_start=datetime.combine(start, time(0), UTC),
+        attempt=1,
+        user_id=subscription.user_id,
+        payment_method_id=subscription.payment_method_id,
+        idempotency_key=f"renew:{subscription.id}:{start.isoformat()}",
+        gateway="paypal",
+        amount_cents=2000,
+        currency="EUR",
+        status=PaymentStatus.DECLINED,
+        decline_code="declined",
+    )
+    db.session.add(payment)
+    db.session.flush()
+    db.session.add(
+        BillingDue(
+            subscription_id=subscription.id,
+            payment_id=payment.id,
+            period_start=start,
+            due_on=start,
+            amount_cents=2000,
+            currency="EUR",
+        )
+    )
     db.session.commit()
     return subscription
