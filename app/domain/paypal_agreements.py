@@ -46,6 +46,11 @@ def in_window(period_start: date, when: datetime) -> bool:
     return low <= when < high
 
 
+# PayPal's transaction statuses (v1 agreement transactions, lower-cased) of a sale that
+# took the money: refunded later or not (a refund has its own notification).
+PAID = frozenset({"completed", "partially_refunded", "refunded"})
+
+
 class Verdict(StrEnum):
     PAID = "paid"
     DECLINED = "declined"
@@ -57,7 +62,7 @@ class Verdict(StrEnum):
 class Sale:
     """One of PayPal's sales on the agreement (a notification or a looked-up transaction)."""
 
-    status: str  # "completed", "denied", "failed", ... (lower case)
+    status: str  # "completed", "denied", "pending", "refunded"... (lower case)
     cents: int | None
     currency: str | None
     when: datetime
@@ -70,7 +75,7 @@ def verdict(
     for the expected amount pays it (one for another amount is not ours to guess: staff
     look); a denied or failed one declines it; nothing by GIVE_UP_AFTER declines it."""
     ours = [s for s in sales if in_window(period_start, s.when)]
-    completed = [s for s in ours if s.status == "completed"]
+    completed = [s for s in ours if s.status in PAID]
     if any((s.cents, s.currency) == expected for s in completed):
         return Verdict.PAID
     if completed:

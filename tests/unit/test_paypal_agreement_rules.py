@@ -70,6 +70,8 @@ def sale(status, cents=2000, currency="EUR", when=None):
             at(9),
             Verdict.PAID,
         ),
+        ("§3.3 paid, then refunded at PayPal", [sale("refunded")], at(6), Verdict.PAID),
+        ("§3.3 paid, then partly refunded", [sale("partially_refunded")], at(6), Verdict.PAID),
         ("§2.1d nothing yet", [], at(9, 23), Verdict.WAIT),
         ("§3.2 nothing 5 days after the due date", [], at(10, 0), Verdict.DECLINED),
         ("§2.1d a pending sale is not an answer", [sale("pending")], at(6), Verdict.WAIT),
