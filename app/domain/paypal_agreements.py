@@ -66,6 +66,8 @@ class Sale:
     cents: int | None
     currency: str | None
     when: datetime
+    # PayPal's sale id (what a refund of the month is made on); None if not given.
+    reference: str | None = None
 
 
 def verdict(
@@ -140,3 +142,14 @@ RESULT = {
     Action.REACTIVATE: AgreementState.ACTIVE,
     Action.CANCEL: AgreementState.CANCELLED,
 }
+
+
+def paying_sale(
+    period_start: date, expected: tuple[int, str], sales: Iterable[Sale]
+) -> Sale | None:
+    """The sale that pays the period's renewal (the one `verdict` calls PAID), if any."""
+    for sale in sales:
+        paid = sale.status in PAID and (sale.cents, sale.currency) == expected
+        if paid and in_window(period_start, sale.when):
+            return sale
+    return None

@@ -26,6 +26,7 @@ from app.domain.paypal_agreements import (
     first_day,
     in_window,
     is_plan_agreement,
+    paying_sale,
     verdict,
     window,
 )
@@ -75,7 +76,8 @@ def sale_of(event: GatewayEvent) -> Sale | None:
     when = parse_time(resource.get("create_time")) or event.occurred_at
     if when is None:
         return None
-    return Sale(status, event.amount_cents, event.currency, when)
+    sale_id = str(resource.get("id") or "")[:100] or None
+    return Sale(status, event.amount_cents, event.currency, when, sale_id)
 
 
 def charge_for(agreement: str, sale: Sale) -> Payment | None:
@@ -110,7 +112,8 @@ def receive_sale(event: GatewayEvent) -> str | None:
         return None
     # Judged as of the sale itself: one notification never declines by the give-up rule.
     period = payment.period_start.date()
-    return _apply(payment, verdict(period, _expected(payment), [sale], first_day(period)))
+    found = verdict(period, _expected(payment), [sale], first_day(period))
+    return _apply(payment, found, [sale])
 
 
 def settle(payment: Payment, now: datetime) -> tuple[bool, str | None]:
@@ -137,8 +140,9 @@ def settle(payment: Payment, now: datetime) -> tuple[bool, str | None]:
             return False, f"PayPal's transactions could not be looked up ({error})"
         db.session.commit()  # the gateway log
         payment = db.session.get(Payment, payment_id)
-        found = verdict(period, _expected(payment), sales + looked, now)
-    outcome = _apply(payment, found)
+        sales = sales + looked
+        found = verdict(period, _expected(payment), sales, now)
+    outcome = _apply(payment, found, sales)
     for row, _ in rows:
         row.outcome = outcome[:80]
         row.processed_at = now
@@ -150,9 +154,13 @@ def settle(payment: Payment, now: datetime) -> tuple[bool, str | None]:
     return True, None
 
 
-def _apply(payment: Payment, found: Verdict) -> str:
+def _apply(payment: Payment, found: Verdict, sales: list[Sale]) -> str:
     if found is Verdict.PAID:
-        applied = charges.apply(payment.id, ChargeResult(Outcome.SUCCEEDED))
+        # The sale id becomes the charge's reference: a refund of the month is made on it.
+        sale = paying_sale(payment.period_start.date(), _expected(payment), sales)
+        applied = charges.apply(
+            payment.id, ChargeResult(Outcome.SUCCEEDED, reference=sale.reference if sale else None)
+        )
     elif found is Verdict.DECLINED:
         applied = charges.apply(
             payment.id, ChargeResult(Outcome.DECLINED, decline=Decline.DECLINED)

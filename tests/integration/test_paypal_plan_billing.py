@@ -139,7 +139,10 @@ def test_paypals_sale_settles_the_renewal_once_with_its_invoice(renewed, paypal,
 
     assert row.outcome == "renewal paid"
     assert again.outcome != "renewal paid"
-    assert db.session.get(Payment, payment.id).status is PaymentStatus.SUCCEEDED
+    payment = db.session.get(Payment, payment.id)
+    # PayPal's sale: what a refund of the month is made on.
+    assert payment.status is PaymentStatus.SUCCEEDED
+    assert payment.gateway_reference == "80021663DE681814L"
     assert count(Invoice) == 1 and charges_made(paypal) == []
     subscription = db.session.get(Subscription, subscription.id)
     assert subscription.current_period_end == date(2026, 3, 5)
@@ -212,7 +215,9 @@ def test_with_no_notification_the_agreements_transactions_are_looked_up(
     (lookup,) = api_calls(paypal)
     asked = parse_qs(urlsplit(lookup.request.url).query)
     assert (asked["start_date"], asked["end_date"]) == (["2026-02-04"], ["2026-02-06"])
-    assert db.session.get(Payment, payment.id).status is PaymentStatus.SUCCEEDED
+    payment = db.session.get(Payment, payment.id)
+    assert payment.status is PaymentStatus.SUCCEEDED
+    assert payment.gateway_reference == "6VB45389RK211724M"
     assert count(Invoice) == 1 and charges_made(paypal) == []
 
 

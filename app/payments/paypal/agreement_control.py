@@ -48,6 +48,7 @@ class AgreementControl(Client):
                     cents=to_cents(amount.value),
                     currency=amount.currency,
                     when=stamp,
+                    reference=row.transaction_id,
                 )
             )
         return sales
