@@ -40,6 +40,11 @@ class PaymentMethod(db.Model):
     payer_email: Mapped[str | None] = mapped_column(String(254))
     # When its holder was told it expires soon (once per card; the billing job).
     expiry_notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A PayPal plan agreement: the state we last set at PayPal (active, suspended,
+    # cancelled; None: as signed), and since when a billing run is setting it, so that a
+    # second run (or a second process) calls PayPal for nothing (app.services.paypal_agreements).
+    paypal_state: Mapped[str | None] = mapped_column(String(20))
+    paypal_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()

@@ -15,6 +15,8 @@ ones in a step of the billing job.
 - The job's step "PayPal notifications" (before "lost answers", which leaves PayPal
   charges to it): each unsettled PayPal renewal is settled from the stored events that
   name it; with none after PAYPAL_LOOKUP_AFTER, the sale is looked up (`charges.lookup`).
+  A renewal on an agreement from a billing plan (I-…), which PayPal bills by itself, is
+  settled from PayPal's own sales instead (app.services.paypal_plan_billing).
 
 Redelivered events stop at UNIQUE(provider, event_id) (payment_events.receive); events in
 another order than they happened settle the charge once and then change nothing."""
@@ -38,7 +40,14 @@ from app.models import (
 )
 from app.payments import paypal_webhooks
 from app.payments.base import ChargeResult, Decline, GatewayEvent, Outcome
-from app.services import invoices, mail
+
+# paypal_agreements: imported for the job's step it registers (stopping PayPal's billing).
+from app.services import (
+    invoices,
+    mail,
+    paypal_agreements,  # noqa: F401
+    paypal_plan_billing,
+)
 from app.services.billing import charges, register_step
 from app.services.billing.charges import Applied
 from app.services.premium import plan_name
@@ -65,7 +74,8 @@ def receive(event: GatewayEvent) -> str | None:
         return None
     payment = renewal_for(event)
     if payment is None:
-        return None
+        # A plan agreement's own monthly sale (app.services.paypal_plan_billing).
+        return paypal_plan_billing.receive_sale(event)
     return apply_event(payment, event)
 
 
@@ -166,6 +176,9 @@ def agreement_cancelled(agreement_id: str | None) -> str:
     )
     for subscription in held:
         subscription.payment_method_id = None
+    for method in methods:
+        # Cancelled at PayPal: nothing left for the billing job to stop there.
+        db.session.get(PaymentMethod, method).paypal_state = "cancelled"
     db.session.flush()
     for user_id in dict.fromkeys(s.user_id for s in held):
         _tell_method_removed(
@@ -234,6 +247,13 @@ def reconcile(now: datetime) -> tuple[int, list[str]]:
     for payment_id in ids:
         try:
             payment = db.session.get(Payment, payment_id)
+            if paypal_plan_billing.agreement_of(payment) is not None:
+                # Billed by PayPal itself: settled from its own sales, never charged.
+                settled, problem = paypal_plan_billing.settle(payment, now)
+                if problem:
+                    failed.append(f"payment {payment_id}: {problem}")
+                done += settled
+                continue
             events = stored_events(payment)
             if events:
                 for row, event in events:

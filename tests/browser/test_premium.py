@@ -22,6 +22,7 @@ from tests.browser.checks import axe_violations, describe, vnu_errors, vnu_repor
 from tests.browser.conftest import TIMEOUT_MS, Account
 from tests.browser.test_keyboard_flows import french, tab_to, wait_for_focus
 from tests.support.billing import card_of, paid_payment
+from tests.support.paypal import past_due_on_paypal
 from tests.support.subscriptions import subscription
 
 S = SubscriptionStatus
@@ -319,6 +320,8 @@ STATES = [
     ("solo-paid", Plan.SOLO, "paid"),
     ("solo-cancelling", Plan.SOLO, S.CANCELLING),
     ("solo-past-due", Plan.SOLO, S.PAST_DUE),
+    # Its balance cannot be paid on the PayPal agreement: a link to the Payment tab.
+    ("solo-past-due-paypal", Plan.SOLO, "paypal-past-due"),
     ("solo-withdrawn", Plan.SOLO, S.WITHDRAWN),
     ("plus-reflection", Plan.PLUS, S.REFLECTION),
     ("plus-active", Plan.PLUS, S.ACTIVE),
@@ -336,6 +339,11 @@ def test_every_state_passes_axe_and_the_html_checker(
             sub_id = None
         elif status == "paid":
             account, sub_id = subscriber(locale, plan, S.ACTIVE, paid=True)
+        elif status == "paypal-past-due":
+            account, sub_id = subscriber(locale, plan, S.PAST_DUE)
+            with live_server.app.app_context():
+                past_due_on_paypal(db.session.get(Subscription, sub_id))
+                db.session.remove()
         else:
             account, sub_id = subscriber(locale, plan, status)
         page = new_context(locale, bypass_csp=True).new_page()

@@ -30,7 +30,14 @@ from app.payments.paypal_webhooks import event_from
 from app.services import payment_events
 from tests.conftest import outbox_for, sign_in
 from tests.support.billing import run_billing
-from tests.support.paypal import API, PAYMENT_ID, SETTINGS, on_paypal, recorded
+from tests.support.paypal import (
+    API,
+    MERCHANT_AGREEMENT,
+    PAYMENT_ID,
+    SETTINGS,
+    on_paypal,
+    recorded,
+)
 
 RENEWAL_DAY = datetime(2026, 2, 5, 8, 0, tzinfo=UTC)
 PAYMENTS = f"{API}/v1/payments/payment"
@@ -50,9 +57,10 @@ def paypal(app):
 
 @pytest.fixture
 def left_unknown(paypal, make_user, make_subscription, monkeypatch):
-    """A PayPal renewal the job charged on the anniversary, PayPal's sale still pending:
+    """A PayPal renewal the job charged on the anniversary (a merchant-initiated agreement),
+    PayPal's sale still pending:
     the charge is unknown. Gives (subscription, its renewal key)."""
-    subscription = on_paypal(make_subscription(make_user()))
+    subscription = on_paypal(make_subscription(make_user()), token=MERCHANT_AGREEMENT)
     key = f"renew:{subscription.id}:2026-02-05"
     paypal.add(responses.POST, PAYMENTS, json=recorded("reference_transaction_pending", key))
     run_billing(monkeypatch, RENEWAL_DAY)

@@ -1,6 +1,6 @@
-"""PayPal renewals (issue 13, Terms §2.1d, §2.2g, §3.2): the billing job charges a PayPal
-subscription's month on its billing agreement, a reference transaction sent without the
-payer, with the renewal's idempotency key as PayPal-Request-Id, invoice_number and
+"""PayPal renewals (issue 13, Terms §2.1d, §2.2g, §3.2) on a merchant-initiated agreement
+(B-…): the billing job charges a PayPal subscription's month on it, a reference
+transaction sent without the payer, with the renewal's idempotency key as PayPal-Request-Id, invoice_number and
 custom; paid, declined and unknown answers have the outcomes the job expects. PayPal is
 the recorded answers of tests/fixtures/paypal, served by `responses`."""
 
@@ -18,7 +18,15 @@ from app.models import BillingDue, Invoice, Payment, PaymentStatus, Subscription
 from app.payments import gateway_named
 from app.payments.base import ChargeRequest, Decline, GatewayTimeout, Outcome
 from tests.support.billing import run_billing
-from tests.support.paypal import AGREEMENT, API, PAYMENT_ID, SALE_ID, SETTINGS, on_paypal, recorded
+from tests.support.paypal import (
+    API,
+    MERCHANT_AGREEMENT,
+    PAYMENT_ID,
+    SALE_ID,
+    SETTINGS,
+    on_paypal,
+    recorded,
+)
 
 RENEWAL_DAY = datetime(2026, 2, 5, 8, 0, tzinfo=UTC)
 PAYMENTS = f"{API}/v1/payments/payment"
@@ -49,7 +57,7 @@ def renewal(key="renew:7:2026-02-05", cents=2000) -> ChargeRequest:
         description="Atelier renewal (AT-7F3K2Q)",
         kind="paypal",
         shopper_reference="user-7",
-        method_token=AGREEMENT,
+        method_token=MERCHANT_AGREEMENT,
         save_for_renewals=False,
     )
 
@@ -68,7 +76,7 @@ def test_a_renewal_is_a_reference_transaction_on_the_agreement(app, paypal):
     body = json.loads(create.request.body)
     assert body["intent"] == "sale"
     assert body["payer"]["funding_instruments"] == [
-        {"billing": {"billing_agreement_id": AGREEMENT}}
+        {"billing": {"billing_agreement_id": MERCHANT_AGREEMENT}}
     ]
     (transaction,) = body["transactions"]
     assert transaction["amount"] == {"total": "20.00", "currency": "EUR"}
@@ -119,7 +127,7 @@ def test_the_job_renews_a_paypal_subscription_once_with_its_invoice(
 ):
     """§2.1d: on the anniversary the job charges the agreement, invoices it, renews the
     period; a second run charges nothing."""
-    subscription = on_paypal(make_subscription(make_user()))
+    subscription = on_paypal(make_subscription(make_user()), token=MERCHANT_AGREEMENT)
     key = f"renew:{subscription.id}:2026-02-05"
     paypal.add(responses.POST, PAYMENTS, json=recorded("reference_transaction_completed", key))
 
@@ -142,7 +150,7 @@ def test_a_declined_paypal_renewal_makes_the_subscription_past_due(
     app, paypal, make_user, make_subscription, monkeypatch
 ):
     """§3.2: past due at once, through the state machine, with its due opened."""
-    subscription = on_paypal(make_subscription(make_user()))
+    subscription = on_paypal(make_subscription(make_user()), token=MERCHANT_AGREEMENT)
     paypal.add(
         responses.POST,
         PAYMENTS,
@@ -163,7 +171,7 @@ def test_a_lost_answer_is_sent_again_with_the_same_request_id_and_paid_once(
 ):
     """§3.3: the run that got no answer leaves the charge unknown; a later run resends the
     same request (PayPal answers with the sale it made) and issues one invoice."""
-    subscription = on_paypal(make_subscription(make_user()))
+    subscription = on_paypal(make_subscription(make_user()), token=MERCHANT_AGREEMENT)
     key = f"renew:{subscription.id}:2026-02-05"
     paypal.add(responses.POST, PAYMENTS, body=requests.exceptions.ReadTimeout())
     paypal.add(responses.POST, PAYMENTS, json=recorded("reference_transaction_completed", key))

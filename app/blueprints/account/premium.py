@@ -27,7 +27,7 @@ from app.domain.subscriptions import SubscriptionStatus as S
 from app.extensions import db
 from app.models import Subscription
 from app.services import contract_requests as requests
-from app.services import invoices, premium, refunds, termination
+from app.services import invoices, paypal_plan_billing, premium, refunds, termination
 from app.services.billing import dues
 from app.services.billing.charges import Applied
 from app.web.rendering import redirect_to, render
@@ -101,6 +101,12 @@ def premium_tab():
         # Every invoice and credit note, under the subscription it is for (§3.3).
         invoices_of=_invoices_by_subscription(),
         balances={sub.id: dues.balance_of(sub) for sub in live if sub.status is S.PAST_DUE},
+        # A PayPal plan takes the monthly price only: its balance is paid by card.
+        plan_billed={
+            sub.id
+            for sub in live
+            if sub.status is S.PAST_DUE and paypal_plan_billing.billed_by_plan(sub)
+        },
         requests_of={
             standing.subscription.id: requests.requests_for(standing.subscription)
             for standing in standings

@@ -10,9 +10,14 @@ What `reference` holds:
   buyer approves and the `token` that comes back on the return URL; `complete` gives the
   agreement id (I-…), also `method.token`, which the monthly sales' webhooks name as
   `billing_agreement_id`.
-- renewal: a reference transaction on the agreement (`renewals`), charged without the
-  payer; `reference` is its payment id (PAY-…), the sale in `raw["sale_id"]`, and the
-  sale's invoice_number is the renewal's idempotency key.
+- renewal on a plan's agreement (I-…): PayPal bills it by itself, so `charge` makes no
+  call and answers UNKNOWN; PayPal's own sale settles it (app.services.paypal_plan_billing,
+  with `agreement_sales` when a notification is late). `change_agreement` suspends,
+  re-activates or cancels the agreement when the contract stops or starts again
+  (`agreement_control`, app.services.paypal_agreements).
+- renewal on a merchant-initiated agreement (B-…): a reference transaction (`renewals`),
+  charged without the payer; `reference` is its payment id (PAY-…), the sale in
+  `raw["sale_id"]`, and the sale's invoice_number is the renewal's idempotency key.
 `refund` takes any of these (or a sale id) and finds the sale to refund.
 
 Every HTTP exchange, the OAuth token call included (token redacted), goes to the gateway

@@ -1,6 +1,7 @@
 """The PayPal gateway: the PaymentGateway interface over the one-off payments
-(`orders`), the billing agreements (`agreements`), the renewals charged on them
-(`renewals`), refunds and webhook verification."""
+(`orders`), the billing agreements (`agreements`) and what is done with them after
+checkout (`agreement_control`), the renewals (`renewals`), refunds and webhook
+verification."""
 
 from collections.abc import Mapping
 
@@ -18,6 +19,7 @@ from app.payments.base import (
     PaymentGateway,
     SaveMethodResult,
 )
+from app.payments.paypal.agreement_control import AgreementControl
 from app.payments.paypal.agreements import Agreements
 from app.payments.paypal.client import NAME, Api, Refused, decline_for
 from app.payments.paypal.orders import Orders, payment_result
@@ -26,7 +28,7 @@ from app.payments.paypal.renewals import Renewals, is_renewal, is_renewal_key
 from app.payments.paypal_webhooks import to_cents
 
 
-class PayPalGateway(Orders, Agreements, Renewals, Refunds, PaymentGateway):
+class PayPalGateway(Orders, Agreements, AgreementControl, Renewals, Refunds, PaymentGateway):
     name = NAME
 
     def __init__(self, api: Api, webhooks: paypal_webhooks.WebhookSettings):
