@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
+from app.domain.paypal_agreements import is_plan_agreement
 from app.domain.subscriptions import SubscriptionStatus as S
 from app.extensions import db
 from app.models import Order, Payment, PaymentMethod, PaymentStatus, Subscription, User
@@ -163,12 +164,22 @@ def run(now: datetime) -> tuple[int, list[str]]:
                 done += 1
             elif applied is Applied.DECLINED:
                 failed.append(f"subscription {subscription_id}: declined, now past due")
+            elif applied is Applied.UNKNOWN and _billed_by_paypal(call):
+                done += 1  # PayPal bills its plan itself; its sale settles the charge
             elif applied is Applied.UNKNOWN:
                 failed.append(
                     f"subscription {subscription_id}: no answer from the payment service "
                     "(asked again by the next run)"
                 )
     return done, failed
+
+
+def _billed_by_paypal(call: charges.Call) -> bool:
+    return (
+        call.request is not None
+        and call.gateway == "paypal"
+        and is_plan_agreement(call.request.method_token)
+    )
 
 
 def repair(now: datetime) -> tuple[int, list[str]]:
