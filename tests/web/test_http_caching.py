@@ -86,7 +86,8 @@ NOT_PUBLIC = {
 # Pages for signed-in members, staff, or development only.
 # The forum: its pages change with every post and show each member what they may do
 # (reply, edit, delete); private until they are cached by a forum version. Messages are
-# a member's own.
+# a member's own, and so are their notifications and the files of a submission (its author,
+# its peers and staff).
 NOT_PUBLIC_PREFIXES = (
     "account.",
     "staff.",
@@ -102,6 +103,8 @@ NOT_PUBLIC_PREFIXES = (
     "learning.staff_exercises.",
     "learning.assignment",
     "learning.assess",
+    "learning.submission_file",
+    "notifications.",
 )
 FORM_PAGES = [
     "/signin",
