@@ -21,34 +21,35 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.config import normalise_database_url  # noqa: E402
 from app.domain import forum as rules  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import (  # noqa: E402
-    Conversation,
-    ConversationMember,
-    ForumCategory,
-    ForumPost,
-    ForumProfile,
-    ForumThread,
-    Message,
-    Role,
-    User,
-)
 from app.seeds.forum import seed_forum  # noqa: E402
 from app.services import accounts  # noqa: E402
 from app.services import forum as forum_service  # noqa: E402
-from bench.run import (  # noqa: E402
+from bench.community_data import (  # noqa: E402
+    BIG_THREAD_POSTS,
+    CATEGORY,
+    CONVERSATIONS,
+    MEMBERS,
+    MESSAGES_PER_CONVERSATION,
+    POSTS_PER_THREAD,
+    SEARCH_WORD,
+    THREADS,
+    forum,
+    members,
+    private_messages,
+)
+from bench.harness import (  # noqa: E402
     CONNECTIONS,
     FORTUNES,
     MEMBER,
@@ -56,6 +57,7 @@ from bench.run import (  # noqa: E402
     SECONDS,
     WORKERS,
     fetch,
+    in_schema,
     log,
     start_gunicorn,
     wrk,
@@ -63,14 +65,7 @@ from bench.run import (  # noqa: E402
 )
 from tests.support import nginx  # noqa: E402
 
-MEMBERS = int(os.environ.get("BENCH_COMMUNITY_MEMBERS", "5000"))
-THREADS, POSTS_PER_THREAD, BIG_THREAD_POSTS = 500, 200, 5000
-CONVERSATIONS, MESSAGES_PER_CONVERSATION, MEMBER_CONVERSATIONS = 2000, 10, 100
-CATEGORY = "help"
-SEARCH_WORD = "recursion"
 SCHEMA = "atelier_bench_community"
-BATCH = 5000
-START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
 
 # --- data -------------------------------------------------------------------------------
@@ -119,159 +114,6 @@ def build(url: str, secret: str) -> tuple[str, int]:
         db.session.remove()
         db.engine.dispose()
     return cookie, big
-
-
-def members(count: int) -> list[int]:
-    """`count` members with their forum profiles; their ids."""
-    for start in range(0, count, BATCH):
-        numbers = range(start, min(start + BATCH, count))
-        db.session.execute(
-            insert(User),
-            [
-                {
-                    "email": f"community{n}@example.org",
-                    "name": f"Community {n}",
-                    "password_hash": "!",  # never signs in: not a valid hash
-                    "role": Role.LEARNER,
-                    "date_of_birth": date(1990, 1, 1),
-                    "country": "FR",
-                    "legal_protection": False,
-                    "locale": "en",
-                    "email_verified_at": START,
-                    "created_at": START,
-                }
-                for n in numbers
-            ],
-        )
-    ids = list(
-        db.session.scalars(
-            select(User.id).where(User.email.like("community%@example.org")).order_by(User.id)
-        )
-    )
-    for start in range(0, len(ids), BATCH):
-        db.session.execute(
-            insert(ForumProfile),
-            [
-                {
-                    "user_id": uid,
-                    "display_name": f"member-{n}",
-                    "name_key": rules.name_key(f"member-{n}"),
-                }
-                for n, uid in enumerate(ids[start : start + BATCH], start)
-            ],
-        )
-    db.session.commit()
-    return ids
-
-
-def _post(thread_id: int, position: int, author: int, at: datetime) -> dict:
-    # Some posts name the search word, as real threads would.
-    topic = SEARCH_WORD if position % 7 == 0 else "loops"
-    body = f"Reply {position}: a question about {topic} in **Python**, with some detail."
-    return {
-        "thread_id": thread_id,
-        "position": position,
-        "author_id": author,
-        "body": body,
-        "html": f"<p>Reply {position}: a question about {topic} in <strong>Python</strong>,"
-        " with some detail.</p>",
-        "created_at": at,
-    }
-
-
-def forum(people: list[int]) -> int:
-    """500 threads of 200 posts and one of 5,000 in the measured category; the big
-    thread's id."""
-    category = db.session.scalar(select(ForumCategory.id).where(ForumCategory.slug == CATEGORY))
-    sizes = [POSTS_PER_THREAD] * THREADS + [BIG_THREAD_POSTS]
-    db.session.execute(
-        insert(ForumThread),
-        [
-            {
-                "category_id": category,
-                "author_id": people[t % len(people)],
-                "title": f"Thread {t}: how do I think about {SEARCH_WORD if t % 5 == 0 else 'loops'}?",
-                "post_count": size,
-                "created_at": START + timedelta(minutes=t),
-                "last_post_at": START + timedelta(minutes=t, seconds=size),
-            }
-            for t, size in enumerate(sizes)
-        ],
-    )
-    thread_ids = list(
-        db.session.scalars(
-            select(ForumThread.id)
-            .where(ForumThread.category_id == category)
-            .order_by(ForumThread.id)
-        )
-    )[-len(sizes) :]
-    rows = []
-    for t, (thread_id, size) in enumerate(zip(thread_ids, sizes, strict=True)):
-        opened = START + timedelta(minutes=t)
-        for position in range(1, size + 1):
-            author = people[(t * 31 + position * 17) % len(people)]
-            rows.append(_post(thread_id, position, author, opened + timedelta(seconds=position)))
-            if len(rows) == BATCH:
-                db.session.execute(insert(ForumPost), rows)
-                rows = []
-    if rows:
-        db.session.execute(insert(ForumPost), rows)
-    db.session.commit()
-    return thread_ids[-1]
-
-
-def private_messages(member_id: int, people: list[int]) -> None:
-    """2,000 conversations of 10 messages between two members, the bench member in 100
-    of them (with some unread)."""
-    db.session.execute(
-        insert(Conversation),
-        [
-            {
-                "subject": f"Conversation {c}",
-                "started_by_id": people[c % len(people)],
-                "created_at": START + timedelta(hours=c),
-                "last_message_at": START + timedelta(hours=c, minutes=MESSAGES_PER_CONVERSATION),
-                "message_count": MESSAGES_PER_CONVERSATION,
-            }
-            for c in range(CONVERSATIONS)
-        ],
-    )
-    conv_ids = list(db.session.scalars(select(Conversation.id).order_by(Conversation.id)))
-    pairs = []
-    for c, conv_id in enumerate(conv_ids):
-        first = people[c % len(people)]
-        second = member_id if c < MEMBER_CONVERSATIONS else people[(c * 7 + 1) % len(people)]
-        pairs.append((conv_id, first, second))
-    db.session.execute(
-        insert(ConversationMember),
-        [
-            {
-                "conversation_id": conv_id,
-                "user_id": uid,
-                "read_count": MESSAGES_PER_CONVERSATION - (c % 3 if uid == member_id else 0),
-            }
-            for c, (conv_id, first, second) in enumerate(pairs)
-            for uid in (first, second)
-        ],
-    )
-    rows = []
-    for c, (conv_id, first, second) in enumerate(pairs):
-        for m in range(MESSAGES_PER_CONVERSATION):
-            rows.append(
-                {
-                    "conversation_id": conv_id,
-                    "author_id": first if m % 2 == 0 else second,
-                    "body": f"Message {m} about the exercise.",
-                    "html": f"<p>Message {m} about the exercise.</p>",
-                    "created_at": START + timedelta(hours=c, minutes=m),
-                }
-            )
-            if len(rows) == BATCH:
-                db.session.execute(insert(Message), rows)
-                rows = []
-    if rows:
-        db.session.execute(insert(Message), rows)
-    db.session.commit()
 
 
 # --- measuring ---------------------------------------------------------------------------
@@ -441,26 +283,7 @@ def main() -> int:
 
 
 def run_postgresql(pg: str) -> list[tuple]:
-    base = normalise_database_url(pg)
-    engine = create_engine(base)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    except Exception as error:
-        log(f"\nPostgreSQL skipped: cannot reach {pg.split('@')[-1]} ({error.__class__.__name__})")
-        return []
-    finally:
-        engine.dispose()
-    separator = "&" if "?" in base else "?"
-    url = f"{base}{separator}options=-csearch_path%3D{SCHEMA}"
-    try:
-        return run_backend("postgresql", url)
-    finally:
-        engine = create_engine(base)
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        engine.dispose()
+    return in_schema(pg, SCHEMA, lambda url: run_backend("postgresql", url))
 
 
 if __name__ == "__main__":

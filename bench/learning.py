@@ -13,6 +13,7 @@ imported; BENCH_SECONDS, BENCH_ROUNDS and BENCH_CONNECTIONS work as there."""
 
 import os
 import secrets
+import shutil
 import signal
 import sys
 import tempfile
@@ -21,15 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select
 
 from app import create_app
-from app.config import normalise_database_url
 from app.extensions import db
 from app.models import ChapterCompletion, Course, QuizAttempt, Role, User
 from app.seeds.learning import give_solo
 from app.services import quizzes
-from bench import run
+from bench import harness, run
 from tests.support import nginx
 
 COURSE = "html-css-first-pages"
@@ -57,7 +57,7 @@ def add_learning(url: str, secret: str) -> None:
     )
     now = datetime.now(UTC)
     with app.app_context():
-        member = db.session.scalar(select(User).where(User.email == run.MEMBER[0]))
+        member = db.session.scalar(select(User).where(User.email == harness.MEMBER[0]))
         give_solo(member, date.today(), now)
         course = db.session.scalar(select(Course).where(Course.slug == COURSE))
         exercise = next(e for e in course.exercises if e.kind == "quiz" and e.is_open)
@@ -119,7 +119,7 @@ def headers_for(layer: run.Layer, base: str, path: str, cookie: str) -> dict:
     headers = {"Cookie": f"session={cookie}"}
     if "cold" in layer.name:
         headers.update(run.COLD)
-    response = run.fetch(base, path, headers)
+    response = harness.fetch(base, path, headers)
     assert response.status == 200 and "Sign out" in response.body, (path, response.status)
     assert "Locked" not in response.body, (path, "the member is not a subscriber")
     return headers
@@ -127,28 +127,30 @@ def headers_for(layer: run.Layer, base: str, path: str, cookie: str) -> dict:
 
 def run_backend(name: str, url: str) -> list[tuple]:
     secret = secrets.token_hex(32)
-    run.log(f"\n== {name}: the catalog, a subscriber and {OTHERS} other members …")
+    harness.log(f"\n== {name}: the catalog, a subscriber and {OTHERS} other members …")
     cookie = run.build_database(url, secret)
     add_learning(url, secret)
     rows, measured = [], {}
     with tempfile.TemporaryDirectory(prefix="atelier-bench-learning-") as folder_name:
         folder = Path(folder_name)
         port = nginx.free_port()
-        process = run.start_gunicorn(url, secret, port, folder)
+        process = harness.start_gunicorn(url, secret, port, folder)
         try:
             direct = f"http://127.0.0.1:{port}"
-            fortunes = run.wrk(direct + "/bench/fortunes", {})
+            fortunes = harness.wrk(direct + "/bench/fortunes", {})
             rows.append((name, "reference: fortunes", "", fortunes, [1.0], fortunes["rps"], None))
-            for round_ in range(1, run.ROUNDS + 1):
-                run.log(f"   round {round_} of {run.ROUNDS}")
+            for round_ in range(1, harness.ROUNDS + 1):
+                harness.log(f"   round {round_} of {harness.ROUNDS}")
                 for label, path in PAGES:
                     # Measured again before each page, as bench/run.py does (drift).
-                    reference = run.wrk(direct + "/bench/fortunes", {})["rps"]
+                    reference = harness.wrk(direct + "/bench/fortunes", {})["rps"]
                     for layer in LAYERS:
-                        result = run.wrk(direct + path, headers_for(layer, direct, path, cookie))
+                        result = harness.wrk(
+                            direct + path, headers_for(layer, direct, path, cookie)
+                        )
                         ratio = result["rps"] / reference
                         measured.setdefault((label, layer), []).append((ratio, result, reference))
-                        run.log(
+                        harness.log(
                             f"   {label:17} {layer.name:18} {result['rps']:8.0f} req/s"
                             f"  (fortunes {reference:.0f}: {ratio:.2f})"
                         )
@@ -164,33 +166,12 @@ def run_backend(name: str, url: str) -> list[tuple]:
 
 
 def run_postgresql(pg: str) -> list[tuple]:
-    """As bench/run.py's, in this bench's own schema (the two may not share one)."""
-    base = normalise_database_url(pg)
-    engine = create_engine(base)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    except Exception as error:
-        run.log(
-            f"\nPostgreSQL skipped: cannot reach {pg.split('@')[-1]} ({error.__class__.__name__})"
-        )
-        return []
-    finally:
-        engine.dispose()
-    separator = "&" if "?" in base else "?"
-    try:
-        return run_backend("postgresql", f"{base}{separator}options=-csearch_path%3D{SCHEMA}")
-    finally:
-        engine = create_engine(base)
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        engine.dispose()
+    return harness.in_schema(pg, SCHEMA, lambda url: run_backend("postgresql", url))
 
 
 def main() -> int:
-    if run.shutil.which("wrk") is None:
-        run.log("wrk not found: install the Debian package `wrk` (apt-get install wrk).")
+    if shutil.which("wrk") is None:
+        harness.log("wrk not found: install the Debian package `wrk` (apt-get install wrk).")
         return 1
     results = []
     with tempfile.TemporaryDirectory(prefix="atelier-bench-") as folder:
@@ -199,8 +180,10 @@ def main() -> int:
     if pg:
         results += run_postgresql(pg)
     else:
-        run.log("\nPostgreSQL skipped: set BENCH_DATABASE_URL=postgresql://user:pass@127.0.0.1/db")
-    run.report(results)
+        harness.log(
+            "\nPostgreSQL skipped: set BENCH_DATABASE_URL=postgresql://user:pass@127.0.0.1/db"
+        )
+    harness.report(results)
     return 0
 
 

@@ -74,17 +74,31 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "ol": {"start"}}
 RENDERED_TEXTS = 1024
 
 
+def clean_html(
+    html: str,
+    tags,
+    attributes,
+    *,
+    link_rel: str = "noopener noreferrer nofollow",
+    tag_attribute_values: dict | None = None,
+) -> Markup:
+    """The one place rendered HTML is made safe: nh3 keeps the allow-list only, links to
+    http(s) and mailto, with `link_rel`."""
+    clean = nh3.clean(
+        html,
+        tags=tags,
+        attributes=attributes,
+        tag_attribute_values=tag_attribute_values,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=link_rel,
+    )
+    return Markup(clean)  # noqa: S704 (sanitized by nh3 just above)
+
+
 @lru_cache(maxsize=RENDERED_TEXTS)
 def render_markdown(text: str | None) -> Markup:
     html = _parser.render(text or "")
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return Markup(clean)  # noqa: S704 (sanitized by nh3 just above)
+    return clean_html(html, ALLOWED_TAGS, ALLOWED_ATTRIBUTES)
 
 
 # --- Long documents: headings with anchors and a table of contents ------------------
@@ -169,14 +183,7 @@ def render_document(text: str | None) -> RenderedDocument:
         )
         headings.append(Heading(int(tokens[index].tag[1]), anchor, plain or content))
     html = _parser.renderer.render(tokens, _parser.options, {})
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=DOCUMENT_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return RenderedDocument(Markup(clean), tuple(headings))  # noqa: S704 (sanitized by nh3)
+    return RenderedDocument(clean_html(html, ALLOWED_TAGS, DOCUMENT_ATTRIBUTES), tuple(headings))
 
 
 COURSE_TAGS = ALLOWED_TAGS | {"img", "figure", "figcaption"}
@@ -188,14 +195,7 @@ def render_course_markdown(text: str | None) -> Markup:
     """Course chapters: the same allow-list plus images (http(s) or our own paths; the
     Content Security Policy only loads images from this site)."""
     html = _parser.render(text or "")
-    clean = nh3.clean(
-        html,
-        tags=COURSE_TAGS,
-        attributes=COURSE_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return Markup(clean)  # noqa: S704 (sanitized by nh3 just above)
+    return clean_html(html, COURSE_TAGS, COURSE_ATTRIBUTES)
 
 
 # --- Forum posts and private messages -----------------------------------------------
@@ -206,14 +206,17 @@ POST_TAGS = ALLOWED_TAGS - {"h2", "h3"}
 POST_LINK_REL = "nofollow ugc noopener"
 
 
+def parse(text: str | None) -> list:
+    """The parser's tokens, for a renderer that changes some before `render_tokens`."""
+    return _parser.parse(text or "")
+
+
+def render_tokens(tokens: list) -> str:
+    """Tokens back to HTML, not yet cleaned (`clean_html` does)."""
+    return _parser.renderer.render(tokens, _parser.options, {})
+
+
 def render_post(text: str | None) -> Markup:
     """A forum post or private message to safe HTML, made once when it is written."""
     html = _parser.render(text or "")
-    clean = nh3.clean(
-        html,
-        tags=POST_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel=POST_LINK_REL,
-    )
-    return Markup(clean)  # noqa: S704 (sanitized by nh3 just above)
+    return clean_html(html, POST_TAGS, ALLOWED_ATTRIBUTES, link_rel=POST_LINK_REL)

@@ -5,13 +5,13 @@ member, and a link to anything private is what a mention must never be."""
 
 from collections.abc import Iterator
 
-import nh3
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from app.domain.forum import name_key
 from app.domain.notifications import mentions_in
-from app.services.markdown import ALLOWED_ATTRIBUTES, POST_LINK_REL, POST_TAGS, _parser
+from app.services import markdown
+from app.services.markdown import ALLOWED_ATTRIBUTES, POST_LINK_REL, POST_TAGS
 
 
 def _plain_texts(tokens: list[Token]) -> Iterator[Token]:
@@ -38,7 +38,7 @@ def _plain_texts(tokens: list[Token]) -> Iterator[Token]:
 
 def mentioned_names(text: str | None) -> list[str]:
     """The names mentioned, as written, in the order they appear."""
-    tokens = _parser.parse(text or "")
+    tokens = markdown.parse(text)
     return [m.name for token in _plain_texts(tokens) for m in mentions_in(token.content)]
 
 
@@ -73,7 +73,7 @@ def render_with_mentions(text: str | None, known: set[str]) -> Markup:
     of the members whose name keys are in `known` marked <span class="mention">. The
     sanitizer keeps that span and that class alone: typed HTML is never parsed (the
     parser's html option is off), so only the spans made here exist."""
-    tokens = _parser.parse(text or "")
+    tokens = markdown.parse(text)
     texts = {id(t) for t in _plain_texts(tokens)}
     for token in tokens:
         if token.type == "inline" and token.children:
@@ -82,13 +82,10 @@ def render_with_mentions(text: str | None, known: set[str]) -> Markup:
                 for child in token.children
                 for piece in (_marked(child, known) if id(child) in texts else [child])
             ]
-    html = _parser.renderer.render(tokens, _parser.options, {})
-    clean = nh3.clean(
-        html,
-        tags=POST_TAGS | {"span"},
-        attributes=ALLOWED_ATTRIBUTES,
-        tag_attribute_values={"span": {"class": {"mention"}}},
-        url_schemes={"http", "https", "mailto"},
+    return markdown.clean_html(
+        markdown.render_tokens(tokens),
+        POST_TAGS | {"span"},
+        ALLOWED_ATTRIBUTES,
         link_rel=POST_LINK_REL,
+        tag_attribute_values={"span": {"class": {"mention"}}},
     )
-    return Markup(clean)  # noqa: S704 (sanitized by nh3 just above)

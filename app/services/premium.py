@@ -20,7 +20,7 @@ from app.domain.subscriptions import ENTITLED, Reason, SubscriptionStatus
 from app.extensions import db
 from app.links import public_url
 from app.models import Payment, Subscription, SubscriptionEvent, User
-from app.services import mail, refunds, subscriptions
+from app.services import mail, refunds, subscriptions, terms_prices
 
 S = SubscriptionStatus
 
@@ -83,12 +83,24 @@ class Standing:
         return self.subscription.status in (S.REFLECTION, S.ACTIVE, S.CANCELLING, S.PAST_DUE)
 
 
+def _next_charge(subscription: Subscription) -> NextCharge | None:
+    """At the price the job will charge: a new price of a material Terms version once
+    the subscriber accepted it (§1), otherwise the locked one."""
+    charge = subscriptions.next_charge_of(subscription)
+    if charge is None:
+        return None
+    monthly = terms_prices.monthly_for(subscription, charge.on, terms_prices.offers())
+    if monthly == subscription.monthly_cents:
+        return charge
+    return subscriptions.next_charge_of(subscription, monthly)
+
+
 def standing_of(subscription: Subscription, now: datetime) -> Standing:
     terms = contract_of(subscription)
     solo = subscription.plan is Plan.SOLO
     return Standing(
         subscription=subscription,
-        next_charge=subscriptions.next_charge_of(subscription),
+        next_charge=_next_charge(subscription),
         cancel=rules.cancel_refusal(terms),
         undo=rules.undo_refusal(terms, clock.local_date(now)),
         solo_withdrawal=rules.solo_withdrawal_refusal(terms, now),

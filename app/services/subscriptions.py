@@ -141,8 +141,11 @@ def subscriptions_of(user: User) -> list[Subscription]:
     )
 
 
-def next_charge_of(subscription: Subscription) -> NextCharge | None:
-    """Its next renewal charge, with the discount still to come; None when none is due."""
+def next_charge_of(
+    subscription: Subscription, monthly_cents: int | None = None
+) -> NextCharge | None:
+    """Its next renewal charge, with the discount still to come; None when none is due.
+    `monthly_cents`: the price that period will have, when not the locked one (§1)."""
     on = next_billing_date(
         subscription.status, subscription.anchor_date, subscription.current_period_end
     )
@@ -151,7 +154,7 @@ def next_charge_of(subscription: Subscription) -> NextCharge | None:
     return next_charge(
         subscription.anchor_date,
         on,
-        subscription.monthly_cents,
+        subscription.monthly_cents if monthly_cents is None else monthly_cents,
         subscription.discount_cents,
         subscription.discount_months,
     )

@@ -12,7 +12,7 @@ from app.domain.subscriptions import SubscriptionStatus
 from app.domain.terms_updates import TermsResponse
 from app.extensions import db
 from app.models import DocumentKind, DocumentVersion, Payment, Subscription, TermsAnswer
-from app.services.billing import terms_prices
+from app.services import terms_prices
 from tests.support.billing import renewing, run_billing
 
 S = SubscriptionStatus
@@ -101,3 +101,19 @@ def test_a_subscriber_from_after_the_version_keeps_the_price_they_took(
     renewing(later, period_end=date(2026, 2, 5))
     run_billing(monkeypatch, datetime(2026, 2, 5, 8, 0, tzinfo=UTC))
     assert charged(later) == [2000]
+
+
+def test_the_premium_tab_announces_the_price_the_job_will_charge(app, make_user, make_subscription):
+    """§1: the next payment shown is the new price once accepted, the locked one before."""
+    from app.services import premium
+
+    version = material_price_change(2500)
+    accepted = renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
+    silent = renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
+    answer(accepted.user, version, TermsResponse.ACCEPTED, datetime(2026, 1, 25, 10, tzinfo=UTC))
+    now = datetime(2026, 1, 26, 9, tzinfo=UTC)
+    with app.test_request_context():
+        shown = premium.standing_of(db.session.get(Subscription, accepted.id), now).next_charge
+        kept = premium.standing_of(db.session.get(Subscription, silent.id), now).next_charge
+    assert (shown.on, shown.cents) == (date(2026, 2, 5), 2500)
+    assert (kept.on, kept.cents) == (date(2026, 2, 5), 2000)

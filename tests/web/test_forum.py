@@ -439,6 +439,31 @@ def test_the_last_page_polls_for_new_replies(client, forum, member, make_user):
     assert client.get(url).status_code == 302  # without htmx: the thread's last page
 
 
+def test_a_reply_after_a_poll_brings_only_what_the_poll_did_not(forum, member, make_user):
+    """The poll moves the reply form's `seen` along, so the reply's answer does not append
+    again the replies the poll already showed (two posts with one id)."""
+    author = make_user()
+    thread = forum.thread(author)
+    subscriber, _ = member()
+    data = reply_data(subscriber, thread)
+    forum_service_reply(author, thread)
+    polled = text(subscriber.get(f"/forum/threads/{thread.id}/new-posts?after=1", headers=HX))
+    seen = re.search(r'<input id="seen" name="seen" type="hidden" value="(\d+)"', polled)
+    assert seen and 'data-hx-swap-oob="true"' in polled
+    data["seen"] = seen.group(1)
+    body = text(subscriber.post(f"/forum/threads/{thread.id}/reply", data=data, headers=HX))
+    appended = body.split('data-hx-swap-oob="beforeend:#posts"')[1].split("</div>\n")[0]
+    assert appended.count('class="post"') == 1 and "A helpful answer" in appended
+
+
+def test_a_visitors_poll_moves_no_reply_form(client, forum, make_user):
+    author = make_user()
+    thread = forum.thread(author)
+    forum_service_reply(author, thread)
+    polled = text(client.get(f"/forum/threads/{thread.id}/new-posts?after=1", headers=HX))
+    assert 'class="post"' in polled and 'id="seen"' not in polled
+
+
 def test_polling_a_thread_one_may_not_read_is_not_found(client, forum, member, make_path):
     path = make_path()
     _, insider = member(Plan.PLUS, path=path)

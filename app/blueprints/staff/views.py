@@ -10,10 +10,9 @@ from app.domain.errors import DomainError
 from app.domain.orders import Plan
 from app.extensions import db
 from app.models import DocumentKind, Inquiry, InquiryStatus
-from app.services import catalog, inquiries, terms_updates
+from app.services import catalog, inquiries, terms_prices, terms_updates
 from app.services import legal_documents as documents
 from app.services.billing import rates as billing_rates
-from app.services.billing import terms_prices
 from app.services.markdown import render_markdown
 from app.web.rendering import redirect_to, render
 

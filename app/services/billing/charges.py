@@ -35,8 +35,8 @@ from app.models import (
 )
 from app.payments import gateway_named
 from app.payments.base import ChargeRequest, ChargeResult, Decline, GatewayTimeout, Outcome
-from app.services import invoices, subscriptions
-from app.services.billing import emails, fees, referrals, terms_prices
+from app.services import invoices, subscriptions, terms_prices
+from app.services.billing import emails, fees, referrals
 from app.services.payment_methods import method_by_id
 from app.services.settlement import settle_payment
 

@@ -19,7 +19,8 @@ from app.domain.subscriptions import SubscriptionStatus as S
 from app.extensions import db
 from app.models import Order, Payment, PaymentMethod, PaymentStatus, Subscription, User
 from app.payments.base import ChargeResult, Outcome
-from app.services.billing import charges, fees, terms_prices
+from app.services import terms_prices
+from app.services.billing import charges, fees
 from app.services.billing.charges import Applied
 
 # Subscriptions claimed, charged and applied together: three commits per batch instead
