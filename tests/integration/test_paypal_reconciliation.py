@@ -210,8 +210,9 @@ def test_with_no_notification_the_sale_is_looked_up_only_after_the_delay(
 def test_a_cancelled_agreement_removes_the_payment_method(
     app, paypal, make_user, make_subscription, monkeypatch
 ):
-    """The member cancelled the agreement at PayPal: it is charged no more, and Settings →
-    Payment asks for another method. A replay changes nothing."""
+    """The member cancelled the agreement at PayPal: PayPal is asked for nothing more,
+    Settings → Payment asks for another method, and the renewal, due all the same, fails
+    without a payment method (§3.2). A replay changes nothing."""
     member = make_user()
     subscription = on_paypal(make_subscription(member))
 
@@ -225,7 +226,9 @@ def test_a_cancelled_agreement_removes_the_payment_method(
     assert told.subject == "Your PayPal agreement is cancelled: add a payment method"
     assert "/account/payment" in told.text_body
     run_billing(monkeypatch, RENEWAL_DAY)
-    assert count(Payment) == 0 and len(paypal.calls) == 0
+    assert len(paypal.calls) == 0
+    (renewal,) = db.session.scalars(select(Payment)).all()
+    assert renewal.decline_code == "no_method"
     client = app.test_client()
     sign_in(client, member.email, member.password)
     page = client.get("/account/payment").get_data(as_text=True)

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import DocumentKind, DocumentVersion, Subscription, TermsAnswer
 from app.services import legal_documents, terms_updates
 from tests.conftest import outbox_for, sign_in
-from tests.support.billing import run_billing
+from tests.support.billing import card_of, run_billing
 
 S = SubscriptionStatus
 PUBLISHED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -55,6 +55,7 @@ def subscriber(app, make_user, make_subscription):
         user = make_user(locale=locale)
         sub = make_subscription(user)  # accepted on 5 January 2026, before the change
         sub.current_period_end = date(2026, 3, 5)
+        sub.payment_method_id = card_of(user, "success").id  # its renewals are paid
         db.session.commit()
         client = app.test_client()
         sign_in(client, user.email, user.password)
