@@ -188,6 +188,15 @@ def start(user: User, subscription: Subscription) -> ChangeOutcome:
     return ChangeOutcome(Result.FAILED, decline=result.decline or Decline.GATEWAY_ERROR)
 
 
+def change_by_key(idempotency_key: str) -> MethodChange | None:
+    """The change a gateway request was made for (the sandbox's page shows its figures)."""
+    if not idempotency_key.startswith("method:"):
+        return None
+    return db.session.scalar(
+        select(MethodChange).where(MethodChange.idempotency_key == idempotency_key)
+    )
+
+
 def _claim(change: MethodChange, target: ChangeStatus) -> bool:
     """Only a change still waiting for the member moves on, and only once."""
     claimed = db.session.execute(

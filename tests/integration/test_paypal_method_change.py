@@ -221,3 +221,33 @@ def test_the_checkout_agreement_left_is_cancelled_by_the_billing_step(
     assert calls_to(paypal, f"/{NEW}/cancel") == 1
     new = db.session.scalar(select(PaymentMethod).where(PaymentMethod.token == NEW))
     assert new.paypal_state == "cancelled"
+
+
+def test_no_answer_to_the_execute_changes_nothing_and_the_same_return_works_later(member, paypal):
+    """PayPal replays its first answer to the same execute (a fixed request id per token),
+    so coming back once it answers again executes nothing twice."""
+    sub, client = member
+    card = method_of(sub)
+    paypal.add(
+        responses.POST,
+        f"{AGREEMENTS}/{TOKEN}/agreement-execute",
+        body=requests.ConnectionError("down"),
+    )
+    start(client, sub)
+    assert back(client).headers["Location"].endswith(TAB)
+    assert "PayPal did not answer" in client.get(TAB).get_data(as_text=True)
+    assert method_of(sub).id == card.id
+    assert db.session.scalar(select(MethodChange.status)) is ChangeStatus.ACTION_REQUIRED
+    paypal.replace(
+        responses.POST,
+        f"{AGREEMENTS}/{TOKEN}/agreement-execute",
+        json=recorded("billing_agreement_executed_plus"),
+    )
+    assert back(client).headers["Location"].endswith(TAB)
+    assert method_of(sub).token == NEW
+    ids = {
+        c.request.headers.get("PayPal-Request-Id")
+        for c in paypal.calls
+        if c.request.url.endswith("/agreement-execute")
+    }
+    assert ids == {f"agreement-execute:{TOKEN}"}

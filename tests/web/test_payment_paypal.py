@@ -4,7 +4,7 @@ subscription at its monthly price, no setup fee, first cycle on the next billing
 approved on the sandbox's PayPal page; cancelled there, replayed, someone else's or
 clicked twice, nothing changes but what should."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -78,6 +78,8 @@ def test_approved_on_the_sandbox_page_the_subscription_is_charged_to_paypal(
     assert (row.kind, row.amount_cents, row.currency) == ("paypal", 0, "EUR")
     shown = html(client.get(path_of(approval)))
     assert "Sandbox PayPal" in shown
+    assert "nothing is taken now, then each monthly payment" in shown
+    assert "from 5 February 2026" in shown
     back = answer(client, approval, "approve")
     assert back.headers["Location"].endswith(TAB)
     page = html(client.get(TAB))
@@ -176,3 +178,31 @@ def test_a_subscription_with_nothing_more_to_charge_is_not_offered(
     assert f'value="{sub.id}"' not in page and "nothing for PayPal to take over" in page
     response = start(client, sub)
     assert response.headers["Location"].endswith(TAB) and count(MethodChange) == 0
+
+
+def test_an_attempt_left_without_an_answer_does_not_block_a_new_one(
+    app, make_user, make_subscription
+):
+    """A request that died between its row and PayPal's answer: nobody has its approval
+    link, so once it cannot still be running, a new click starts afresh."""
+    _user, sub, client = subscriber(app, make_user, make_subscription)
+    start(client, sub)
+    change = db.session.scalar(select(MethodChange))
+    change.status = ChangeStatus.PENDING
+    change.updated_at = change.updated_at - timedelta(minutes=5)
+    db.session.commit()
+    assert "/checkout/sandbox/paypal/" in start(client, sub).headers["Location"]
+    db.session.expire_all()
+    assert db.session.get(MethodChange, change.id).status is ChangeStatus.FAILED
+    assert count(MethodChange) == 2
+
+
+def test_a_click_while_paypal_is_being_asked_waits(app, make_user, make_subscription):
+    _user, sub, client = subscriber(app, make_user, make_subscription)
+    start(client, sub)
+    change = db.session.scalar(select(MethodChange))
+    change.status = ChangeStatus.PENDING
+    db.session.commit()
+    response = start(client, sub)
+    assert response.headers["Location"].endswith(TAB) and count(MethodChange) == 1
+    assert "being prepared" in html(client.get(TAB))
