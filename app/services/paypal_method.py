@@ -104,17 +104,21 @@ def _state(change: MethodChange) -> ChangeOutcome:
     return ChangeOutcome(Result.UNDER_WAY)
 
 
+def _next_attempt(subscription: Subscription) -> int:
+    """Two requests at once may both read the same number: the unique constraint lets
+    only one of them insert it."""
+    latest = db.session.scalar(
+        select(func.max(MethodChange.attempt)).where(
+            MethodChange.subscription_id == subscription.id
+        )
+    )
+    return (latest or 0) + 1
+
+
 def _open(user: User, subscription: Subscription, charge: NextCharge) -> MethodChange | None:
     """Insert and commit the attempt (the protocol's first commit); None when another
     request inserted the same attempt first (a double click)."""
-    attempt = (
-        db.session.scalar(
-            select(func.max(MethodChange.attempt)).where(
-                MethodChange.subscription_id == subscription.id
-            )
-        )
-        or 0
-    ) + 1
+    attempt = _next_attempt(subscription)
     change = MethodChange(
         user_id=user.id,
         subscription_id=subscription.id,

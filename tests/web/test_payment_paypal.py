@@ -206,3 +206,35 @@ def test_a_click_while_paypal_is_being_asked_waits(app, make_user, make_subscrip
     response = start(client, sub)
     assert response.headers["Location"].endswith(TAB) and count(MethodChange) == 1
     assert "being prepared" in html(client.get(TAB))
+
+
+def test_two_clicks_at_once_insert_one_attempt_and_ask_paypal_once(
+    app, make_user, make_subscription, monkeypatch
+):
+    """The other request read the same attempt number and inserted it first: the unique
+    constraint refuses ours, which then asks PayPal for nothing."""
+    from app.services import paypal_method
+
+    user, sub, client = subscriber(app, make_user, make_subscription)
+
+    def raced(subscription):
+        db.session.add(
+            MethodChange(
+                user_id=user.id,
+                subscription_id=subscription.id,
+                attempt=1,
+                idempotency_key=f"method:{subscription.id}:1",
+                gateway="sandbox",
+                monthly_cents=2000,
+                currency="EUR",
+                first_charge_on=date(2026, 2, 5),
+            )
+        )
+        db.session.commit()  # the other request's row, committed before its call
+        return 1
+
+    monkeypatch.setattr(paypal_method, "_next_attempt", raced)
+    response = start(client, sub)
+    assert response.headers["Location"].endswith(TAB)
+    assert "being prepared" in html(client.get(TAB))
+    assert count(MethodChange) == 1 and count(SandboxTransaction) == 0
