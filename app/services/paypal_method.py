@@ -54,6 +54,7 @@ class Result(StrEnum):
     CANCELLED = "cancelled"  # on PayPal's page: nothing changed
     FAILED = "failed"  # PayPal refused or did not answer: nothing changed
     REFUSED = "refused"  # a return that is not this change's, or one already used
+    NOTHING_DUE = "nothing_due"  # cancelling or past due: no renewal for PayPal to take
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def start(user: User, subscription: Subscription) -> ChangeOutcome:
     view) and answer where to send the member."""
     charge = next_charge(subscription)
     if charge is None:
-        return ChangeOutcome(Result.FAILED, decline=Decline.NO_METHOD)
+        return ChangeOutcome(Result.NOTHING_DUE)
     waiting = _waiting(subscription)
     if waiting is not None:
         return _state(waiting)
@@ -156,7 +157,9 @@ def start(user: User, subscription: Subscription) -> ChangeOutcome:
     title = plan_name(subscription, user.locale or "en")
     request = ChargeRequest(
         idempotency_key=change.idempotency_key,
-        amount_cents=0,  # no setup fee: the month under way is paid already
+        # No setup fee: nothing is due before the next billing date (the month under
+        # way is paid, or a Plus reflection period is still running).
+        amount_cents=0,
         currency=change.currency,
         reference=order.reference,
         description=f"{current_app.config['PLATFORM_NAME']} {title} ({order.reference})",

@@ -178,6 +178,7 @@ def test_a_subscription_with_nothing_more_to_charge_is_not_offered(
     assert f'value="{sub.id}"' not in page and "nothing for PayPal to take over" in page
     response = start(client, sub)
     assert response.headers["Location"].endswith(TAB) and count(MethodChange) == 0
+    assert "Nothing more is to be charged for this subscription" in html(client.get(TAB))
 
 
 def test_an_attempt_left_without_an_answer_does_not_block_a_new_one(

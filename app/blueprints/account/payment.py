@@ -29,11 +29,11 @@ PAYPAL_PROBLEMS = {
         "The agreement signed on PayPal was not the one we asked for, so we cancelled it. "
         "Nothing has changed: try again."
     ),
-    Decline.NO_METHOD: _l(
-        "Nothing more is to be charged for this subscription, so there is nothing for "
-        "PayPal to take over."
-    ),
 }
+NOTHING_DUE = _l(
+    "Nothing more is to be charged for this subscription, so there is nothing for PayPal "
+    "to take over."
+)
 PAYPAL_DECLINED = _l(
     "PayPal refused the agreement, so nothing has changed: your subscription is still "
     "charged to its current method."
@@ -99,6 +99,8 @@ def paypal_start():
         return redirect_to(outcome.action_url)
     if outcome.result is Result.UNDER_WAY:
         flash(_("Your PayPal agreement is being prepared: wait a moment, then try again."))
+    elif outcome.result is Result.NOTHING_DUE:
+        flash(str(NOTHING_DUE))
     else:
         flash(str(PAYPAL_PROBLEMS.get(outcome.decline, PAYPAL_DECLINED)))
     return redirect_to(url_for("account.payment"))
