@@ -239,3 +239,14 @@ def test_two_clicks_at_once_insert_one_attempt_and_ask_paypal_once(
     assert response.headers["Location"].endswith(TAB)
     assert "being prepared" in html(client.get(TAB))
     assert count(MethodChange) == 1 and count(SandboxTransaction) == 0
+
+
+def test_a_running_discount_goes_into_the_agreement(app, make_user, make_subscription):
+    """§4: the discount's remaining months are the agreement's first cycles."""
+    _user, sub, client = subscriber(app, make_user, make_subscription)
+    sub = db.session.get(Subscription, sub.id)
+    sub.discount_cents, sub.discount_months = 500, 2
+    db.session.commit()
+    page = html(client.get(TAB))
+    assert "€15.00 a month from 5 February 2026 while your discount runs" in page
+    assert "then €20.00 a month from 5 April 2026" in page
