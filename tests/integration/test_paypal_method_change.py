@@ -251,3 +251,18 @@ def test_no_answer_to_the_execute_changes_nothing_and_the_same_return_works_late
         if c.request.url.endswith("/agreement-execute")
     }
     assert ids == {f"agreement-execute:{TOKEN}"}
+
+
+def test_a_running_discount_is_the_agreements_first_cycles(member, paypal):
+    """§4: the months of discount left are billed at the discounted price, then the
+    locked price, as the renewals would have been."""
+    sub, client = member
+    sub = db.session.get(Subscription, sub.id)
+    sub.discount_cents, sub.discount_months = 500, 2
+    db.session.commit()
+    start(client, sub)
+    (plan,) = sent(paypal, f"{API}/v1/payments/billing-plans")
+    trial, regular = plan["payment_definitions"]
+    assert (trial["type"], trial["cycles"], trial["amount"]["value"]) == ("TRIAL", "2", "15.00")
+    assert (regular["type"], regular["amount"]["value"]) == ("REGULAR", "20.00")
+    assert "setup_fee" not in plan["merchant_preferences"]
