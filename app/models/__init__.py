@@ -54,6 +54,7 @@ from app.models.legal import (
     TermsPrice,
 )
 from app.models.messages import Conversation, ConversationMember, MemberBlock, Message
+from app.models.method_changes import ChangeStatus, MethodChange
 from app.models.moderation import ModerationAction, Report
 from app.models.notifications import ForumFollow, ForumNotification
 from app.models.orders import (
@@ -98,6 +99,7 @@ __all__ = [
     "Certificate",
     "CertificatePdf",
     "Certification",
+    "ChangeStatus",
     "Chapter",
     "ChapterCompletion",
     "ConsentDecision",
@@ -136,6 +138,7 @@ __all__ = [
     "Level",
     "MemberBlock",
     "Message",
+    "MethodChange",
     "ModerationAction",
     "Order",
     "OutboxMessage",

@@ -20,7 +20,7 @@ from sqlalchemy import or_, select, update
 
 from app.domain.paypal_agreements import RESULT, AgreementState, action, desired_state
 from app.extensions import db
-from app.models import Order, PaymentMethod, Subscription
+from app.models import ChangeStatus, MethodChange, Order, PaymentMethod, Subscription
 from app.payments import gateway_named
 from app.services.billing import register_step
 
@@ -53,13 +53,24 @@ def _wanted(method: PaymentMethod) -> AgreementState | None:
     )
     if not statuses:
         # The member moved their subscription to another method: the agreement would
-        # bill beside it. Only an agreement a subscription was signed with counts.
+        # bill beside it.
+        # Only an agreement a subscription was signed with counts: at checkout, or from
+        # Settings → Payment (app.services.paypal_method).
         signed = db.session.scalar(
             select(Subscription.id)
             .join(Order, Order.id == Subscription.order_id)
             .where(Order.payment_method_id == method.id)
             .limit(1)
         )
+        if signed is None:
+            signed = db.session.scalar(
+                select(MethodChange.id)
+                .where(
+                    MethodChange.payment_method_id == method.id,
+                    MethodChange.status == ChangeStatus.DONE,
+                )
+                .limit(1)
+            )
         if signed is None:
             return None
     return desired_state(statuses)

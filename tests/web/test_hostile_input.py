@@ -55,6 +55,10 @@ UNREACHED = {
     "checkout.gateway_return": "a gateway sends the buyer there: tried with made-up answers",
     "checkout.sandbox_3ds": "the sandbox's own page for a 3-D Secure card: tried with a made-up id",
     "checkout.sandbox_paypal": "the sandbox's own PayPal page: tried with a made-up id",
+    "account.paypal_return": "PayPal sends the member there: tried with a made-up change; "
+    "tests/web/test_payment_paypal.py",
+    "account.paypal_cancel": "PayPal sends the member there: tried with a made-up change; "
+    "tests/web/test_payment_paypal.py",
     "account.cancel_subscription": "a subscriber's page (the crawl's member has none): "
     "tests/web/test_premium_tab.py",
     "account.withdraw": "a Solo subscriber's page within 14 days: tests/web/test_premium_billing.py",

@@ -1,6 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length
 
 from app.web.forms import Form, strip
@@ -49,4 +56,23 @@ class CardForm(Form):
 
             raise ValidationError(
                 _l("Confirm that you hold this payment method or have its holder's consent.")
+            )
+
+
+class PayPalForm(Form):
+    """Pay a subscription with PayPal instead: one button per subscription (its value
+    names it), after the same statement as for a card (Terms §3.1)."""
+
+    # Not `holder`: the card form beside it on the page has one (ids are unique).
+    paypal_holder = BooleanField(
+        _l("I hold the PayPal account or have its holder's written consent")
+    )
+    subscription = IntegerField(validators=[InputRequired()])
+
+    def validate_paypal_holder(self, field):
+        if not field.data:
+            from wtforms import ValidationError
+
+            raise ValidationError(
+                _l("Confirm that you hold the PayPal account or have its holder's consent.")
             )

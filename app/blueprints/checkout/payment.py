@@ -14,6 +14,7 @@ from app.domain.cards import CardProblem, card_problem, digits_only
 from app.domain.errors import DomainError
 from app.domain.orders import Step
 from app.models import PaymentKind
+from app.services import paypal_method
 from app.services.checkout import charging, orders, steps, wording
 from app.web.rendering import redirect_to, render
 
@@ -164,7 +165,16 @@ def _sandbox_page(kind: str, reference: str):
         row=row,
         order=order,
         form=form,
+        change=_method_change(row),
     )
+
+
+def _method_change(row):
+    """The PayPal agreement asked for from Settings → Payment (not a checkout's), which
+    charges nothing now: the page says what it bills instead."""
+    if row.kind != "paypal":
+        return None
+    return paypal_method.change_by_key(row.idempotency_key)
 
 
 @bp.route("/sandbox/3ds/<reference>", methods=["GET", "POST"])
