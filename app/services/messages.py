@@ -85,15 +85,24 @@ def memberships(user: User, page: int = 1) -> list[ConversationMember]:
     )
 
 
-def unread_count(user: User) -> int:
-    """Messages not read yet, over every conversation the member is in (one query)."""
-    total = db.session.scalar(
+def unread_total(user_id: int):
+    """The statement summing the member's unread messages (None when they are in no
+    conversation); app.services.member_header asks it with the header's other counts."""
+    return (
         select(func.sum(Conversation.message_count - ConversationMember.read_count))
         .select_from(ConversationMember)
         .join(Conversation, Conversation.id == ConversationMember.conversation_id)
-        .where(ConversationMember.user_id == user.id, ConversationMember.left_at.is_(None))
+        .where(ConversationMember.user_id == user_id, ConversationMember.left_at.is_(None))
     )
+
+
+def unread_from_total(total) -> int:
     return max(int(total or 0), 0)
+
+
+def unread_count(user: User) -> int:
+    """Messages not read yet, over every conversation the member is in (one query)."""
+    return unread_from_total(db.session.scalar(unread_total(user.id)))
 
 
 def messages_of(conv: Conversation, after: int = 0) -> list[Message]:

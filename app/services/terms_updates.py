@@ -24,13 +24,25 @@ from app.models import DocumentKind, DocumentVersion, Subscription, TermsAnswer,
 from app.services import mail, premium, subscriptions
 
 
-def _material_versions(since: datetime | None = None) -> list[DocumentVersion]:
+def _material_query(since: datetime | None = None):
     query = select(DocumentVersion).where(
         DocumentVersion.kind == DocumentKind.TERMS, DocumentVersion.material.is_(True)
     )
     if since is not None:
         query = query.where(DocumentVersion.published_at > since)
-    return list(db.session.scalars(query.order_by(DocumentVersion.published_at)))
+    return query
+
+
+def _material_versions(since: datetime | None = None) -> list[DocumentVersion]:
+    return list(db.session.scalars(_material_query(since).order_by(DocumentVersion.published_at)))
+
+
+def announced_since(now: datetime):
+    """Whether a material version was published within the notice period before `now`
+    (an EXISTS): without one, no member is asked anything (pending_for), so the header
+    of every page asks this with its counts (app.services.member_header) and reads the
+    versions only when there is one."""
+    return _material_query(since=now - timedelta(days=NOTICE_DAYS)).exists()
 
 
 def _subscribed_since(user: User) -> datetime | None:
