@@ -3,13 +3,18 @@ notifications) and whether a material Terms change may need a banner: one query 
 request instead of one each. Each count is its own service's statement; this only asks
 them together, once, when the page is rendered (after the view has marked what it
 showed as read), and keeps the answer on `g` for that request alone: it is personal, so
-never in a shared cache."""
+never in a shared cache.
+
+The statement is built once per process with bound parameters (SQLAlchemy's
+`bindparam`): building it and its cache key again for every page cost more CPU than
+running it (~0.5 ms here, against ~0.15 ms)."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.services import messages, notifications, terms_updates
@@ -24,15 +29,21 @@ class HeaderCounts:
     terms_announced: bool
 
 
+@cache
+def _statement():
+    user_id = bindparam("user_id")
+    return select(
+        messages.unread_total(user_id).scalar_subquery(),
+        notifications.unread_total(user_id).scalar_subquery(),
+        terms_updates.announced_after(bindparam("since")),
+    )
+
+
 def counts(user, now: datetime) -> HeaderCounts:
     known = g.get("member_header")
     if known is None or known[0] != user.id:
         row = db.session.execute(
-            select(
-                messages.unread_total(user.id).scalar_subquery(),
-                notifications.unread_total(user.id).scalar_subquery(),
-                terms_updates.announced_since(now),
-            )
+            _statement(), {"user_id": user.id, "since": terms_updates.notice_start(now)}
         ).one()
         known = g.member_header = (
             user.id,

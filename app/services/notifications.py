@@ -185,9 +185,9 @@ def of(user: User) -> list[ForumNotification]:
     return [n for n in found if can(user, Forum.READ, n.thread) and not n.thread.hidden]
 
 
-def unread_total(user_id: int):
-    """The statement counting the member's unread notifications (app.services.member_header
-    asks it with the header's other counts)."""
+def unread_total(user_id):
+    """The statement counting the member's unread notifications (`user_id` a value or a
+    bound parameter; app.services.member_header asks it with the header's other counts)."""
     return select(func.count(ForumNotification.id)).where(
         ForumNotification.user_id == user_id, ForumNotification.read_at.is_(None)
     )
