@@ -50,3 +50,8 @@ def counts(user, now: datetime) -> HeaderCounts:
             HeaderCounts(messages.unread_from_total(row[0]), int(row[1] or 0), bool(row[2])),
         )
     return known[1]
+
+
+def forget() -> None:
+    """After the request changed what the header counts (notifications marked read)."""
+    g.pop("member_header", None)
