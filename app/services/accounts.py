@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -84,13 +85,20 @@ def authenticate(email: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
+@cache
+def _user_by_id():
+    # Built once per process: every signed-in request (and every header poll) asks it
+    # first; Session.get builds its statement again each time (~0.2 ms against ~0.13 ms).
+    return select(User).where(User.id == bindparam("user_id"))
+
+
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login's loader: the id carries the session version, so raising the
     version (sign-out, password change) invalidates every older cookie."""
     user_id, _, version = session_id.partition(":")
     if parse_whole_number(user_id) is None or parse_whole_number(version) is None:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.scalar(_user_by_id(), {"user_id": int(user_id)})
     if user is None or user.session_version != int(version):
         return None
     return user

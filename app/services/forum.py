@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.domain import forum as rules
@@ -93,7 +93,9 @@ def threads(category: ForumCategory, page: int) -> list[ForumThread]:
 
 
 def thread(thread_id: int) -> ForumThread | None:
-    return db.session.get(ForumThread, thread_id)
+    """With its category, which every reader asks (app.access's READ, the breadcrumb):
+    one query, not a second to lazy-load it."""
+    return db.session.get(ForumThread, thread_id, options=[joinedload(ForumThread.category)])
 
 
 def post(post_id: int) -> ForumPost | None:

@@ -6,9 +6,10 @@ can be written to, how many new conversations an hour) are enforced here."""
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -85,15 +86,32 @@ def memberships(user: User, page: int = 1) -> list[ConversationMember]:
     )
 
 
-def unread_count(user: User) -> int:
-    """Messages not read yet, over every conversation the member is in (one query)."""
-    total = db.session.scalar(
+def unread_total(user_id):
+    """The statement summing the member's unread messages (None when they are in no
+    conversation); `user_id` a value or a bound parameter. app.services.member_header
+    asks it with the header's other counts."""
+    return (
         select(func.sum(Conversation.message_count - ConversationMember.read_count))
         .select_from(ConversationMember)
         .join(Conversation, Conversation.id == ConversationMember.conversation_id)
-        .where(ConversationMember.user_id == user.id, ConversationMember.left_at.is_(None))
+        .where(ConversationMember.user_id == user_id, ConversationMember.left_at.is_(None))
     )
+
+
+def unread_from_total(total) -> int:
     return max(int(total or 0), 0)
+
+
+@cache
+def _unread_statement():
+    # Built once per process (the header's poll asks it every 20 s on every open page):
+    # building a statement and its cache key costs more than running it.
+    return unread_total(bindparam("user_id"))
+
+
+def unread_count(user: User) -> int:
+    """Messages not read yet, over every conversation the member is in (one query)."""
+    return unread_from_total(db.session.scalar(_unread_statement(), {"user_id": user.id}))
 
 
 def messages_of(conv: Conversation, after: int = 0) -> list[Message]:

@@ -185,12 +185,16 @@ def of(user: User) -> list[ForumNotification]:
     return [n for n in found if can(user, Forum.READ, n.thread) and not n.thread.hidden]
 
 
-def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(ForumNotification.id)).where(
-            ForumNotification.user_id == user.id, ForumNotification.read_at.is_(None)
-        )
+def unread_total(user_id):
+    """The statement counting the member's unread notifications (`user_id` a value or a
+    bound parameter; app.services.member_header asks it with the header's other counts)."""
+    return select(func.count(ForumNotification.id)).where(
+        ForumNotification.user_id == user_id, ForumNotification.read_at.is_(None)
     )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(unread_total(user.id))
 
 
 def notification(notice_id: int) -> ForumNotification | None:

@@ -5,8 +5,9 @@ Every status is written here, by `start` (a new subscription's first status) or
 records it in `subscription_events`, in the caller's transaction (flush only)."""
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 
 from app.domain.order_pricing import NextCharge, next_charge
 from app.domain.orders import Plan
@@ -130,15 +131,23 @@ def live_subscription(user: User, plan: Plan) -> Subscription | None:
     )
 
 
+@cache
+def _live_statement():
+    # Built once per process: app.access asks it on most signed-in pages, and building a
+    # statement and its cache key costs more CPU than running it.
+    return (
+        select(Subscription)
+        .where(
+            Subscription.user_id == bindparam("user_id"),
+            Subscription.status.in_(LIVE_SUBSCRIPTION),
+        )
+        .order_by(Subscription.created_at)
+    )
+
+
 def subscriptions_of(user: User) -> list[Subscription]:
     """The member's live subscriptions, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Subscription)
-            .where(Subscription.user_id == user.id, Subscription.status.in_(LIVE_SUBSCRIPTION))
-            .order_by(Subscription.created_at)
-        )
-    )
+    return list(db.session.scalars(_live_statement(), {"user_id": user.id}))
 
 
 def next_charge_of(

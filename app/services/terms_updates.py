@@ -24,13 +24,30 @@ from app.models import DocumentKind, DocumentVersion, Subscription, TermsAnswer,
 from app.services import mail, premium, subscriptions
 
 
-def _material_versions(since: datetime | None = None) -> list[DocumentVersion]:
+def _material_query(since: datetime | None = None):
     query = select(DocumentVersion).where(
         DocumentVersion.kind == DocumentKind.TERMS, DocumentVersion.material.is_(True)
     )
     if since is not None:
         query = query.where(DocumentVersion.published_at > since)
-    return list(db.session.scalars(query.order_by(DocumentVersion.published_at)))
+    return query
+
+
+def _material_versions(since: datetime | None = None) -> list[DocumentVersion]:
+    return list(db.session.scalars(_material_query(since).order_by(DocumentVersion.published_at)))
+
+
+def notice_start(now: datetime) -> datetime:
+    """Versions published after this are within their notice period at `now`."""
+    return now - timedelta(days=NOTICE_DAYS)
+
+
+def announced_after(since):
+    """Whether a material version was published after `since` (a value or a bound
+    parameter; an EXISTS). Without one within the notice period, no member is asked
+    anything (pending_for), so the header of every page asks this with its counts
+    (app.services.member_header) and reads the versions only when there is one."""
+    return _material_query(since=since).exists()
 
 
 def _subscribed_since(user: User) -> datetime | None:
@@ -54,7 +71,7 @@ def pending_for(user, now: datetime) -> list[DocumentVersion]:
     """The material versions this member is asked about now (the banner)."""
     if user is None or not user.is_authenticated:
         return []
-    recent = _material_versions(since=now - timedelta(days=NOTICE_DAYS))
+    recent = _material_versions(since=notice_start(now))
     if not recent:
         return []
     since = _subscribed_since(user)

@@ -2,8 +2,11 @@
 messages that say what to do."""
 
 from datetime import date
+from functools import cache
 
-from flask import g
+from babel import support
+from flask import current_app, g, has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,6 +17,7 @@ from wtforms import (
     StringField,
     ValidationError,
 )
+from wtforms.i18n import messages_path
 from wtforms.validators import Email, InputRequired, Length
 
 from app.domain.eligibility import BirthDateProblem, birth_date_problem
@@ -74,6 +78,17 @@ class Form(FlaskForm):
     may hold a control character (one check for every text field, so that none reaches
     the database, which may refuse it)."""
 
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            """WTForms' own messages in the page's language, as Flask-WTF gives them, from
+            a catalogue loaded once per language and process: Flask-WTF reads it from
+            disk again in every request that builds a form."""
+            if not has_request_context() or not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return wtforms_translations(
+                str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+            )
+
     def validate(self, extra_validators=None) -> bool:
         if g.get(SESSION_LOST):
             # Shown again with what was typed (app.web.errors): nothing is acted on.
@@ -84,6 +99,11 @@ class Form(FlaskForm):
             if isinstance(field, StringField):
                 extra.setdefault(field.name, []).append(no_control_characters)
         return super().validate(extra_validators=extra)
+
+
+@cache
+def wtforms_translations(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 def strip(value):

@@ -276,9 +276,28 @@ def test_reading_the_thread_marks_its_notices_read(forum, member):
     db.session.commit()
     client, _ = member()
     reply(client, thread)
-    author_client.get(f"/forum/threads/{thread.id}")
+    page = text(author_client.get(f"/forum/threads/{thread.id}"))
     db.session.expire_all()
     assert notices_of(author)[0].read_at is not None
+    # The header of that same page counts after marking them read (it is asked once,
+    # before, to know whether there is anything to mark, app/blueprints/forum/views.py).
+    assert "No unread notifications" in page
+    assert "1 unread notification" not in page
+
+
+def test_reading_another_thread_keeps_the_notice_unread_and_counted(forum, member):
+    """Terms §2.1a (the forum): reading a thread marks only its own notices read; the
+    header of that page still counts the other thread's."""
+    author_client, author = member()
+    followed, other = forum.thread(author), forum.thread(author)
+    notifications.follow(author, followed)
+    db.session.commit()
+    client, _ = member()
+    reply(client, followed)
+    page = text(author_client.get(f"/forum/threads/{other.id}"))
+    db.session.expire_all()
+    assert notices_of(author)[0].read_at is None
+    assert "1 unread notification" in page
 
 
 def test_another_members_notification_is_not_found(forum, member):

@@ -11,7 +11,7 @@ from app.blueprints.account import bp
 from app.blueprints.account.premium import _user
 from app.blueprints.auth.forms import EmptyForm
 from app.domain.terms_updates import deadline
-from app.services import terms_updates
+from app.services import member_header, terms_updates
 from app.web.rendering import redirect_to, render
 
 
@@ -73,7 +73,10 @@ def terms_notice():
     def pending():
         if not current_user.is_authenticated:
             return []
-        found = terms_updates.pending_for(current_user._get_current_object(), clock.now())
+        user, now = current_user._get_current_object(), clock.now()
+        if not member_header.counts(user, now).terms_announced:
+            return []  # no material change in its notice period: nobody is asked
+        found = terms_updates.pending_for(user, now)
         return [(version, deadline(version.published_at)) for version in found]
 
     return {"pending_terms": pending}

@@ -4,4 +4,4 @@ from flask import Blueprint
 # view asks app.access for what it shows or changes.
 bp = Blueprint("forum", __name__, url_prefix="/forum")
 
-from app.blueprints.forum import follow, search, views  # noqa: E402, F401
+from app.blueprints.forum import follow, post_actions, search, views  # noqa: E402, F401

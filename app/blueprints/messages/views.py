@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_blocks
 
+from app import clock
 from app.access import Messages, can, record_use
 from app.blueprints.auth.forms import EmptyForm
 from app.blueprints.forum.forms import BODY_HINT, BODY_MESSAGES, TITLE_MESSAGES
@@ -18,7 +19,7 @@ from app.domain.errors import DomainError
 from app.domain.forum import TextProblem
 from app.extensions import db
 from app.models import Message
-from app.services import messages, moderation
+from app.services import member_header, messages, moderation
 from app.web.forms import populate_errors
 from app.web.rendering import redirect_to, render, wants_fragment
 
@@ -277,8 +278,8 @@ def unread():
 
 @bp.app_template_global("unread_messages")
 def unread_messages() -> int:
-    """For the header of a signed-in member's pages."""
-    return messages.unread_count(_user())
+    """For the header of a signed-in member's pages (asked with its other counts)."""
+    return member_header.counts(_user(), clock.now()).unread_messages
 
 
 @bp.context_processor

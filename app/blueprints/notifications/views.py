@@ -5,10 +5,11 @@ from flask import abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import clock
 from app.access import Record, can
 from app.blueprints.auth.forms import EmptyForm
 from app.blueprints.notifications import bp
-from app.services import notifications
+from app.services import member_header, notifications
 from app.web.rendering import redirect_to
 
 
@@ -19,8 +20,8 @@ def _user():
 @bp.app_template_global("unread_notifications")
 def unread_notifications() -> int:
     """For the header of a signed-in member's pages (never a shared, cached page: those
-    are a visitor's)."""
-    return notifications.unread_count(_user())
+    are a visitor's); asked with the header's other counts."""
+    return member_header.counts(_user(), clock.now()).unread_notifications
 
 
 @bp.route("/")
