@@ -41,7 +41,7 @@ from app.payments.base import (
     Outcome,
     Recurring,
 )
-from app.services import subscriptions
+from app.services import premium
 from app.services.checkout.steps import keep_method
 from app.services.premium import plan_name
 from app.web.security import log_security_event
@@ -67,8 +67,9 @@ class ChangeOutcome:
 
 def next_charge(subscription: Subscription) -> NextCharge | None:
     """What the agreement would first bill, and when; None: nothing is to be charged as a
-    renewal any more (cancelling, past due), so there is nothing for PayPal to take over."""
-    return subscriptions.next_charge_of(subscription)
+    renewal any more (cancelling, past due), so there is nothing for PayPal to take over.
+    At the price the job would charge (a new Terms price once accepted, §1)."""
+    return premium.next_charge(subscription)
 
 
 def _waiting(subscription: Subscription) -> MethodChange | None:

@@ -83,7 +83,7 @@ class Standing:
         return self.subscription.status in (S.REFLECTION, S.ACTIVE, S.CANCELLING, S.PAST_DUE)
 
 
-def _next_charge(subscription: Subscription) -> NextCharge | None:
+def next_charge(subscription: Subscription) -> NextCharge | None:
     """At the price the job will charge: a new price of a material Terms version once
     the subscriber accepted it (§1), otherwise the locked one."""
     charge = subscriptions.next_charge_of(subscription)
@@ -100,7 +100,7 @@ def standing_of(subscription: Subscription, now: datetime) -> Standing:
     solo = subscription.plan is Plan.SOLO
     return Standing(
         subscription=subscription,
-        next_charge=_next_charge(subscription),
+        next_charge=next_charge(subscription),
         cancel=rules.cancel_refusal(terms),
         undo=rules.undo_refusal(terms, clock.local_date(now)),
         solo_withdrawal=rules.solo_withdrawal_refusal(terms, now),

@@ -117,3 +117,9 @@ def test_the_premium_tab_announces_the_price_the_job_will_charge(app, make_user,
         kept = premium.standing_of(db.session.get(Subscription, silent.id), now).next_charge
     assert (shown.on, shown.cents) == (date(2026, 2, 5), 2500)
     assert (kept.on, kept.cents) == (date(2026, 2, 5), 2000)
+    # A PayPal agreement signed now, from Settings → Payment, bills what the job would.
+    from app.services import paypal_method
+
+    with app.test_request_context():
+        offered = paypal_method.next_charge(db.session.get(Subscription, accepted.id))
+    assert offered.cents == 2500
