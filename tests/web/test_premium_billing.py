@@ -68,8 +68,10 @@ def test_solo_withdraws_within_14_days_with_a_full_refund_and_a_credit_note(solo
     kinds = sorted(i.kind.value for i in db.session.scalars(select(Invoice)))
     assert kinds == ["credit_note", "invoice"]
     last = db.session.scalars(
-        select(SubscriptionEvent).where(SubscriptionEvent.subscription_id == sub.id)
-    ).all()[-1]
+        select(SubscriptionEvent)
+        .where(SubscriptionEvent.subscription_id == sub.id)
+        .order_by(SubscriptionEvent.id.desc())
+    ).first()
     assert (last.reason, last.amount_cents) == (Reason.WITHDRAWN_BEFORE_USE, 2000)
     assert "Credit note" in page and "Withdrawn within 14 days, refunded in full" in page
     assert "Withdraw with a full refund" not in page

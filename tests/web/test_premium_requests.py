@@ -109,8 +109,10 @@ def test_path_change_asked_then_approved_ends_the_old_one_and_opens_a_checkout(p
     old = db.session.get(Subscription, sub.id)
     assert old.status is S.ENDED
     last = db.session.scalars(
-        select(SubscriptionEvent).where(SubscriptionEvent.subscription_id == sub.id)
-    ).all()[-1]
+        select(SubscriptionEvent)
+        .where(SubscriptionEvent.subscription_id == sub.id)
+        .order_by(SubscriptionEvent.id.desc())
+    ).first()
     assert (last.reason, last.amount_cents) == (Reason.PATH_CHANGED, 0)
     [answer] = [m for m in outbox_for(user.email) if "answer to your request" in m.subject]
     assert f"/checkout/path/{slug}" in answer.text_body and "Agreed: good luck" in answer.text_body
@@ -167,8 +169,10 @@ def test_force_majeure_with_a_document_approved_costs_nothing(plus, staff_client
     sub = db.session.get(Subscription, sub.id)
     assert sub.status is S.TERMINATED
     last = db.session.scalars(
-        select(SubscriptionEvent).where(SubscriptionEvent.subscription_id == sub.id)
-    ).all()[-1]
+        select(SubscriptionEvent)
+        .where(SubscriptionEvent.subscription_id == sub.id)
+        .order_by(SubscriptionEvent.id.desc())
+    ).first()
     assert (last.reason, last.amount_cents) == (Reason.FORCE_MAJEURE, 0)
 
 

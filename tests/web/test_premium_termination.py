@@ -60,8 +60,10 @@ def test_terminating_charges_the_fee_invoices_it_and_terminates(plus):
     invoice = db.session.scalar(select(Invoice).where(Invoice.payment_id == fee.id))
     assert invoice.total_cents == 78000 and invoice.vat_cents == 0
     last = db.session.scalars(
-        select(SubscriptionEvent).where(SubscriptionEvent.subscription_id == sub.id)
-    ).all()[-1]
+        select(SubscriptionEvent)
+        .where(SubscriptionEvent.subscription_id == sub.id)
+        .order_by(SubscriptionEvent.id.desc())
+    ).first()
     assert (last.reason, last.amount_cents) == (Reason.TERMINATED_BY_MEMBER, 78000)
     assert [m for m in outbox_for(user.email) if "terminated" in m.subject]
     again = html(client.post(f"{TAB}/{sub.id}/terminate", follow_redirects=True))

@@ -198,7 +198,7 @@ def test_a_link_from_an_email_opens(site, make_user):
     member = make_user()
     site.test_client().post("/password/forgot", data={"email": member.email})
     db.session.expire_all()
-    message = db.session.scalars(select(OutboxMessage)).all()[-1]
+    message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
     link = link_in(message)
     assert link.startswith(PUBLIC)
     page = site.test_client().get(path_of(link))
