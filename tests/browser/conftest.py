@@ -32,9 +32,9 @@ from tests.browser.pages import (
 )
 
 try:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
+    expect = sync_playwright = None
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -53,7 +53,11 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
 ]
 SECRET_KEY = "browser-suite-secret-key-not-for-production"
-TIMEOUT_MS = 10_000
+# Generous: a wait only lasts this long when something is wrong, and CI runs the browser
+# suite on two busy cores next to PostgreSQL and the HTML checker's JVM.
+TIMEOUT_MS = 30_000
+if expect is not None:
+    expect.set_options(timeout=TIMEOUT_MS)  # its own default (5 s) is not the context's
 
 
 @dataclass(frozen=True)

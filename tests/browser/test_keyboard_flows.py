@@ -46,10 +46,26 @@ def focused_matches(page, selector: str) -> bool:
     return page.evaluate(FOCUSED_MATCHES, selector)
 
 
+FOCUS_STATE = """() => ({
+  url: location.href, readyState: document.readyState, hasFocus: document.hasFocus(),
+  visibility: document.visibilityState, autofocus: document.querySelectorAll("[autofocus]").length,
+})"""
+
+
 def wait_for_focus(page, selector: str) -> None:
-    page.wait_for_function(
-        "(s) => !!document.activeElement && document.activeElement.matches(s)", arg=selector
-    )
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # optional package
+
+    try:
+        page.wait_for_function(
+            "(s) => !!document.activeElement && document.activeElement.matches(s)", arg=selector
+        )
+    except PlaywrightTimeoutError:
+        # Say where the focus is and what the document was doing, so that a failure in CI
+        # tells a focus bug from a page that was never rendered.
+        raise AssertionError(
+            f"focus never reached {selector!r}; it is on {page.evaluate(DESCRIBE_FOCUSED)}, "
+            f"{page.evaluate(FOCUS_STATE)}"
+        ) from None
 
 
 def flash_text(page) -> str:
