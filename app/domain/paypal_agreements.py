@@ -53,8 +53,13 @@ PAID = frozenset({"completed", "partially_refunded", "refunded"})
 
 class Verdict(StrEnum):
     PAID = "paid"
+    # A completed sale in the renewal's currency for another sum: the plan still bills
+    # the price it was approved for (a Terms price accepted since, §1, or a referral
+    # credit it cannot know of). What PayPal took pays the month: more than the renewal's
+    # price is given back (`excess`), less is not asked for.
+    PAID_OTHER_AMOUNT = "paid another amount"
     DECLINED = "declined"
-    AMOUNT_DIFFERS = "amount differs"
+    AMOUNT_DIFFERS = "amount differs"  # another currency: not ours to convert, staff look
     WAIT = "wait"
 
 
@@ -74,12 +79,15 @@ def verdict(
     period_start: date, expected: tuple[int, str], sales: Iterable[Sale], now: datetime
 ) -> Verdict:
     """What PayPal's sales in the period's window say about its renewal: a completed sale
-    for the expected amount pays it (one for another amount is not ours to guess: staff
-    look); a denied or failed one declines it; nothing by GIVE_UP_AFTER declines it."""
+    for the expected amount pays it, one for another amount in the same currency pays it
+    with what it took (one in another currency is not ours to convert: staff look); a
+    denied or failed one declines it; nothing by GIVE_UP_AFTER declines it."""
     ours = [s for s in sales if in_window(period_start, s.when)]
     completed = [s for s in ours if s.status in PAID]
     if any((s.cents, s.currency) == expected for s in completed):
         return Verdict.PAID
+    if any(_same_currency(s, expected) for s in completed):
+        return Verdict.PAID_OTHER_AMOUNT
     if completed:
         return Verdict.AMOUNT_DIFFERS
     if any(s.status in ("denied", "failed") for s in ours):
@@ -147,9 +155,19 @@ RESULT = {
 def paying_sale(
     period_start: date, expected: tuple[int, str], sales: Iterable[Sale]
 ) -> Sale | None:
-    """The sale that pays the period's renewal (the one `verdict` calls PAID), if any."""
-    for sale in sales:
-        paid = sale.status in PAID and (sale.cents, sale.currency) == expected
-        if paid and in_window(period_start, sale.when):
-            return sale
-    return None
+    """The sale that pays the period's renewal (the one `verdict` calls PAID, else the one
+    it calls PAID_OTHER_AMOUNT), if any."""
+    ours = [s for s in sales if s.status in PAID and in_window(period_start, s.when)]
+    exact = [s for s in ours if (s.cents, s.currency) == expected]
+    other = [s for s in ours if _same_currency(s, expected)]
+    return (exact or other or [None])[0]
+
+
+def excess(expected_cents: int, taken_cents: int) -> int:
+    """What a plan's sale took above the renewal's price, to give back (§1: the accepted
+    price is the price); a sale below it leaves nothing owed."""
+    return max(0, taken_cents - expected_cents)
+
+
+def _same_currency(sale: Sale, expected: tuple[int, str]) -> bool:
+    return sale.cents is not None and sale.cents > 0 and sale.currency == expected[1]

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.domain.order_pricing import NextCharge
+from app.domain.paypal_agreements import is_plan_agreement
 from app.extensions import db
 from app.links import public_url
 from app.models import ChangeStatus, MethodChange, Order, PaymentMethod, Subscription, User
@@ -70,6 +71,33 @@ def next_charge(subscription: Subscription) -> NextCharge | None:
     renewal any more (cancelling, past due), so there is nothing for PayPal to take over.
     At the price the job would charge (a new Terms price once accepted, §1)."""
     return premium.next_charge(subscription)
+
+
+def billed_monthly(subscription: Subscription, method: PaymentMethod | None) -> int | None:
+    """The monthly price a PayPal plan agreement was approved for, when it is not the
+    price of the subscription's next period (a Terms price accepted since, §1): PayPal
+    goes on billing it until the member approves a new agreement. None otherwise."""
+    if method is None or method.kind != "paypal" or not is_plan_agreement(method.token):
+        return None
+    charge = next_charge(subscription)
+    if charge is None:
+        return None
+    approved = db.session.scalar(
+        select(MethodChange.monthly_cents)
+        .where(
+            MethodChange.payment_method_id == method.id,
+            MethodChange.status == ChangeStatus.DONE,
+        )
+        .order_by(MethodChange.id.desc())
+        .limit(1)
+    )
+    if approved is None:  # signed at checkout, at the order's price
+        approved = db.session.scalar(
+            select(Order.monthly_cents).where(Order.id == subscription.order_id)
+        )
+    if approved is None or approved == charge.monthly_cents:
+        return None
+    return approved
 
 
 def _waiting(subscription: Subscription) -> MethodChange | None:
@@ -128,7 +156,7 @@ def _open(user: User, subscription: Subscription, charge: NextCharge) -> MethodC
         idempotency_key=f"method:{subscription.id}:{attempt}",
         gateway=current_app.config["PAYPAL_GATEWAY"],
         status=ChangeStatus.PENDING,
-        monthly_cents=subscription.monthly_cents,
+        monthly_cents=charge.monthly_cents,
         currency=subscription.currency,
         first_charge_on=charge.on,
     )
@@ -169,7 +197,8 @@ def start(user: User, subscription: Subscription) -> ChangeOutcome:
         return_url=public_url("account.paypal_return", change_id=change.id),
         cancel_url=public_url("account.paypal_cancel", change_id=change.id),
         recurring=Recurring(
-            monthly_cents=subscription.monthly_cents,
+            # The price of the next period: a new Terms price once accepted (§1).
+            monthly_cents=change.monthly_cents,
             first_charge_on=charge.on,
             # The discount still to come, on the next renewals (as billing counts it).
             discount_cents=subscription.discount_cents or 0,

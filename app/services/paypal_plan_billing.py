@@ -10,9 +10,14 @@ PayPal's own sale:
 - with no notification after PAYPAL_LOOKUP_AFTER, the agreement's transactions in that
   window are looked up; still nothing 5 days after the due date (PayPal's retry of a
   failed payment) → declined, past due through `charges.apply` like any failed renewal;
-- a sale for another amount than the renewal's is not settled either way: it is logged
-  for staff (warning log, the gateway log's note, the notification's outcome) and the
-  charge stays unknown, named in the job's summary at every run until staff settle it."""
+- a sale for another amount in the renewal's currency (the plan bills the price it was
+  approved for: a Terms price accepted since, §1) pays the month with what PayPal took,
+  in the job's step only: more than the renewal's price is given back at once (a refund
+  and its credit note, reserved in the same commit as the payment), less is not asked
+  for; Settings → Payment offers a new agreement at the new price;
+- a sale in another currency is not settled either way: it is logged for staff (warning
+  log, the gateway log's note, the notification's outcome) and the charge stays unknown,
+  named in the job's summary at every run until staff settle it."""
 
 import logging
 from datetime import datetime, timedelta
@@ -20,9 +25,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from app.domain.errors import DomainError
 from app.domain.paypal_agreements import (
     Sale,
     Verdict,
+    excess,
     first_day,
     in_window,
     is_plan_agreement,
@@ -36,6 +43,7 @@ from app.payments import audit, gateway_named, paypal_webhooks
 from app.payments.base import ChargeResult, Decline, GatewayEvent, GatewayTimeout, Outcome
 from app.payments.paypal.agreement_control import parse_time
 from app.payments.paypal.client import Refused
+from app.services import refunds
 from app.services.billing import charges
 
 log = logging.getLogger("atelier.paypal")
@@ -43,6 +51,8 @@ log = logging.getLogger("atelier.paypal")
 PROVIDER = "paypal"
 SALE_STATUS = {"PAYMENT.SALE.COMPLETED": "completed", "PAYMENT.SALE.DENIED": "denied"}
 UNSETTLED = (PaymentStatus.PENDING, PaymentStatus.UNKNOWN)
+# Kept on the refund and shown on its credit note, as the other refunds' reasons are.
+EXCESS_REASON = "PayPal took more than the month's price (Terms of Service, section 1)"
 
 
 def agreement_of(payment: Payment) -> str | None:
@@ -113,6 +123,9 @@ def receive_sale(event: GatewayEvent) -> str | None:
     # Judged as of the sale itself: one notification never declines by the give-up rule.
     period = payment.period_start.date()
     found = verdict(period, _expected(payment), [sale], first_day(period))
+    if found is Verdict.PAID_OTHER_AMOUNT:
+        # Its excess is refunded, which commits on its own: the job's step does it.
+        return "waiting: another amount, settled by the billing job"
     return _apply(payment, found, [sale])
 
 
@@ -142,7 +155,9 @@ def settle(payment: Payment, now: datetime) -> tuple[bool, str | None]:
         payment = db.session.get(Payment, payment_id)
         sales = sales + looked
         found = verdict(period, _expected(payment), sales, now)
+    owed = payment.amount_cents
     outcome = _apply(payment, found, sales)
+    problem = _give_back(payment, owed) if found is Verdict.PAID_OTHER_AMOUNT else None
     for row, _ in rows:
         row.outcome = outcome[:80]
         row.processed_at = now
@@ -150,8 +165,24 @@ def settle(payment: Payment, now: datetime) -> tuple[bool, str | None]:
     if found is Verdict.WAIT:
         return False, "PayPal has not billed the agreement yet"
     if found is Verdict.AMOUNT_DIFFERS:
-        return False, "PayPal took another amount than the renewal's: for staff to check"
-    return True, None
+        return False, "PayPal took another currency than the renewal's: for staff to check"
+    return True, problem
+
+
+def _give_back(payment: Payment, owed_cents: int) -> str | None:
+    """Refund what the sale took above `owed_cents`; the refund's first commit is the
+    payment's too, so a crash cannot leave the month paid and the excess forgotten.
+    A problem for the summary (and staff) when the refund does not go through."""
+    extra = excess(owed_cents, payment.amount_cents)
+    if extra == 0:
+        return None
+    db.session.flush()  # the refund reloads the payment: what _apply changed goes first
+    try:
+        refunds.refund(payment, extra, EXCESS_REASON, None)
+    except DomainError as error:
+        log.warning("PayPal's excess on %s not given back: %s", payment.idempotency_key, error)
+        return f"the excess PayPal took could not be given back ({error}): for staff"
+    return None
 
 
 def _apply(payment: Payment, found: Verdict, sales: list[Sale]) -> str:
@@ -161,22 +192,30 @@ def _apply(payment: Payment, found: Verdict, sales: list[Sale]) -> str:
         applied = charges.apply(
             payment.id, ChargeResult(Outcome.SUCCEEDED, reference=sale.reference if sale else None)
         )
+    elif found is Verdict.PAID_OTHER_AMOUNT:
+        # What PayPal took is what the month was paid: the invoice says so.
+        sale = paying_sale(payment.period_start.date(), _expected(payment), sales)
+        payment.amount_cents = sale.cents
+        db.session.flush()
+        applied = charges.apply(
+            payment.id, ChargeResult(Outcome.SUCCEEDED, reference=sale.reference)
+        )
     elif found is Verdict.DECLINED:
         applied = charges.apply(
             payment.id, ChargeResult(Outcome.DECLINED, decline=Decline.DECLINED)
         )
     elif found is Verdict.AMOUNT_DIFFERS:
-        # Neither paid (not the sum owed) nor declined (PayPal took money): staff decide.
-        log.warning("PayPal plan sale for another amount than renewal %s", payment.idempotency_key)
+        # Neither paid (not our currency) nor declined (PayPal took money): staff decide.
+        log.warning("PayPal plan sale in another currency than renewal %s", payment.idempotency_key)
         audit.record(
             PROVIDER,
             "reconcile",
             request={"idempotency_key": payment.idempotency_key},
             response=None,
-            outcome="amount differs: left unknown for staff",
+            outcome="currency differs: left unknown for staff",
             idempotency_key=payment.idempotency_key,
         )
-        return "ignored: amount differs (left for staff)"
+        return "ignored: currency differs (left for staff)"
     else:
         return "waiting for PayPal's sale"
     if applied is charges.Applied.PAID:

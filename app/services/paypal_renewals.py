@@ -7,7 +7,9 @@ ones in a step of the billing job.
   unknown (no answer, a pending sale) is settled through `charges.apply`, as the job's own
   answer would have been: once (it locks the charge and applies only to an unsettled
   one), with the invoice for a completed sale and past due (the state machine) for a
-  denied one. A refund made on PayPal's side gets its credit note, once per PayPal refund.
+  denied one. A refund made on PayPal's side gets its credit note, once per PayPal refund;
+  a refund of a sale PayPal's plan billed names no key, only the sale, which settling
+  made the renewal's reference (`renewal_of_sale`).
 - BILLING.AGREEMENT.CANCELLED (BILLING.SUBSCRIPTION.CANCELLED for agreements from a
   plan): the member cancelled it at PayPal, so it can be charged no more; the
   subscriptions charged to it lose their method, the member is asked by email for
@@ -73,6 +75,8 @@ def receive(event: GatewayEvent) -> str | None:
     if event.event_type not in SALE_EVENTS:
         return None
     payment = renewal_for(event)
+    if payment is None and event.event_type == REFUNDED:
+        payment = renewal_of_sale(event)
     if payment is None:
         # A plan agreement's own monthly sale (app.services.paypal_plan_billing).
         return paypal_plan_billing.receive_sale(event)
@@ -88,6 +92,22 @@ def renewal_for(event: GatewayEvent) -> Payment | None:
             Payment.gateway == PROVIDER,
             Payment.idempotency_key == key,
             Payment.subscription_id.is_not(None),
+        )
+    )
+
+
+def renewal_of_sale(event: GatewayEvent) -> Payment | None:
+    """The renewal a refunded sale paid when PayPal's plan billed it (its refund names no
+    key of ours, only the sale, which settling made the charge's reference)."""
+    sale_id = str(_resource(event).get("sale_id") or "")
+    if not sale_id:
+        return None
+    return db.session.scalar(
+        select(Payment).where(
+            Payment.gateway == PROVIDER,
+            Payment.gateway_reference == sale_id,
+            Payment.subscription_id.is_not(None),
+            Payment.period_start.is_not(None),
         )
     )
 

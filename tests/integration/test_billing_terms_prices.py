@@ -7,41 +7,14 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from app.domain.orders import Plan
 from app.domain.subscriptions import SubscriptionStatus
 from app.domain.terms_updates import TermsResponse
 from app.extensions import db
-from app.models import DocumentKind, DocumentVersion, Payment, Subscription, TermsAnswer
-from app.services import terms_prices
+from app.models import Payment, Subscription, TermsAnswer
 from tests.support.billing import renewing, run_billing
+from tests.support.terms_prices import answer, material_price_change
 
 S = SubscriptionStatus
-PUBLISHED = datetime(2026, 1, 20, 9, 0, tzinfo=UTC)  # its 30 days end on 19 February
-
-
-def material_price_change(cents: int) -> DocumentVersion:
-    version = DocumentVersion(
-        kind=DocumentKind.TERMS,
-        label="2026-01b",
-        body_en="New terms.\n",
-        body_fr="Nouvelles conditions.\n",
-        change_summary_en="The monthly price of Premium Solo changes.",
-        change_summary_fr="Le prix mensuel de Premium Solo change.",
-        material=True,
-        published_at=PUBLISHED,
-    )
-    db.session.add(version)
-    db.session.flush()
-    terms_prices.set_prices(version, {(Plan.SOLO, None): cents})
-    db.session.commit()
-    return version
-
-
-def answer(user, version, response, at: datetime) -> None:
-    db.session.add(
-        TermsAnswer(user_id=user.id, version_id=version.id, response=response, answered_at=at)
-    )
-    db.session.commit()
 
 
 def charged(subscription) -> list[int]:

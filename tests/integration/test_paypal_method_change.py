@@ -14,11 +14,13 @@ import responses
 from sqlalchemy import func, select
 
 from app.domain.orders import Plan
+from app.domain.terms_updates import TermsResponse
 from app.extensions import db
 from app.models import ChangeStatus, MethodChange, PaymentMethod, Subscription
 from tests.conftest import sign_in
 from tests.support.billing import renewing, run_billing
 from tests.support.paypal import AGREEMENT, API, SETTINGS, on_paypal, recorded
+from tests.support.terms_prices import answer, material_price_change
 
 TAB = "/account/payment"
 START = "/account/payment/paypal"
@@ -266,3 +268,30 @@ def test_a_running_discount_is_the_agreements_first_cycles(member, paypal):
     assert (trial["type"], trial["cycles"], trial["amount"]["value"]) == ("TRIAL", "2", "15.00")
     assert (regular["type"], regular["amount"]["value"]) == ("REGULAR", "20.00")
     assert "setup_fee" not in plan["merchant_preferences"]
+
+
+def test_a_plan_signed_before_an_accepted_price_is_said_and_replaced_at_the_new_price(
+    app, paypal, make_user, make_subscription
+):
+    """§1: the checkout agreement bills the order's €20.00; the member accepted €25.00
+    since. The tab says PayPal still takes €20.00 and what happens meanwhile; the new
+    agreement it offers asks PayPal for €25.00; once it is the method, nothing is said."""
+    user = make_user()
+    sub = on_paypal(make_subscription(user, Plan.SOLO))
+    version = material_price_change(2500)
+    answer(user, version, TermsResponse.ACCEPTED, datetime(2026, 1, 25, 10, tzinfo=UTC))
+    client = app.test_client()
+    sign_in(client, user.email, user.password)
+
+    page = client.get(TAB).get_data(as_text=True)
+    assert "PayPal still takes €20.00 a month for Premium Solo" in page
+    assert "what PayPal takes above the new price is given back" in page
+
+    start(client, sub)
+    (plan,) = sent(paypal, f"{API}/v1/payments/billing-plans")
+    [regular] = plan["payment_definitions"]
+    assert regular["amount"] == {"value": "25.00", "currency": "EUR"}
+    executed(paypal)
+    back(client)
+    assert method_of(sub).token == NEW
+    assert "PayPal still takes" not in client.get(TAB).get_data(as_text=True)

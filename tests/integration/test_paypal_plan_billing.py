@@ -4,7 +4,8 @@ with no call to PayPal, and settled from PayPal's own sale: a PAYMENT.SALE.COMPL
 DENIED on the agreement whose time falls in the period's window (the due date minus 1 day
 to plus 10 days), as it comes or from the stored notifications; without one after
 PAYPAL_LOOKUP_AFTER, from a look-up of the agreement's transactions; with nothing 5 days
-after the due date, declined (past due). A sale for another amount is left for staff.
+after the due date, declined (past due). A sale for another amount pays the month with what
+PayPal took, its excess given back; one in another currency is left for staff.
 PayPal is `responses`: nothing leaves the machine."""
 
 import json
@@ -28,7 +29,7 @@ from app.models import (
     WebhookEvent,
 )
 from app.payments.paypal_webhooks import event_from
-from app.services import payment_events
+from app.services import payment_events, paypal_plan_billing
 from tests.conftest import sign_in
 from tests.support.billing import run_billing
 from tests.support.paypal import AGREEMENT, API, SETTINGS, on_paypal, recorded
@@ -243,22 +244,142 @@ def test_nothing_from_paypal_waits_then_declines_five_days_after_the_due_date(
     assert all("/billing-agreements/" in c.request.url for c in api_calls(paypal))
 
 
-def test_a_sale_for_another_amount_is_left_for_staff(renewed, paypal, monkeypatch, caplog):
-    """PayPal took another sum than the renewal's (a plan not in step with the locked
-    price): neither paid nor declined. Logged, noted in the gateway log, named in the
-    summary; the charge stays unknown."""
-    _, payment = renewed
+SALE_ID = "80021663DE681814L"  # the recorded notification's sale
 
+
+def add_sale_refund(mock, status=201):
+    mock.add(
+        responses.GET, f"{API}/v1/payments/sale/{SALE_ID}", json=recorded("sale") | {"id": SALE_ID}
+    )
+    mock.add(
+        responses.POST,
+        f"{API}/v1/payments/sale/{SALE_ID}/refund",
+        json=recorded("sale_refunded") | {"sale_id": SALE_ID}
+        if status < 300
+        else {"name": "TRANSACTION_REFUSED", "debug_id": "5e4d3c2b1a098"},
+        status=status,
+    )
+
+
+def refund_bodies(mock) -> list[dict]:
+    return [
+        json.loads(c.request.body)
+        for c in api_calls(mock)
+        if c.request.url.endswith("/refund") and c.request.method == "POST"
+    ]
+
+
+def test_a_sale_above_the_price_pays_the_month_and_the_excess_is_given_back(
+    renewed, paypal, monkeypatch
+):
+    """§1: the plan still bills the price it was approved for (€24.50) after the member
+    accepted a lower one (€20.00). The notification alone settles nothing (a refund
+    commits on its own); the job's step pays the month with what PayPal took, invoices
+    it, and refunds the €4.50 on the sale with a credit note: the invoice less the credit
+    note is what the member owes. A second run gives nothing back twice."""
+    subscription, payment = renewed
+    add_sale_refund(paypal)
+
+    row = notify(sale_event(total="24.50"))
+    assert row.outcome == "waiting: another amount, settled by the billing job"
+    assert db.session.get(Payment, payment.id).status is PaymentStatus.UNKNOWN
+
+    summary = run_billing(monkeypatch, RENEWAL_DAY + timedelta(hours=2))
+    run_billing(monkeypatch, RENEWAL_DAY + timedelta(days=1))
+
+    payment = db.session.get(Payment, payment.id)
+    assert (payment.status, payment.amount_cents) == (PaymentStatus.SUCCEEDED, 2450)
+    assert payment.refunded_cents == 450 and payment.gateway_reference == SALE_ID
+    assert refund_bodies(paypal) == [{"amount": {"total": "4.50", "currency": "EUR"}}]
+    invoice, credit_note = db.session.scalars(select(Invoice).order_by(Invoice.id)).all()
+    assert (invoice.total_cents, credit_note.total_cents) == (2450, 450)
+    assert credit_note.reason == paypal_plan_billing.EXCESS_REASON
+    assert db.session.get(Subscription, subscription.id).status is SubscriptionStatus.ACTIVE
+    assert "for staff" not in "\n".join(summary.lines())
+
+
+def test_a_sale_below_the_price_pays_the_month_and_nothing_more_is_asked(
+    renewed, paypal, monkeypatch
+):
+    """§1: a plan approved at a lower price than the one accepted since: what PayPal took
+    pays the month (its invoice says that sum); the difference is not asked for, and
+    nothing is refunded."""
+    _, payment = renewed
+    notify(sale_event(total="15.00"))
+    run_billing(monkeypatch, RENEWAL_DAY + timedelta(hours=2))
+
+    payment = db.session.get(Payment, payment.id)
+    assert (payment.status, payment.amount_cents) == (PaymentStatus.SUCCEEDED, 1500)
+    assert refund_bodies(paypal) == [] and count(BillingDue) == 0
+    (invoice,) = db.session.scalars(select(Invoice)).all()
+    assert invoice.total_cents == 1500
+
+
+def test_an_excess_paypal_refuses_to_give_back_is_named_for_staff(
+    renewed, paypal, monkeypatch, caplog
+):
+    """The month is paid all the same; the refused refund is kept (its row, no credit
+    note) and the summary says staff must look."""
+    _, payment = renewed
+    add_sale_refund(paypal, status=422)
+    notify(sale_event(total="24.50"))
     with caplog.at_level(logging.WARNING, logger="atelier.paypal"):
-        row = notify(sale_event(total="49.00"))
         summary = run_billing(monkeypatch, RENEWAL_DAY + timedelta(hours=2))
 
-    assert row.outcome == "ignored: amount differs (left for staff)"
+    assert db.session.get(Payment, payment.id).status is PaymentStatus.SUCCEEDED
+    assert "could not be given back" in "\n".join(summary.lines())
+    assert "not given back" in caplog.text
+    assert count(Invoice) == 1
+
+
+def test_a_sale_in_another_currency_is_left_for_staff(renewed, paypal, monkeypatch, caplog):
+    """Not ours to convert: neither paid nor declined. Logged, noted in the gateway log,
+    named in the summary; the charge stays unknown."""
+    _, payment = renewed
+    payload = sale_event()
+    payload["resource"]["amount"]["currency"] = "USD"
+
+    with caplog.at_level(logging.WARNING, logger="atelier.paypal"):
+        row = notify(payload)
+        summary = run_billing(monkeypatch, RENEWAL_DAY + timedelta(hours=2))
+
+    assert row.outcome == "ignored: currency differs (left for staff)"
     assert db.session.get(Payment, payment.id).status is PaymentStatus.UNKNOWN
     assert "for staff to check" in "\n".join(summary.lines())
-    assert "another amount" in caplog.text
-    assert count(GatewayCall, GatewayCall.outcome == "amount differs: left unknown for staff")
+    assert "another currency" in caplog.text
+    assert count(GatewayCall, GatewayCall.outcome == "currency differs: left unknown for staff")
     assert count(Invoice) == 0
+
+
+def plan_sale_refunded(amount="-20.00", refund_id="1JU08902781691411"):
+    """PAYMENT.SALE.REFUNDED for the plan's sale: no key of ours, only the sale's id."""
+    payload = recorded("webhook_renewal_sale_refunded")
+    resource = payload["resource"]
+    resource["sale_id"], resource["id"] = SALE_ID, refund_id
+    resource["amount"]["total"] = amount
+    for field in ("invoice_number", "custom", "parent_payment"):
+        resource.pop(field, None)
+    payload["id"] = f"WH-REFUND-{refund_id}"
+    return payload
+
+
+def test_a_refund_made_on_paypals_dashboard_gets_its_credit_note_once(renewed, paypal, monkeypatch):
+    """§6.1: staff refunded a plan renewal on PayPal's side: the renewal it paid is found
+    by its sale, and the refund gets its credit note, once (a copy of the notification
+    records nothing more)."""
+    _, payment = renewed
+    notify(sale_event())
+    assert db.session.get(Payment, payment.id).gateway_reference == SALE_ID
+
+    row = notify(plan_sale_refunded())
+    again = notify(plan_sale_refunded() | {"id": "WH-ANOTHER-COPY"})
+
+    assert row.outcome == "refund recorded with its credit note"
+    assert again.outcome == "ignored: refund already recorded"
+    payment = db.session.get(Payment, payment.id)
+    assert (payment.status, payment.refunded_cents) == (PaymentStatus.REFUNDED, 2000)
+    _, credit_note = db.session.scalars(select(Invoice).order_by(Invoice.id)).all()
+    assert credit_note.total_cents == 2000 and credit_note.reason == "Refunded at PayPal"
 
 
 def test_a_retry_of_an_unpaid_renewal_is_declined_without_calling_paypal(

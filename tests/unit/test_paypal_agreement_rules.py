@@ -13,8 +13,10 @@ from app.domain.paypal_agreements import (
     Verdict,
     action,
     desired_state,
+    excess,
     in_window,
     is_plan_agreement,
+    paying_sale,
     verdict,
 )
 from app.domain.subscriptions import SubscriptionStatus as S
@@ -76,10 +78,22 @@ def sale(status, cents=2000, currency="EUR", when=None):
         ("§3.2 nothing 5 days after the due date", [], at(10, 0), Verdict.DECLINED),
         ("§2.1d a pending sale is not an answer", [sale("pending")], at(6), Verdict.WAIT),
         (
-            "§2.2f another amount: staff",
+            "§1 the plan's former price: paid with what PayPal took",
             [sale("completed", 4900)],
             at(5, 9),
-            Verdict.AMOUNT_DIFFERS,
+            Verdict.PAID_OTHER_AMOUNT,
+        ),
+        (
+            "§1 the exact sale wins over another amount",
+            [sale("completed", 4900), sale("completed")],
+            at(5, 9),
+            Verdict.PAID,
+        ),
+        (
+            "§1 another amount, then denied: PayPal took money",
+            [sale("completed", 1500), sale("denied")],
+            at(6),
+            Verdict.PAID_OTHER_AMOUNT,
         ),
         (
             "§2.2f another currency: staff",
@@ -97,6 +111,34 @@ def sale(status, cents=2000, currency="EUR", when=None):
 )
 def test_what_paypal_sales_say(article, sales, now, expected):
     assert verdict(DUE, EXPECTED, sales, now) is expected, article
+
+
+@pytest.mark.parametrize(
+    ("article", "sales", "paying"),
+    [
+        ("§2.1d the sale for the price", [sale("completed", 4900), sale("completed")], 2000),
+        ("§1 the plan's former price", [sale("denied"), sale("completed", 4900)], 4900),
+        ("§2.1d another currency pays nothing", [sale("completed", currency="USD")], None),
+        ("§2.1d a zero sale pays nothing", [sale("completed", 0)], None),
+        ("§2.1d outside the window", [sale("completed", when=at(5, month=1))], None),
+    ],
+)
+def test_the_sale_that_pays_the_renewal(article, sales, paying):
+    found = paying_sale(DUE, EXPECTED, sales)
+    assert (found.cents if found else None) == paying, article
+
+
+@pytest.mark.parametrize(
+    ("article", "owed", "taken", "given_back"),
+    [
+        ("§1 a lower price accepted: the difference back", 2000, 2450, 450),
+        ("§1 a higher price accepted: nothing more asked", 2450, 2000, 0),
+        ("§2.1d the price itself", 2000, 2000, 0),
+        ("§2.1d a referral credit the plan cannot know of", 1500, 2000, 500),
+    ],
+)
+def test_what_is_given_back_of_a_plan_sale(article, owed, taken, given_back):
+    assert excess(owed, taken) == given_back, article
 
 
 @pytest.mark.parametrize(

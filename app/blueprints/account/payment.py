@@ -52,6 +52,12 @@ def _page(form: CardForm, paypal_form: PayPalForm, status: int = 200):
         form=form,
         paypal_form=paypal_form,
         # (subscription, its next charge) for each that PayPal could take over.
+        # (subscription, what its PayPal plan bills) where that is no longer its price.
+        stale_agreements=[
+            (sub, billed)
+            for sub, method in held
+            if (billed := paypal_method.billed_monthly(sub, method)) is not None
+        ],
         paypal_offers=[
             (sub, coming) for sub, _method in held if (coming := paypal_method.next_charge(sub))
         ],
