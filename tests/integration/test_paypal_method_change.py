@@ -274,8 +274,9 @@ def test_a_plan_signed_before_an_accepted_price_is_said_and_replaced_at_the_new_
     app, paypal, make_user, make_subscription
 ):
     """§1: the checkout agreement bills the order's €20.00; the member accepted €25.00
-    since. The tab says PayPal still takes €20.00 and what happens meanwhile; the new
-    agreement it offers asks PayPal for €25.00; once it is the method, nothing is said."""
+    since. Payment and Premium say PayPal still takes €20.00 and what happens meanwhile;
+    the new agreement Payment offers asks PayPal for €25.00; once it is the method,
+    neither says it any more."""
     user = make_user()
     sub = on_paypal(make_subscription(user, Plan.SOLO))
     version = material_price_change(2500)
@@ -286,6 +287,9 @@ def test_a_plan_signed_before_an_accepted_price_is_said_and_replaced_at_the_new_
     page = client.get(TAB).get_data(as_text=True)
     assert "PayPal still takes €20.00 a month for Premium Solo" in page
     assert "what PayPal takes above the new price is given back" in page
+    premium_tab = client.get("/account/premium").get_data(as_text=True)
+    assert "PayPal still takes €20.00 a month under your agreement" in premium_tab
+    assert 'href="/account/payment#paypal"' in premium_tab
 
     start(client, sub)
     (plan,) = sent(paypal, f"{API}/v1/payments/billing-plans")
@@ -295,3 +299,4 @@ def test_a_plan_signed_before_an_accepted_price_is_said_and_replaced_at_the_new_
     back(client)
     assert method_of(sub).token == NEW
     assert "PayPal still takes" not in client.get(TAB).get_data(as_text=True)
+    assert "PayPal still takes" not in client.get("/account/premium").get_data(as_text=True)

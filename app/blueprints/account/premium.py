@@ -27,9 +27,17 @@ from app.domain.subscriptions import SubscriptionStatus as S
 from app.extensions import db
 from app.models import Subscription
 from app.services import contract_requests as requests
-from app.services import invoices, paypal_plan_billing, premium, refunds, termination
+from app.services import (
+    invoices,
+    paypal_method,
+    paypal_plan_billing,
+    premium,
+    refunds,
+    termination,
+)
 from app.services.billing import dues
 from app.services.billing.charges import Applied
+from app.services.payment_methods import method_by_id
 from app.web.rendering import redirect_to, render
 from app.web.templating import day, money
 
@@ -106,6 +114,13 @@ def premium_tab():
             sub.id
             for sub in live
             if sub.status is S.PAST_DUE and paypal_plan_billing.billed_by_plan(sub)
+        },
+        # What a PayPal plan still bills where it is no longer the price (§1).
+        agreement_prices={
+            sub.id: billed
+            for sub in live
+            if (billed := paypal_method.billed_monthly(sub, method_by_id(sub.payment_method_id)))
+            is not None
         },
         requests_of={
             standing.subscription.id: requests.requests_for(standing.subscription)
