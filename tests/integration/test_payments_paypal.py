@@ -26,6 +26,7 @@ from app.payments.base import (
 )
 from app.payments.paypal import PayPalGateway, money
 from app.payments.paypal_webhooks import to_cents
+from tests.support.paypal import add_sale_refund
 
 API = "https://api.sandbox.paypal.com"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "paypal"
@@ -551,17 +552,7 @@ def add_setup_fee_refund(mock, sale_id: str = "6VB45389RK211724M", status: int =
         f"{API}/v1/payments/billing-agreements/{SOLO_AGREEMENT}/transactions",
         json=recorded("billing_agreement_transactions"),
     )
-    mock.add(
-        responses.GET, f"{API}/v1/payments/sale/{sale_id}", json=recorded("sale") | {"id": sale_id}
-    )
-    mock.add(
-        responses.POST,
-        f"{API}/v1/payments/sale/{sale_id}/refund",
-        json=recorded("sale_refunded") | {"sale_id": sale_id}
-        if status < 300
-        else {"name": "TRANSACTION_REFUSED", "debug_id": "5e4d3c2b1a098"},
-        status=status,
-    )
+    add_sale_refund(mock, sale_id, status)
 
 
 def test_an_agreement_for_another_setup_fee_gives_the_fee_back_once(paypal, api):

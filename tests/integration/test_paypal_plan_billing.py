@@ -32,7 +32,14 @@ from app.payments.paypal_webhooks import event_from
 from app.services import payment_events, paypal_plan_billing
 from tests.conftest import sign_in
 from tests.support.billing import run_billing
-from tests.support.paypal import AGREEMENT, API, SETTINGS, on_paypal, recorded
+from tests.support.paypal import (
+    AGREEMENT,
+    API,
+    SETTINGS,
+    add_sale_refund,
+    on_paypal,
+    recorded,
+)
 
 RENEWAL_DAY = datetime(2026, 2, 5, 8, 0, tzinfo=UTC)
 TRANSACTIONS = f"{API}/v1/payments/billing-agreements/{AGREEMENT}/transactions"
@@ -247,20 +254,6 @@ def test_nothing_from_paypal_waits_then_declines_five_days_after_the_due_date(
 SALE_ID = "80021663DE681814L"  # the recorded notification's sale
 
 
-def add_sale_refund(mock, status=201):
-    mock.add(
-        responses.GET, f"{API}/v1/payments/sale/{SALE_ID}", json=recorded("sale") | {"id": SALE_ID}
-    )
-    mock.add(
-        responses.POST,
-        f"{API}/v1/payments/sale/{SALE_ID}/refund",
-        json=recorded("sale_refunded") | {"sale_id": SALE_ID}
-        if status < 300
-        else {"name": "TRANSACTION_REFUSED", "debug_id": "5e4d3c2b1a098"},
-        status=status,
-    )
-
-
 def refund_bodies(mock) -> list[dict]:
     return [
         json.loads(c.request.body)
@@ -278,7 +271,7 @@ def test_a_sale_above_the_price_pays_the_month_and_the_excess_is_given_back(
     it, and refunds the €4.50 on the sale with a credit note: the invoice less the credit
     note is what the member owes. A second run gives nothing back twice."""
     subscription, payment = renewed
-    add_sale_refund(paypal)
+    add_sale_refund(paypal, SALE_ID)
 
     row = notify(sale_event(total="24.50"))
     assert row.outcome == "waiting: another amount, settled by the billing job"
@@ -321,7 +314,7 @@ def test_an_excess_paypal_refuses_to_give_back_is_named_for_staff(
     """The month is paid all the same; the refused refund is kept (its row, no credit
     note) and the summary says staff must look."""
     _, payment = renewed
-    add_sale_refund(paypal, status=422)
+    add_sale_refund(paypal, SALE_ID, status=422)
     notify(sale_event(total="24.50"))
     with caplog.at_level(logging.WARNING, logger="atelier.paypal"):
         summary = run_billing(monkeypatch, RENEWAL_DAY + timedelta(hours=2))

@@ -6,6 +6,8 @@ import json
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+import responses
+
 from app.extensions import db
 from app.models import BillingDue, Order, Payment, PaymentMethod, PaymentStatus, Subscription
 
@@ -86,3 +88,18 @@ def past_due_on_paypal(subscription: Subscription) -> Subscription:
     )
     db.session.commit()
     return subscription
+
+
+def add_sale_refund(mock, sale_id: str, status: int = 201) -> None:
+    """PayPal's look-up of the sale `sale_id` and its refund: done (201) or refused."""
+    mock.add(
+        responses.GET, f"{API}/v1/payments/sale/{sale_id}", json=recorded("sale") | {"id": sale_id}
+    )
+    mock.add(
+        responses.POST,
+        f"{API}/v1/payments/sale/{sale_id}/refund",
+        json=recorded("sale_refunded") | {"sale_id": sale_id}
+        if status < 300
+        else {"name": "TRANSACTION_REFUSED", "debug_id": "5e4d3c2b1a098"},
+        status=status,
+    )
