@@ -13,8 +13,9 @@ Who = Literal["anonymous", "learner", "staff", "subscriber"]
 # the page with its error summary and field errors. "attach_svg": the same, with an
 # SVG image renamed .png in the file field (#file), which is refused. "submit_cleared":
 # the same once the form's text area, filled in by the page, is emptied.
-Action = Literal["submit_empty", "attach_svg", "submit_cleared"]
-SUBMITS = ("submit_empty", "attach_svg", "submit_cleared")
+# "submit_cleared_name": the same once the form's #display_name, filled in, is emptied.
+Action = Literal["submit_empty", "attach_svg", "submit_cleared", "submit_cleared_name"]
+SUBMITS = ("submit_empty", "attach_svg", "submit_cleared", "submit_cleared_name")
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
@@ -22,6 +23,8 @@ def fill_before_submit(page, entry: "Page") -> None:
     """What an action puts in the form before its submit button is clicked."""
     if entry.action == "submit_cleared":
         page.fill("main form textarea", "")
+    if entry.action == "submit_cleared_name":
+        page.fill("#display_name", "")
     if entry.action == "attach_svg":
         page.set_input_files(
             "#file", files=[{"name": "drawing.png", "mimeType": "image/png", "buffer": SVG}]
@@ -226,9 +229,15 @@ PAGES: list[Page] = [
     Page("/forum/search?q=%21%21%21", label="forum-search-errors", status=422),
     Page("/messages/", who="learner", label="messages"),
     Page("/notifications/", who="learner", label="notifications"),
-    # Its form comes filled in (the member's name), so "submit_empty" would save it: its
-    # error state is in tests/web/test_forum_settings.py.
     Page("/account/forum", who="learner", label="account-forum"),
+    # Its form comes filled in (the member's name): emptied, the name is refused.
+    Page(
+        "/account/forum",
+        who="learner",
+        label="account-forum-errors",
+        action="submit_cleared_name",
+        status=422,
+    ),
     Page("/messages/new", who="learner", label="messages-new-not-subscribed", status=403),
     Page("/messages/{conversation}", who="learner", label="messages-conversation"),
     Page(
