@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Payment, Referral
 from app.services import invoices
 from tests.support.billing import paid_payment, renewing, run_billing
+from tests.support.paypal import on_paypal
 
 
 def test_the_credit_is_earned_after_14_days_and_spent_on_the_next_renewal(
@@ -53,3 +54,30 @@ def test_the_credit_is_earned_after_14_days_and_spent_on_the_next_renewal(
         select(Payment).where(Payment.subscription_id == referrer.id).order_by(Payment.id)
     ).all()[-1]
     assert (april.amount_cents, april.credit_cents) == (2000, 0)
+
+
+def test_a_month_paypals_plan_bills_keeps_the_credit_for_a_charge_of_ours(
+    app, make_user, make_subscription, monkeypatch
+):
+    """§4: PayPal's plan takes the full price whatever the renewal says, so a credit taken
+    off it would leave the month paid twice: the credit is kept, whole, for a charge the
+    platform makes (a card, a merchant agreement)."""
+    referrer = on_paypal(make_subscription(make_user()), period_end=date(2026, 2, 5))
+    referee = make_subscription(make_user())
+    db.session.add(
+        Referral(
+            referrer_id=referrer.user_id,
+            referee_id=referee.user_id,
+            order_id=referee.order_id,
+            credit_cents=1000,
+            credited_at=datetime(2026, 1, 20, tzinfo=UTC),
+            credit_left_cents=1000,
+        )
+    )
+    db.session.commit()
+
+    run_billing(monkeypatch, datetime(2026, 2, 5, 8, tzinfo=UTC))
+
+    renewal = db.session.scalar(select(Payment).where(Payment.subscription_id == referrer.id))
+    assert (renewal.amount_cents, renewal.credit_cents) == (2000, 0)
+    assert db.session.scalar(select(Referral.credit_left_cents)) == 1000

@@ -11,9 +11,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.domain.billing import apply_credit, referral_credit_earned
+from app.domain.paypal_agreements import is_plan_agreement
 from app.domain.subscriptions import SubscriptionStatus
 from app.extensions import db
 from app.models import Payment, PaymentStatus, Referral, Subscription
+from app.services.payment_methods import method_by_id
 
 
 def _first_paid_at(subscription: Subscription) -> datetime | None:
@@ -57,7 +59,12 @@ def grant(now: datetime) -> tuple[int, list[str]]:
 
 def take_credit(payment: Payment) -> None:
     """Take the referrer's unspent credit off a renewal charge being claimed (caller's
-    transaction): oldest credit first, never more than the charge."""
+    transaction): oldest credit first, never more than the charge. Not off a month that
+    PayPal's plan bills by itself: it takes the full price whatever we charge (a month the
+    credit paid would be paid twice), so the credit waits for a charge of ours."""
+    method = method_by_id(payment.payment_method_id)
+    if method is not None and method.kind == "paypal" and is_plan_agreement(method.token):
+        return
     rows = list(
         db.session.scalars(
             select(Referral)
