@@ -70,11 +70,23 @@ def test_four_processes_charge_500_renewals_exactly_once(app):
     numbers = sorted(db.session.scalars(select(Invoice.number)))
     assert numbers == list(range(1, DUE + 1))
     assert count(Subscription, Subscription.current_period_end == date(2026, 3, 5)) == DUE
-    # The work was shared: more than one process charged renewals.
-    charged = [
+    # The work was shared: more than one process charged renewals. A process whose "lost
+    # answers" step (the first) runs while another is between a charge's call and its
+    # answer's application may find that answer at the gateway and apply it: the other
+    # process then finds it settled. So each renewal is done once, by one step or the other.
+    charged, repaired = (
+        done_by("reflection ends and renewals", outputs),
+        done_by("lost answers", outputs),
+    )
+    assert sum(charged) + sum(repaired) == DUE, outputs
+    assert sum(1 for c in charged if c) > 1, outputs
+
+
+def done_by(step: str, outputs) -> list[int]:
+    """What `step` did in each process, from its summary line ("<step>: N done, ...")."""
+    return [
         int(line.split(":")[1].split("done")[0])
         for out, _err in outputs
         for line in out.splitlines()
-        if "reflection ends and renewals" in line
+        if line.strip().startswith(f"{step}:")
     ]
-    assert sum(charged) == DUE and sum(1 for c in charged if c) > 1, outputs
