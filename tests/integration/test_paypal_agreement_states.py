@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import PaymentMethod, Subscription
 from app.services import premium, subscriptions
 from tests.support.billing import run_billing
-from tests.support.paypal import AGREEMENT, API, SETTINGS, on_paypal, recorded
+from tests.support.paypal import AGREEMENT, API, on_paypal
 
 OTHER = "I-9XW204KD7TYS"
 MONDAY = datetime(2026, 2, 2, 8, 0, tzinfo=UTC)
@@ -23,14 +23,11 @@ AGREEMENTS = f"{API}/v1/payments/billing-agreements"
 
 
 @pytest.fixture
-def paypal(app):
-    app.config.update(SETTINGS)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add(responses.POST, f"{API}/v1/oauth2/token", json=recorded("oauth_token"))
-        for agreement in (AGREEMENT, OTHER):
-            for action in ("suspend", "re-activate", "cancel"):
-                mock.add(responses.POST, f"{AGREEMENTS}/{agreement}/{action}", status=204)
-        yield mock
+def paypal(paypal):  # the integration tests' (conftest), with this module's answers
+    for agreement in (AGREEMENT, OTHER):
+        for action in ("suspend", "re-activate", "cancel"):
+            paypal.add(responses.POST, f"{AGREEMENTS}/{agreement}/{action}", status=204)
+    return paypal
 
 
 def asked(mock) -> list[str]:

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import ChangeStatus, MethodChange, PaymentMethod, Subscription
 from tests.conftest import sign_in
 from tests.support.billing import renewing, run_billing
-from tests.support.paypal import AGREEMENT, API, SETTINGS, on_paypal, recorded
+from tests.support.paypal import AGREEMENT, API, on_paypal, recorded
 from tests.support.terms_prices import answer, material_price_change
 
 TAB = "/account/payment"
@@ -32,21 +32,18 @@ MONDAY = datetime(2026, 2, 2, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def paypal(app):
-    app.config.update(SETTINGS)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add(responses.POST, f"{API}/v1/oauth2/token", json=recorded("oauth_token"))
-        mock.add(
-            responses.POST,
-            f"{API}/v1/payments/billing-plans",
-            json=recorded("billing_plan_created"),
-        )
-        mock.add(responses.PATCH, f"{API}/v1/payments/billing-plans/{PLAN}", body="", status=200)
-        mock.add(responses.POST, AGREEMENTS, json=recorded("billing_agreement_created"), status=201)
-        for agreement in (AGREEMENT, NEW):
-            for action in ("suspend", "re-activate", "cancel"):
-                mock.add(responses.POST, f"{AGREEMENTS}/{agreement}/{action}", status=204)
-        yield mock
+def paypal(paypal):  # the integration tests' (conftest), with this module's answers
+    paypal.add(
+        responses.POST,
+        f"{API}/v1/payments/billing-plans",
+        json=recorded("billing_plan_created"),
+    )
+    paypal.add(responses.PATCH, f"{API}/v1/payments/billing-plans/{PLAN}", body="", status=200)
+    paypal.add(responses.POST, AGREEMENTS, json=recorded("billing_agreement_created"), status=201)
+    for agreement in (AGREEMENT, NEW):
+        for action in ("suspend", "re-activate", "cancel"):
+            paypal.add(responses.POST, f"{AGREEMENTS}/{agreement}/{action}", status=204)
+    return paypal
 
 
 def executed(mock, currency="EUR"):

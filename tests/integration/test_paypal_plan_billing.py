@@ -35,7 +35,6 @@ from tests.support.billing import run_billing
 from tests.support.paypal import (
     AGREEMENT,
     API,
-    SETTINGS,
     add_sale_refund,
     on_paypal,
     recorded,
@@ -47,14 +46,6 @@ TRANSACTIONS = f"{API}/v1/payments/billing-agreements/{AGREEMENT}/transactions"
 
 def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-@pytest.fixture
-def paypal(app):
-    app.config.update(SETTINGS)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add(responses.POST, f"{API}/v1/oauth2/token", json=recorded("oauth_token"))
-        yield mock
 
 
 def api_calls(mock) -> list:

@@ -34,7 +34,6 @@ from tests.support.paypal import (
     API,
     MERCHANT_AGREEMENT,
     PAYMENT_ID,
-    SETTINGS,
     on_paypal,
     recorded,
 )
@@ -45,14 +44,6 @@ PAYMENTS = f"{API}/v1/payments/payment"
 
 def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-@pytest.fixture
-def paypal(app):
-    app.config.update(SETTINGS)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add(responses.POST, f"{API}/v1/oauth2/token", json=recorded("oauth_token"))
-        yield mock
 
 
 @pytest.fixture

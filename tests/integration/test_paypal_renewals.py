@@ -23,7 +23,6 @@ from tests.support.paypal import (
     MERCHANT_AGREEMENT,
     PAYMENT_ID,
     SALE_ID,
-    SETTINGS,
     on_paypal,
     recorded,
 )
@@ -34,14 +33,6 @@ PAYMENTS = f"{API}/v1/payments/payment"
 
 def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-@pytest.fixture
-def paypal(app):
-    app.config.update(SETTINGS)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add(responses.POST, f"{API}/v1/oauth2/token", json=recorded("oauth_token"))
-        yield mock
 
 
 def creates(mock) -> list:
