@@ -21,7 +21,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from app.extensions import db
-from app.models import LaunchWatch, Role
+from app.models import LaunchWatch, Role, User
 from app.services import accounts, legal_documents, two_factor
 from tests.browser.pages import (
     SEEDED_LINKS,
@@ -157,37 +157,26 @@ class LiveServer:
         return self.url + path
 
 
+def register(account: "Account", verified=True, born=date(1990, 5, 17), **options) -> User:
+    """Register `account` on the live server's app (the caller holds its context), born in
+    France, in the account's language; `options` go to accounts.register (a role)."""
+    return accounts.register(
+        accounts.NewAccount(
+            account.name, account.email, account.password, born, "FR", False, account.locale
+        ),
+        verified=verified,
+        **options,
+    )
+
+
 def seed(app, url: str) -> None:
     # A request context on the live URL, so the links in the emails point at it.
     with app.test_request_context(base_url=url):
         # The unconfirmed account comes first: its email is SEEDED_OUTBOX_MESSAGE.
         for account, verified in [(UNCONFIRMED, False), *((a, True) for a in LEARNERS.values())]:
-            accounts.register(
-                accounts.NewAccount(
-                    account.name,
-                    account.email,
-                    account.password,
-                    date(1990, 5, 17),
-                    "FR",
-                    False,
-                    account.locale,
-                ),
-                verified=verified,
-            )
+            register(account, verified=verified)
         for account in STAFF.values():
-            user = accounts.register(
-                accounts.NewAccount(
-                    account.name,
-                    account.email,
-                    account.password,
-                    date(1985, 3, 2),
-                    "FR",
-                    False,
-                    account.locale,
-                ),
-                role=Role.STAFF,
-                verified=True,
-            )
+            user = register(account, born=date(1985, 3, 2), role=Role.STAFF)
             two_factor.enable(user, STAFF_TOTP_SECRET)
         from app.models import OutboxMessage
 
@@ -266,18 +255,7 @@ def seed_subscribers(app) -> None:
     course = db.session.scalar(select(Course).where(Course.slug == DEMO_QUIZ_COURSE))
     exercise = next(e for e in course.exercises if e.is_open)
     for locale, account in SUBSCRIBERS.items():
-        user = accounts.register(
-            accounts.NewAccount(
-                account.name,
-                account.email,
-                account.password,
-                date(1990, 5, 17),
-                "FR",
-                False,
-                locale,
-            ),
-            verified=True,
-        )
+        user = register(account)
         give_solo(user, clock.today(), clock.now())
         db.session.commit()
         revision = quizzes.revision(exercise)
@@ -385,6 +363,16 @@ def new_context(browser, live_server):
         context.close()
 
 
+def sign_in(page, account: "Account") -> None:
+    """Sign `page` in as `account` (setting a test up: the keyboard journeys sign in with
+    keys themselves)."""
+    page.goto("/signin")
+    page.fill("#email", account.email)
+    page.fill("#password", account.password)
+    page.click("#signin-form button[type=submit]")
+    page.wait_for_url("**/account")
+
+
 @pytest.fixture
 def page(new_context):
     return new_context().new_page()
@@ -399,11 +387,7 @@ def learner_states(browser, live_server):
         context.set_default_timeout(TIMEOUT_MS)
         try:
             page = context.new_page()
-            page.goto("/signin")
-            page.fill("#email", account.email)
-            page.fill("#password", account.password)
-            page.click("#signin-form button[type=submit]")
-            page.wait_for_url("**/account")
+            sign_in(page, account)
             states[key] = context.storage_state()
         finally:
             context.close()
@@ -419,11 +403,7 @@ def subscriber_states(browser, live_server):
         context.set_default_timeout(TIMEOUT_MS)
         try:
             page = context.new_page()
-            page.goto("/signin")
-            page.fill("#email", account.email)
-            page.fill("#password", account.password)
-            page.click("#signin-form button[type=submit]")
-            page.wait_for_url("**/account")
+            sign_in(page, account)
             states[key] = context.storage_state()
         finally:
             context.close()
@@ -465,18 +445,7 @@ def make_learner(live_server):
             f"Buyer {n}", f"buyer{n}.{locale}@example.org", "plum tartan lighthouse", locale
         )
         with live_server.app.test_request_context(base_url=live_server.url):
-            accounts.register(
-                accounts.NewAccount(
-                    account.name,
-                    account.email,
-                    account.password,
-                    date(1990, 5, 17),
-                    "FR",
-                    False,
-                    locale,
-                ),
-                verified=True,
-            )
+            register(account)
             db.session.commit()
             db.session.remove()
         return account

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import Report
 from app.services import accounts, forum, messages
 from tests.browser.checks import axe_violations, describe
+from tests.browser.conftest import sign_in
 from tests.browser.test_forum import say
 from tests.browser.test_keyboard_flows import flash_text, tab_to, wait_for_focus
 from tests.support.subscriptions import subscription
@@ -36,11 +37,7 @@ def members(new_context, make_learner, live_server):
             db.session.remove()
         # bypass_csp: for the axe script the test injects (the page itself needs nothing).
         page = new_context(locale, bypass_csp=True).new_page()
-        page.goto("/signin")
-        page.fill("#email", account.email)
-        page.fill("#password", account.password)
-        page.click("#signin-form button[type=submit]")
-        page.wait_for_url("**/account")
+        sign_in(page, account)
         return page, account.email, name
 
     return opener

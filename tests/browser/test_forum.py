@@ -10,6 +10,7 @@ from app.domain.orders import Plan
 from app.extensions import db
 from app.services import accounts
 from tests.browser.checks import axe_violations, describe
+from tests.browser.conftest import sign_in
 from tests.browser.test_keyboard_flows import flash_text, french, tab_to, wait_for_focus
 from tests.support.subscriptions import subscription
 
@@ -25,11 +26,7 @@ def subscriber_page(new_context, make_learner, live_server):
             db.session.remove()
         # bypass_csp: for the axe script the test injects (the page itself needs nothing).
         page = new_context(locale, bypass_csp=True).new_page()
-        page.goto("/signin")
-        page.fill("#email", account.email)
-        page.fill("#password", account.password)
-        page.click("#signin-form button[type=submit]")
-        page.wait_for_url("**/account")
+        sign_in(page, account)
         return page
 
     return opener

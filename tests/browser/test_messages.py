@@ -12,6 +12,7 @@ from app.domain.orders import Plan
 from app.extensions import db
 from app.services import accounts, forum
 from tests.browser.checks import axe_violations, describe
+from tests.browser.conftest import sign_in
 from tests.browser.test_forum import say
 from tests.browser.test_keyboard_flows import flash_text, tab_to
 from tests.support.subscriptions import subscription
@@ -31,11 +32,7 @@ def signed_in(new_context, make_learner, live_server):
             db.session.commit()
             db.session.remove()
         page = new_context(locale, bypass_csp=True).new_page()
-        page.goto("/signin")
-        page.fill("#email", account.email)
-        page.fill("#password", account.password)
-        page.click("#signin-form button[type=submit]")
-        page.wait_for_url("**/account")
+        sign_in(page, account)
         return page, name
 
     return opener

@@ -11,9 +11,8 @@ from app import clock
 from app.domain.orders import Plan
 from app.extensions import db
 from app.models import PaymentMethod, Subscription, User
-from app.services import accounts
 from tests.browser.checks import axe_violations, describe, vnu_errors, vnu_report
-from tests.browser.conftest import Account
+from tests.browser.conftest import Account, register
 from tests.browser.test_keyboard_flows import french, tab_to
 from tests.support.billing import card_of
 from tests.support.subscriptions import subscription
@@ -31,18 +30,7 @@ def subscriber(live_server):
         n = next(numbers)
         account = Account(f"Payer {n}", f"paypal-method{n}.{locale}@example.org", PASSWORD, locale)
         with live_server.app.test_request_context(base_url=live_server.url):
-            accounts.register(
-                accounts.NewAccount(
-                    account.name,
-                    account.email,
-                    PASSWORD,
-                    clock.today().replace(year=1990),
-                    "FR",
-                    False,
-                    locale,
-                ),
-                verified=True,
-            )
+            register(account, born=clock.today().replace(year=1990))
             db.session.commit()
             user = db.session.query(User).filter_by(email=account.email).one()
             sub = subscription(user, Plan.SOLO)

@@ -16,10 +16,10 @@ from app.domain.orders import Plan
 from app.domain.subscriptions import SubscriptionStatus
 from app.extensions import db
 from app.models import BillingDue, Payment, PaymentStatus, Subscription, User
-from app.services import accounts, catalog, invoices
+from app.services import catalog, invoices
 from app.services.billing import charges
 from tests.browser.checks import axe_violations, describe, vnu_errors, vnu_report
-from tests.browser.conftest import TIMEOUT_MS, Account
+from tests.browser.conftest import TIMEOUT_MS, Account, register
 from tests.browser.test_keyboard_flows import french, tab_to, wait_for_focus
 from tests.support.billing import card_of, paid_payment
 from tests.support.paypal import past_due_on_paypal
@@ -40,18 +40,7 @@ def subscriber(live_server):
         n = next(numbers)
         account = Account(f"Sub {n}", f"premium{n}.{locale}@example.org", PASSWORD, locale)
         with live_server.app.test_request_context(base_url=live_server.url):
-            accounts.register(
-                accounts.NewAccount(
-                    account.name,
-                    account.email,
-                    PASSWORD,
-                    clock.today().replace(year=1990),
-                    "FR",
-                    False,
-                    locale,
-                ),
-                verified=True,
-            )
+            register(account, born=clock.today().replace(year=1990))
             db.session.commit()
             user = db.session.query(User).filter_by(email=account.email).one()
             path = catalog.path_by_slug("web-developer") if plan is Plan.PLUS else None
@@ -431,18 +420,7 @@ def test_every_state_passes_axe_and_the_html_checker(
 def make_plain_member(live_server, locale: str) -> Account:
     account = Account("No Plan", f"noplan.{locale}@example.org", PASSWORD, locale)
     with live_server.app.test_request_context(base_url=live_server.url):
-        accounts.register(
-            accounts.NewAccount(
-                account.name,
-                account.email,
-                PASSWORD,
-                clock.today().replace(year=1990),
-                "FR",
-                False,
-                locale,
-            ),
-            verified=True,
-        )
+        register(account, born=clock.today().replace(year=1990))
         db.session.commit()
         db.session.remove()
     return account
