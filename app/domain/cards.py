@@ -68,19 +68,27 @@ def parse_expiry(text: str) -> Expiry | None:
     return Expiry(month, year)
 
 
-def card_problem(number: str, expiry: str, cvc: str, today: date) -> tuple[str, CardProblem] | None:
-    """(field, problem) for the first thing wrong with a card, or None."""
+def card_problems(number: str, expiry: str, cvc: str, today: date) -> list[tuple[str, CardProblem]]:
+    """(field, problem) for each field of the card that is wrong, at most one per field,
+    in the form's order: all of them at once, so that one submit shows every mistake."""
+    problems: list[tuple[str, CardProblem]] = []
     digits = digits_only(number)
     if not is_ascii_digits(digits) or not 12 <= len(digits) <= 19:
-        return "card_number", CardProblem.NUMBER_FORMAT
-    if not luhn_valid(digits):
-        return "card_number", CardProblem.NUMBER_CHECKSUM
+        problems.append(("card_number", CardProblem.NUMBER_FORMAT))
+    elif not luhn_valid(digits):
+        problems.append(("card_number", CardProblem.NUMBER_CHECKSUM))
     parsed = parse_expiry(expiry)
     if parsed is None:
-        return "card_expiry", CardProblem.EXPIRY_FORMAT
-    if (parsed.year, parsed.month) < (today.year, today.month):
-        return "card_expiry", CardProblem.EXPIRED
+        problems.append(("card_expiry", CardProblem.EXPIRY_FORMAT))
+    elif (parsed.year, parsed.month) < (today.year, today.month):
+        problems.append(("card_expiry", CardProblem.EXPIRED))
     expected = 4 if brand_of(digits) == "amex" else 3
     if not re.fullmatch(rf"[0-9]{{{expected}}}", (cvc or "").strip()):
-        return "card_cvc", CardProblem.CVC_FORMAT
-    return None
+        problems.append(("card_cvc", CardProblem.CVC_FORMAT))
+    return problems
+
+
+def card_problem(number: str, expiry: str, cvc: str, today: date) -> tuple[str, CardProblem] | None:
+    """(field, problem) for the first thing wrong with a card, or None."""
+    problems = card_problems(number, expiry, cvc, today)
+    return problems[0] if problems else None

@@ -422,6 +422,28 @@ def test_payment_step_errors_are_next_to_their_field(member, client, fields, fie
     assert 'value="4242' not in page and buyer.order.payment_method_id is None
 
 
+def test_every_mistake_on_the_payment_step_is_said_at_once(member, client):
+    """One submit with a mistyped number, an expired card, a short code and no holder's
+    statement: four errors, each next to its field, and nothing saved."""
+    buyer = Buyer(client)
+    buyer.start_solo()
+    buyer.eligibility()
+    buyer.details()
+    data = {
+        "payment_kind": "card",
+        "card_number": "4242 4242 4242 4241",
+        "card_expiry": "01/20",
+        "card_cvc": "12",
+    }
+    response = client.post(buyer.url("payment"), data=data)
+    assert response.status_code == 422
+    page = text_of(response)
+    for field in ("card_number", "card_expiry", "card_cvc", "holder"):
+        assert f'id="{field}-error"' in page, field
+    assert "This card number is not valid" in page and "This card has expired" in page
+    assert buyer.order.payment_method_id is None
+
+
 def test_htmx_step_answers_with_the_fragment(member, client):
     buyer = Buyer(client)
     buyer.start_solo()

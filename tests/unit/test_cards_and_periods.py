@@ -2,7 +2,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.domain.cards import CardProblem, brand_of, card_problem, luhn_valid, parse_expiry
+from app.domain.cards import (
+    CardProblem,
+    brand_of,
+    card_problem,
+    card_problems,
+    luhn_valid,
+    parse_expiry,
+)
 from app.domain.orders import ALLOWED, InvalidTransition, OrderStatus, transition
 from app.domain.periods import add_months, anniversary, reflection_ends
 
@@ -57,6 +64,42 @@ def test_brand(number, brand):
 )
 def test_card_problem(number, expiry, cvc, problem):
     assert card_problem(number, expiry, cvc, TODAY) == problem
+
+
+@pytest.mark.parametrize(
+    ("number", "expiry", "cvc", "problems"),
+    [
+        ("4242424242424242", "04/39", "123", []),
+        (
+            "4242424242424241",
+            "10/26",
+            "12",
+            [
+                ("card_number", CardProblem.NUMBER_CHECKSUM),
+                ("card_expiry", CardProblem.EXPIRED),
+                ("card_cvc", CardProblem.CVC_FORMAT),
+            ],
+        ),
+        (
+            "",
+            "",
+            "",
+            [
+                ("card_number", CardProblem.NUMBER_FORMAT),
+                ("card_expiry", CardProblem.EXPIRY_FORMAT),
+                ("card_cvc", CardProblem.CVC_FORMAT),
+            ],
+        ),
+        (
+            "378282246310005",
+            "13/39",
+            "123",
+            [("card_expiry", CardProblem.EXPIRY_FORMAT), ("card_cvc", CardProblem.CVC_FORMAT)],
+        ),
+    ],
+)
+def test_card_problems_are_every_fields_at_once(number, expiry, cvc, problems):
+    assert card_problems(number, expiry, cvc, TODAY) == problems
 
 
 def test_parse_expiry():

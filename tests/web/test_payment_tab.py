@@ -91,6 +91,30 @@ def test_a_bad_card_is_refused_next_to_its_field_and_nothing_changes(
     assert db.session.get(Subscription, sub.id).payment_method_id == before
 
 
+def test_every_mistake_in_the_card_form_is_said_at_once(app, make_user, make_subscription):
+    """The sandbox's fields are checked with the holder's statement: a mistyped number,
+    no expiry date, no code and the box left unticked give four errors in one answer."""
+    _user, sub, client = subscriber(app, make_user, make_subscription)
+    before = sub.payment_method_id
+    response = client.post(
+        TAB,
+        data={
+            **GOOD,
+            "card_number": "4242 4242 4242 4241",
+            "card_expiry": "",
+            "card_cvc": "",
+            "holder": "",
+        },
+    )
+    assert response.status_code == 422
+    page = html(response)
+    for field in ("card_number", "card_expiry", "card_cvc", "holder"):
+        assert f'id="{field}-error"' in page, field
+    assert "This card number is not valid" in page
+    db.session.expire_all()
+    assert db.session.get(Subscription, sub.id).payment_method_id == before
+
+
 def test_without_a_subscription_there_is_no_card_form(app, make_user, client):
     user = make_user()
     sign_in(client, user.email, user.password)

@@ -17,6 +17,7 @@ from app.models import MethodChange
 from app.payments.base import Decline
 from app.services import payment_methods, paypal_method
 from app.services.paypal_method import Result
+from app.web.card_fields import check_card_fields
 from app.web.forms import populate_errors
 from app.web.rendering import redirect_to, render
 
@@ -73,7 +74,12 @@ def payment():
     user = _user()
     held = payment_methods.current_methods(user)
     form = CardForm()
-    if held and form.validate_on_submit():
+    valid = held and form.validate_on_submit()
+    # The sandbox's card fields are checked with the holder's statement, so that one
+    # submit shows every mistake (Adyen's own fields check themselves in the browser).
+    sandbox = current_app.config["CARD_GATEWAY"] == "sandbox"
+    fields_ok = not (held and request.method == "POST" and sandbox) or check_card_fields(form)
+    if valid and fields_ok:
         try:
             method = payment_methods.change_card(user, request.form.to_dict())
         except DomainError as error:

@@ -2,36 +2,20 @@
 up a payment that waits on the bank or PayPal; and the sandbox gateway's own pages."""
 
 from flask import abort, current_app, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import clock
 from app.blueprints.checkout import bp
 from app.blueprints.checkout.forms import EmptyForm, PaymentForm
 from app.blueprints.checkout.shared import _next_step, _page, step_view, with_order
-from app.domain.cards import CardProblem, card_problem, digits_only
+from app.domain.cards import digits_only
 from app.domain.errors import DomainError
 from app.domain.orders import Step
 from app.models import PaymentKind
 from app.services import paypal_method
 from app.services.checkout import charging, orders, steps, wording
+from app.web.card_fields import check_card_fields
 from app.web.rendering import redirect_to, render
-
-CARD_MESSAGES = {
-    CardProblem.NUMBER_FORMAT: _l("Enter a card number of 12 to 19 digits, as shown on your card."),
-    CardProblem.NUMBER_CHECKSUM: _l("This card number is not valid. Check it for typing mistakes."),
-    CardProblem.EXPIRY_FORMAT: _l("Enter the expiry date as shown on your card, like 04/29."),
-    CardProblem.EXPIRED: _l("This card has expired. Use another card."),
-    CardProblem.CVC_FORMAT: _l(
-        "Enter the 3-digit security code from the back of your card (4 digits on the front "
-        "for American Express)."
-    ),
-}
-
-
-def _card_message(problem: CardProblem) -> str:
-    return str(CARD_MESSAGES[problem])
 
 
 def _check_card_fields(form: PaymentForm, order) -> bool:
@@ -40,17 +24,7 @@ def _check_card_fields(form: PaymentForm, order) -> bool:
     keep = order.payment_method_id and order.payment_kind is PaymentKind.CARD
     if not number and keep and not order.last_decline:
         return True  # keep the card saved before (never one the bank just declined)
-    if not number:
-        form.card_number.errors.append(_("Enter your card number."))
-        return False
-    found = card_problem(
-        number, form.card_expiry.data or "", form.card_cvc.data or "", clock.today()
-    )
-    if found is not None:
-        field, problem = found
-        form[field].errors.append(_card_message(problem))
-        return False
-    return True
+    return check_card_fields(form)
 
 
 @bp.route("/<public_id>/payment", methods=["GET", "POST"])
@@ -62,9 +36,13 @@ def payment(order):
         form.payment_kind.data = order.payment_kind.value if order.payment_kind else None
         form.holder.data = order.holder_confirmed_at is not None
     sandbox = current_app.config["CARD_GATEWAY"] == "sandbox"
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    # The card's fields are checked even when another answer is missing (the holder's
+    # statement): one submit shows every mistake.
+    by_card = request.method == "POST" and form.payment_kind.data == PaymentKind.CARD.value
+    fields_ok = not (by_card and sandbox) or _check_card_fields(form, order)
+    if valid:
         kind = PaymentKind(form.payment_kind.data)
-        fields_ok = kind is not PaymentKind.CARD or not sandbox or _check_card_fields(form, order)
         if fields_ok:
             posted = {
                 "card_number": digits_only(form.card_number.data or ""),
