@@ -222,3 +222,25 @@ def test_an_open_conversation_receives_a_new_message_by_polling(
     wait_for_focus(reader, "#messages > li:nth-child(3) article")
     assert reader.locator("#messages > li").count() == 3
     assert re.search("Half-written answer", reader.inner_text("#messages > li:nth-child(3)"))
+
+    # A poll that left before that answer and comes back after it brings the two last
+    # messages again: neither is shown twice, and the focus stays on the answer.
+    first_id = reader.get_attribute("#messages > li:nth-child(1) article", "id").split("-")[1]
+    late_poll = re.sub(
+        r"after=\d+", f"after={first_id}", reader.get_attribute("#messages-poll", "data-hx-get")
+    )
+    reader.evaluate(
+        """(url) => new Promise((done) => {
+             document.addEventListener("htmx:afterSettle", () => done(), {once: true});
+             htmx.ajax("GET", url, {target: "#messages-poll", swap: "outerHTML"});
+           })""",
+        late_poll,
+    )
+    assert reader.locator("#messages > li").count() == 3
+    assert (
+        reader.locator("#messages article[id]").evaluate_all(
+            "(items) => new Set(items.map((item) => item.id)).size"
+        )
+        == 3
+    )
+    wait_for_focus(reader, "#messages > li:nth-child(3) article")

@@ -86,9 +86,29 @@
     close.closest("dialog").close();
   });
 
+  // A poll that left before the member's own reply came back may bring that reply too:
+  // an item already in the list is not shown twice (the first stays, and takes the
+  // request for focus if the copy had it).
+  function dropRepeatedItems() {
+    var seen = {};
+    var items = document.querySelectorAll("#messages > li > article[id], #posts > li > article[id]");
+    Array.prototype.forEach.call(items, function (article) {
+      var first = seen[article.id];
+      if (!first) {
+        seen[article.id] = article;
+        return;
+      }
+      if (article.hasAttribute("data-focus-after-swap")) {
+        first.setAttribute("data-focus-after-swap", "");
+      }
+      article.parentNode.remove();
+    });
+  }
+
   // A reply posted with htmx joins the thread marked data-focus-after-swap: focus moves
   // to it (the message region announces it), once, after htmx has settled the page.
   document.addEventListener("htmx:afterSettle", function () {
+    dropRepeatedItems();
     var arrived = document.querySelector("[data-focus-after-swap]");
     if (!arrived) return;
     arrived.removeAttribute("data-focus-after-swap");
