@@ -17,7 +17,7 @@ invoice's own transaction: two transactions issuing at once take turns, and a
 transaction that rolls back gives its number back with everything else, so the series
 has no gap. UNIQUE(series, number) stands behind it."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, format_percent
@@ -51,15 +51,23 @@ __all__ = [
     "invoices_for",
     "issue_credit_note",
     "issue_for_payment",
+    "issue_for_payments",
     "next_number",
+    "next_numbers",
     "pdf_for",
 ]
 
 
 def next_number(series: str) -> int:
     """The next number of `series`, taken in the current transaction (see the module's
-    docstring). The counter row is created on the series' first use; two transactions
-    creating it at once both end up locking the one row."""
+    docstring)."""
+    return next_numbers(series, 1)[0]
+
+
+def next_numbers(series: str, count: int) -> range:
+    """The next `count` numbers of `series`, taken at once in the current transaction:
+    the counter row is locked and moved once. It is created on the series' first use;
+    two transactions creating it at once both end up locking the one row."""
     counter = _locked_counter(series)
     if counter is None:
         try:
@@ -68,9 +76,10 @@ def next_number(series: str) -> int:
         except IntegrityError:
             pass  # another transaction created it first: lock theirs
         counter = _locked_counter(series)
-    counter.last_number += 1
+    first = counter.last_number + 1
+    counter.last_number += count
     db.session.flush()
-    return counter.last_number
+    return range(first, first + count)
 
 
 def _locked_counter(series: str) -> InvoiceCounter | None:
@@ -160,6 +169,42 @@ def issue_for_payment(
     )
 
 
+def issue_for_payments(payments: list[Payment]) -> dict[int, Invoice]:
+    """The invoices of many successful charges of a month at its price (renewals of the
+    billing job), numbered together: one lock and one move of the counter, one flush.
+    Each is the invoice `issue_for_payment(payment)` would issue; the caller has checked
+    that none has one yet (UNIQUE(payment_id, kind) stands behind it)."""
+    now = clock.now()
+    series = rules.series(False, clock.local_date(now).year)
+    numbers = next_numbers(series, len(payments)) if payments else range(0)
+    issued = {}
+    for payment, number in zip(payments, numbers, strict=True):
+        subscription = _subscription_of(payment)
+        order = _order_of(payment, subscription)
+        user = db.session.get(User, payment.user_id)
+        locale = _locale(order, user)
+        with force_locale(locale):
+            line = Line(_month_line(order, subscription, locale), payment.amount_cents, _vat())
+            method = _method(payment)
+        issued[payment.id] = _new_invoice(
+            InvoiceKind.INVOICE,
+            series=series,
+            number=number,
+            now=now,
+            payment=payment,
+            user=user,
+            order=order,
+            subscription=subscription,
+            locale=locale,
+            lines=[line],
+            period=_period(payment, subscription) or (None, None),
+            method=method,
+        )
+    db.session.add_all(issued.values())
+    db.session.flush()
+    return issued
+
+
 def issue_credit_note(refund: Refund) -> Invoice:
     """The credit note of a succeeded refund, for the refunded payment's invoice. A
     refund of a payment that has no invoice yet (settled before invoicing existed) gets
@@ -205,11 +250,48 @@ def _issue(
 ) -> Invoice:
     now = clock.now()
     series = rules.series(kind is InvoiceKind.CREDIT_NOTE, clock.local_date(now).year)
-    number = next_number(series)
+    invoice = _new_invoice(
+        kind,
+        series=series,
+        number=next_number(series),
+        now=now,
+        payment=payment,
+        user=user,
+        order=order,
+        subscription=subscription,
+        locale=locale,
+        lines=lines,
+        period=period,
+        method=method,
+        credit_of=credit_of,
+        refund=refund,
+    )
+    db.session.add(invoice)
+    db.session.flush()
+    return invoice
+
+
+def _new_invoice(
+    kind: InvoiceKind,
+    *,
+    series: str,
+    number: int,
+    now: datetime,
+    payment: Payment,
+    user: User,
+    order: Order | None,
+    subscription: Subscription | None,
+    locale: str,
+    lines: list[Line],
+    period: tuple[date | None, date | None],
+    method: str,
+    credit_of: Invoice | None = None,
+    refund: Refund | None = None,
+) -> Invoice:
     total, vat = rules.totals(lines)
     with force_locale(locale):
         address = _address(order)  # the country's name in the invoice's language
-    invoice = Invoice(
+    return Invoice(
         kind=kind,
         series=series,
         number=number,
@@ -234,9 +316,6 @@ def _issue(
         payment_method=method,
         reason=refund.reason if refund else None,
     )
-    db.session.add(invoice)
-    db.session.flush()
-    return invoice
 
 
 def _vat() -> int:

@@ -21,3 +21,14 @@ def settle_payment(payment: Payment, status: PaymentStatus) -> Invoice | None:
         invoice = invoices.issue_for_payment(payment)
     db.session.flush()
     return invoice
+
+
+def settle_paid_renewals(payments: list[Payment]) -> dict[int, Invoice]:
+    """`settle_payment(payment, SUCCEEDED)` for many renewal charges at once, each with
+    something charged, no order to complete and no invoice yet (the billing job checks):
+    their statuses, and their invoices numbered together. {payment id: invoice}"""
+    for payment in payments:
+        if payment.order_id is not None or payment.amount_cents <= 0:
+            raise ValueError(f"payment {payment.id} is not a plain renewal charge")
+        payment.status = PaymentStatus.SUCCEEDED
+    return invoices.issue_for_payments(payments)

@@ -22,7 +22,7 @@ from app.models import (
 )
 from app.payments.sandbox import SandboxGateway
 from app.services import invoices, subscriptions
-from app.services.billing import charges, dues, rates
+from app.services.billing import batches, charges, dues, rates
 from app.services.billing.charges import Applied
 from tests.support.billing import card_of, renewing, run_billing
 
@@ -247,18 +247,24 @@ def test_a_crash_between_charge_and_invoice_is_healed_without_a_second_charge(
 ):
     """The next run finds the charge by its idempotency key and issues the invoice."""
     renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
-    real_apply = charges.apply
+    real_apply, real_settle = charges.apply, batches.settle_paid_renewals
 
     def crash(payment_id, result):
         raise RuntimeError("the process died")
 
+    def crash_together(payments):
+        raise RuntimeError("the process died")
+
+    # Both ways an answer is applied: with the batch's others, and alone.
     monkeypatch.setattr(charges, "apply", crash)
+    monkeypatch.setattr(batches, "settle_paid_renewals", crash_together)
     summary = run_billing(monkeypatch, RENEWAL_DAY)
     assert any("RuntimeError" in line for line in summary.failed)
     assert count(SandboxTransaction) == 1 and count(Invoice) == 0
     assert db.session.scalar(select(Payment.status)) is PaymentStatus.PENDING
 
     monkeypatch.setattr(charges, "apply", real_apply)
+    monkeypatch.setattr(batches, "settle_paid_renewals", real_settle)
     run_billing(monkeypatch, RENEWAL_DAY)
     assert count(SandboxTransaction) == 1
     assert count(Invoice) == 1
@@ -372,21 +378,22 @@ def test_a_batch_applies_its_answers_together_and_one_failure_alone_waits(
     app, make_user, make_subscription, monkeypatch
 ):
     """Renewals go by batches (claim, gateway calls, answers applied in one transaction):
-    an answer whose application fails is rolled back alone and healed by the next run,
-    and the invoice numbers stay gapless, given in the order applied."""
-    from app.services.billing import renewals
+    an answer whose application fails takes its batch back to one answer at a time, is
+    rolled back alone and healed by the next run, and the invoice numbers stay gapless,
+    given in the order applied."""
+    from app.services.billing import emails, renewals
 
     monkeypatch.setattr(renewals, "BATCH", 2)
     subs = [renewing(make_subscription(make_user()), period_end=date(2026, 2, 5)) for _ in range(5)]
     unlucky = subs[1].id
-    real_apply = charges.apply
+    real_email = emails.renewal_charged
 
-    def crash_for_one(payment_id, result):
-        if db.session.get(Payment, payment_id).subscription_id == unlucky:
+    def crash_for_one(subscription, payment, invoice):
+        if subscription.id == unlucky:
             raise RuntimeError("the process died")
-        return real_apply(payment_id, result)
+        return real_email(subscription, payment, invoice)
 
-    monkeypatch.setattr(charges, "apply", crash_for_one)
+    monkeypatch.setattr(emails, "renewal_charged", crash_for_one)
     summary = run_billing(monkeypatch, RENEWAL_DAY)
     assert [line for line in summary.failed if "RuntimeError" in line] == [
         f"reflection ends and renewals: subscription {unlucky}: RuntimeError: the process died"
@@ -394,9 +401,85 @@ def test_a_batch_applies_its_answers_together_and_one_failure_alone_waits(
     assert count(Payment, Payment.status == PaymentStatus.SUCCEEDED) == 4
     numbers = list(db.session.scalars(select(Invoice.number).order_by(Invoice.id)))
     assert numbers == [1, 2, 3, 4]
+    assert count(OutboxMessage) == 4
 
-    monkeypatch.setattr(charges, "apply", real_apply)
+    monkeypatch.setattr(emails, "renewal_charged", real_email)
     run_billing(monkeypatch, RENEWAL_DAY)
     assert count(Payment, Payment.status == PaymentStatus.SUCCEEDED) == 5
     assert count(SandboxTransaction) == 5
     assert sorted(db.session.scalars(select(Invoice.number))) == [1, 2, 3, 4, 5]
+
+
+def test_a_period_charged_already_is_left_out_and_its_batch_goes_on(
+    app, make_user, make_subscription, monkeypatch
+):
+    """UNIQUE(subscription, period) is the last word: a subscription whose period has a
+    charge already (settled, yet still due) is left out of its batch, whose other
+    renewals are charged together; the run ends, and a second run charges nothing."""
+    from app.services.billing import renewals
+
+    monkeypatch.setattr(renewals, "BATCH", 3)
+    subs = [renewing(make_subscription(make_user()), period_end=date(2026, 2, 5)) for _ in range(3)]
+    stuck = subs[1]
+    db.session.add(
+        Payment(
+            subscription_id=stuck.id,
+            user_id=stuck.user_id,
+            period_start=charges.period_key(date(2026, 2, 5)),
+            attempt=1,
+            idempotency_key=charges.renewal_key(stuck.id, date(2026, 2, 5)),
+            gateway="sandbox",
+            amount_cents=2000,
+            currency="EUR",
+            status=PaymentStatus.DECLINED,
+        )
+    )
+    db.session.commit()
+    summary = run_billing(monkeypatch, RENEWAL_DAY)
+    assert "reflection ends and renewals: 2 done, 0 failed" in "\n".join(summary.lines())
+    assert count(Payment, Payment.status == PaymentStatus.SUCCEEDED) == 2
+    assert count(Payment, Payment.subscription_id == stuck.id) == 1
+    assert sorted(db.session.scalars(select(Invoice.number))) == [1, 2]
+    again = run_billing(monkeypatch, RENEWAL_DAY)
+    assert count(Payment) == 3 and count(SandboxTransaction) == 2
+    assert "reflection ends and renewals: 0 done, 0 failed" in "\n".join(again.lines())
+
+
+def test_a_subscription_held_by_someone_else_is_renewed_by_the_last_pass(
+    app, make_user, make_subscription, monkeypatch
+):
+    """Claims skip a row another transaction holds (FOR UPDATE SKIP LOCKED): one a
+    member's request held while the run went by is renewed in the run's last pass, once
+    let go, not left for the next run."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("postgresql"):
+        pytest.skip("row locks: PostgreSQL only")
+    from sqlalchemy import create_engine, text
+
+    from app.services.billing import renewals
+
+    monkeypatch.setattr(renewals, "BATCH", 2)
+    subs = [renewing(make_subscription(make_user()), period_end=date(2026, 2, 5)) for _ in range(5)]
+    held = subs[2].id
+    other = create_engine(url).connect()
+    request = other.begin()
+    other.execute(text("SELECT id FROM subscriptions WHERE id = :id FOR UPDATE"), {"id": held})
+    real_claim = renewals.claim
+    passes = []
+
+    def claim(now, tried, after=0, size=renewals.BATCH):
+        if after == 0:
+            passes.append(held in tried or count(Payment, Payment.subscription_id == held))
+            if len(passes) == 2:
+                request.commit()  # the member's request ends before the last pass
+        return real_claim(now, tried, after, size)
+
+    monkeypatch.setattr(renewals, "claim", claim)
+    try:
+        summary = run_billing(monkeypatch, RENEWAL_DAY)
+    finally:
+        other.close()
+    assert passes == [0, 0]  # skipped by the first pass, not tried
+    assert "reflection ends and renewals: 5 done, 0 failed" in "\n".join(summary.lines())
+    assert count(Payment, Payment.subscription_id == held) == 1
+    assert count(Invoice) == 5

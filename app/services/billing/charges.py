@@ -66,17 +66,29 @@ def renewal_key(subscription_id: int, day: date, attempt: int = 1) -> str:
 def new_renewal(
     subscription: Subscription, start: date, offers: list[terms_prices.Offer] | None = None
 ) -> Payment:
-    """The row of the charge for the period starting on `start` (flushed, not committed):
-    the locked price less the running discount (§2.2f, §4). `offers`: the material
-    versions' new prices (§1); one the subscriber accepted before `start` becomes their
-    locked price from this period on."""
+    """The row of the charge for the period starting on `start` (flushed, not committed),
+    its referral credit taken (§4)."""
+    payment = renewal_row(subscription, start, offers)
+    db.session.add(payment)
+    db.session.flush()
+    referrals.take_credit(payment)
+    return payment
+
+
+def renewal_row(
+    subscription: Subscription, start: date, offers: list[terms_prices.Offer] | None = None
+) -> Payment:
+    """The charge for the period starting on `start`, not yet added to the session: the
+    locked price less the running discount (§2.2f, §4). `offers`: the material versions'
+    new prices (§1); one the subscriber accepted before `start` becomes their locked
+    price from this period on. (The referral credit is taken once it is flushed.)"""
     method = method_by_id(subscription.payment_method_id)
     if offers:
         subscription.monthly_cents = terms_prices.monthly_for(subscription, start, offers)
     price = renewal_price(
         subscription.monthly_cents, subscription.discount_cents, subscription.discount_months
     )
-    payment = Payment(
+    return Payment(
         subscription_id=subscription.id,
         period_start=period_key(start),
         attempt=1,
@@ -88,10 +100,6 @@ def new_renewal(
         currency=subscription.currency,
         status=PaymentStatus.PENDING,
     )
-    db.session.add(payment)
-    db.session.flush()
-    referrals.take_credit(payment)
-    return payment
 
 
 @dataclass(frozen=True)
@@ -255,6 +263,14 @@ def _paid(payment: Payment, subscription: Subscription) -> None:
             by_job=JOB,
             amount_cents=amount,
         )
+    advance(subscription, payment)
+    db.session.flush()
+    emails.renewal_charged(subscription, payment, invoice)
+
+
+def advance(subscription: Subscription, payment: Payment) -> None:
+    """The period a paid renewal paid for becomes the current one (unless a later one
+    already is), and a running discount counts that month."""
     paid = period_starting(subscription.anchor_date, payment.period_start.date())
     if subscription.current_period_end is None or paid.end > subscription.current_period_end:
         subscription.current_period_start = paid.start
@@ -263,8 +279,6 @@ def _paid(payment: Payment, subscription: Subscription) -> None:
             subscription.monthly_cents, subscription.discount_cents, subscription.discount_months
         )
         subscription.discount_months = price.discount_months_left
-    db.session.flush()
-    emails.renewal_charged(subscription, payment, invoice)
 
 
 def _unpaid(payment: Payment, subscription: Subscription) -> None:

@@ -57,6 +57,22 @@ def grant(now: datetime) -> tuple[int, list[str]]:
     return done, []
 
 
+def referrers_with_credit(user_ids: set[int]) -> set[int]:
+    """Which of these members have credit left to spend (read without a lock: only
+    `take_credit` spends it)."""
+    if not user_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Referral.referrer_id).where(
+                Referral.referrer_id.in_(user_ids),
+                Referral.credited_at.is_not(None),
+                Referral.credit_left_cents > 0,
+            )
+        )
+    )
+
+
 def take_credit(payment: Payment) -> None:
     """Take the referrer's unspent credit off a renewal charge being claimed (caller's
     transaction): oldest credit first, never more than the charge. Not off a month that

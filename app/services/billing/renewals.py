@@ -17,10 +17,10 @@ from app import clock
 from app.domain.paypal_agreements import is_plan_agreement
 from app.domain.subscriptions import SubscriptionStatus as S
 from app.extensions import db
-from app.models import Order, Payment, PaymentMethod, PaymentStatus, Subscription, User
+from app.models import Order, Payment, PaymentMethod, PaymentStatus, Subscription
 from app.payments.base import ChargeResult, Outcome
 from app.services import terms_prices
-from app.services.billing import charges, fees
+from app.services.billing import batches, charges, fees, referrals
 from app.services.billing.charges import Applied
 
 # Subscriptions claimed, charged and applied together: three commits per batch instead
@@ -44,37 +44,78 @@ def _due(now: datetime, today: date):
     )
 
 
-def claim(now: datetime, skip: set[int], size: int = BATCH) -> list[charges.Call]:
-    """Claim up to `size` due subscriptions and commit a pending charge for each, in one
-    transaction: their gateway calls. `skip`: subscriptions this run already tried."""
+def claim(
+    now: datetime, tried: set[int], after: int = 0, size: int = BATCH
+) -> tuple[list[charges.Call], int | None]:
+    """Claim up to `size` due subscriptions after the id `after` and commit a pending
+    charge for each, in one transaction: (their gateway calls, the last id seen, None
+    when nothing is due after `after`). `tried`: subscriptions this run already tried
+    (passed over, and added to)."""
     today = clock.local_date(now)
-    query = (
+    held = db.session.scalars(
         select(Subscription)
-        .where(_due(now, today))
+        .where(_due(now, today), Subscription.id > after)
         .order_by(Subscription.id)
         .limit(size)
         .with_for_update(skip_locked=True, of=Subscription)
-    )
-    if skip:
-        query = query.where(Subscription.id.not_in(skip))
-    calls = []
+    ).all()
+    if not held:
+        db.session.commit()
+        return [], None
+    fresh = [subscription for subscription in held if subscription.id not in tried]
+    tried.update(subscription.id for subscription in fresh)
+    kept = _prefetch(fresh)  # noqa: F841 (held: the identity map keeps nothing alive)
+    calls = [charges.prepare(payment) for payment in _new_renewals(fresh)]
+    db.session.commit()  # the claims, before any gateway call; the row locks go with it
+    return calls, held[-1].id
+
+
+def _start(subscription: Subscription) -> date:
+    # Reflection ends: the first month, from the anchor (the first charge date).
+    if subscription.status is S.REFLECTION:
+        return subscription.anchor_date
+    return subscription.current_period_end
+
+
+def _new_renewals(held: list[Subscription]) -> list[Payment]:
+    """The charge rows of the claimed subscriptions, inserted together; if one period
+    has its charge already (another process won), one by one, each in a savepoint, and
+    that one is left out. Then the referral credits (§4) of those who have some."""
     offers = terms_prices.offers()  # §1: new prices of material versions (usually none)
-    for subscription in db.session.scalars(query).all():
-        skip.add(subscription.id)
-        # Reflection ends: the first month, from the anchor (the first charge date).
-        start = (
-            subscription.anchor_date
-            if subscription.status is S.REFLECTION
-            else subscription.current_period_end
-        )
+    try:
+        with db.session.begin_nested():
+            payments = [charges.renewal_row(s, _start(s), offers) for s in held]
+            db.session.add_all(payments)
+            db.session.flush()
+    except IntegrityError:
+        return _new_renewals_one_by_one(held, offers)
+    credited = referrals.referrers_with_credit({payment.user_id for payment in payments})
+    for payment in payments:
+        if payment.user_id in credited:
+            referrals.take_credit(payment)
+    return payments
+
+
+def _new_renewals_one_by_one(held: list[Subscription], offers) -> list[Payment]:
+    payments = []
+    for subscription in held:
         try:
             with db.session.begin_nested():
-                payment = charges.new_renewal(subscription, start, offers)
+                payments.append(charges.new_renewal(subscription, _start(subscription), offers))
         except IntegrityError:
             continue  # this period has its charge already (another process won)
-        calls.append(charges.prepare(payment))
-    db.session.commit()  # the claims, before any gateway call; the row locks go with it
-    return calls
+    return payments
+
+
+def _prefetch(held: list[Subscription]) -> list:
+    """The claimed subscriptions' payment methods and orders, a query per table: the
+    charge rows and the gateway calls find them in the session's identity map."""
+    method_ids = {s.payment_method_id for s in held if s.payment_method_id is not None}
+    order_ids = {s.order_id for s in held}
+    return [
+        *db.session.scalars(select(PaymentMethod).where(PaymentMethod.id.in_(method_ids))),
+        *db.session.scalars(select(Order).where(Order.id.in_(order_ids))),
+    ]
 
 
 def _send_all(calls: list[charges.Call]) -> tuple[list[tuple[charges.Call, ChargeResult]], str]:
@@ -109,53 +150,16 @@ def _send_all(calls: list[charges.Call]) -> tuple[list[tuple[charges.Call, Charg
     return answers, ""
 
 
-def _apply_all(answers) -> list[tuple[charges.Call, Applied | Exception]]:
-    """Apply a batch of answers in one transaction, each in its own savepoint (one that
-    fails is rolled back alone, and stays pending for the next run): the invoice
-    counter is locked once for the batch, its numbers given in order."""
-    kept = _load([call.payment_id for call, _result in answers])  # noqa: F841 (held)
-    outcomes: list[tuple[charges.Call, Applied | Exception]] = []
-    for call, result in answers:
-        try:
-            with db.session.begin_nested():
-                outcomes.append((call, charges.apply(call.payment_id, result)))
-        except Exception as error:  # one bad subscription does not stop the others
-            outcomes.append((call, error))
-    db.session.commit()
-    return outcomes
-
-
-def _load(payment_ids: list[int]) -> list:
-    """Read the batch's rows that applying and invoicing look up one by one (orders,
-    members, payment methods), a query per table rather than per subscription: the
-    session then finds them in its identity map, as long as the caller holds the list
-    (the map keeps no object alive by itself). (Payments and subscriptions are read
-    again, locked, by `charges.apply`.)"""
-    rows = db.session.execute(
-        select(Subscription.order_id, Subscription.user_id, Payment.payment_method_id)
-        .join(Payment, Payment.subscription_id == Subscription.id)
-        .where(Payment.id.in_(payment_ids))
-    ).all()
-    loaded = []
-    for model, ids in (
-        (Order, {row[0] for row in rows}),
-        (User, {row[1] for row in rows}),
-        (PaymentMethod, {row[2] for row in rows if row[2] is not None}),
-    ):
-        loaded.extend(db.session.scalars(select(model).where(model.id.in_(ids))))
-    return loaded
-
-
 def run(now: datetime) -> tuple[int, list[str]]:
     """Charge every renewal due at `now`, a batch at a time; (how many charged, what
     failed)."""
-    done, failed, skip = 0, [], set()
-    while calls := claim(now, skip):
+    done, failed, tried = 0, [], set()
+    for calls in _claims(now, tried):
         answers, lost = _send_all(calls)
         if lost:
             failed.extend(f"subscription {c.subscription_id}: {lost}" for c in calls)
             continue
-        for call, applied in _apply_all(answers):
+        for call, applied in batches.apply_all(answers):
             subscription_id = call.subscription_id
             if isinstance(applied, Exception):
                 failed.append(
@@ -173,6 +177,20 @@ def run(now: datetime) -> tuple[int, list[str]]:
                     "(asked again by the next run)"
                 )
     return done, failed
+
+
+def _claims(now: datetime, tried: set[int]):
+    """Batch after batch of claimed calls, in the order of the subscriptions' ids; then
+    one more pass from the start, for what another process held locked when this one
+    went by and let go of unclaimed (a member's own request, a process that failed)."""
+    for _sweep in range(2):
+        after: int | None = 0
+        while True:
+            calls, after = claim(now, tried, after)
+            if after is None:
+                break
+            if calls:
+                yield calls
 
 
 def _billed_by_paypal(call: charges.Call) -> bool:
