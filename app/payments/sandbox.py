@@ -91,9 +91,17 @@ class SandboxGateway(PaymentGateway):
         return SaveMethodResult(method)
 
     def _existing(self, idempotency_key: str) -> SandboxTransaction | None:
-        return db.session.scalar(
-            select(SandboxTransaction).where(SandboxTransaction.idempotency_key == idempotency_key)
-        )
+        # The books not yet written (a batch of renewals writes them together, when the
+        # caller commits), then the written ones: no flush for each charge.
+        for row in db.session.new:
+            if isinstance(row, SandboxTransaction) and row.idempotency_key == idempotency_key:
+                return row
+        with db.session.no_autoflush:
+            return db.session.scalar(
+                select(SandboxTransaction).where(
+                    SandboxTransaction.idempotency_key == idempotency_key
+                )
+            )
 
     def _result(self, row: SandboxTransaction) -> ChargeResult:
         # Approved but not completed by the shop is still waiting, as far as the shop knows.
@@ -142,10 +150,9 @@ class SandboxGateway(PaymentGateway):
                 return_url=request.return_url,
                 cancel_url=request.cancel_url,
             )
-            db.session.add(row)
             # The bank's books are written whether or not its answer reaches us: the
             # caller commits them with the gateway log, even after a timeout.
-            db.session.flush()
+            db.session.add(row)
             if scenario == "timeout":
                 audit.record(
                     NAME,

@@ -7,7 +7,7 @@ rolls back sends nothing."""
 import logging
 from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import inspect
 
@@ -33,12 +33,18 @@ class Mail:
 
 def compose(recipient: str, template: str, locale: str, **context) -> Mail:
     """Render emails/<template>.txt and .html; the subject is the html block `subject`."""
+    app = current_app._get_current_object()
     with force_locale(locale):
-        context.setdefault("brand", current_app.config["PLATFORM_NAME"])
-        text_body = render_template(f"emails/{template}.txt", **context)
-        html_body = render_template(f"emails/{template}.html", **context)
-        subject = render_template("emails/_subject.txt", template=template, **context).strip()
-    return Mail(recipient, subject, text_body, html_body, locale)
+        context.setdefault("brand", app.config["PLATFORM_NAME"])
+        context["template"] = template
+        # The context processors once for the three templates (render_template would
+        # run them for each): the billing job composes a message per renewal.
+        app.update_template_context(context)
+        text_body, html_body, subject = (
+            app.jinja_env.get_template(name).render(context)
+            for name in (f"emails/{template}.txt", f"emails/{template}.html", "emails/_subject.txt")
+        )
+    return Mail(recipient, subject.strip(), text_body, html_body, locale)
 
 
 def send(mail: Mail) -> None:
