@@ -163,6 +163,18 @@ class PaymentGateway(ABC):
     def charge(self, request: ChargeRequest) -> ChargeResult:
         """Charge (or, for 0, verify) once per idempotency key, however often called."""
 
+    def charge_many(self, requests: list[ChargeRequest]) -> list[ChargeResult | Exception]:
+        """`charge` for each request, in order (the billing job's batches): a request
+        that raised gives its exception in its place, and the others go on. A gateway
+        that can do better for many (the sandbox's books) overrides it."""
+        results: list[ChargeResult | Exception] = []
+        for request in requests:
+            try:
+                results.append(self.charge(request))
+            except Exception as error:
+                results.append(error)
+        return results
+
     @abstractmethod
     def complete(self, expected: Expected, params: Mapping[str, str]) -> ChargeResult:
         """Finish a payment that needed the buyer elsewhere (PayPal return, 3-D Secure),

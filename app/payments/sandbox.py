@@ -125,7 +125,31 @@ class SandboxGateway(PaymentGateway):
         )
 
     def charge(self, request: ChargeRequest) -> ChargeResult:
-        row = self._existing(request.idempotency_key)
+        return self._charge(request, self._existing(request.idempotency_key))
+
+    def charge_many(self, requests: list[ChargeRequest]) -> list[ChargeResult | Exception]:
+        """The books of all the keys read at once, then each charge."""
+        keys = [request.idempotency_key for request in requests]
+        known = {
+            row.idempotency_key: row
+            for row in db.session.scalars(
+                select(SandboxTransaction).where(SandboxTransaction.idempotency_key.in_(keys))
+            )
+        }
+        results: list[ChargeResult | Exception] = []
+        asked: set[str] = set()
+        for request in requests:
+            key = request.idempotency_key
+            # A key asked twice in one batch finds the row its first call wrote.
+            row = self._existing(key) if key in asked else known.get(key)
+            asked.add(key)
+            try:
+                results.append(self._charge(request, row))
+            except Exception as error:
+                results.append(error)
+        return results
+
+    def _charge(self, request: ChargeRequest, row: SandboxTransaction | None) -> ChargeResult:
         if row is None:
             scenario = "paypal" if request.kind == "paypal" else scenario_of(request.method_token)
             if request.kind == "paypal" and request.method_token and not request.save_for_renewals:

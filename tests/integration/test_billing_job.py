@@ -202,21 +202,22 @@ def test_gateway_down_retries_later_and_the_others_go_on(
     charged twice, and the summary names them."""
     first = renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
     second = renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
-    real_charge = SandboxGateway.charge
+    # The sandbox's one charge, whether asked alone or with the batch's others.
+    real_charge = SandboxGateway._charge
 
-    def down_for_first(self, request):
+    def down_for_first(self, request, row):
         if request.idempotency_key.startswith(f"renew:{first.id}:"):
             raise ConnectionError("payment service unreachable")
-        return real_charge(self, request)
+        return real_charge(self, request, row)
 
-    monkeypatch.setattr(SandboxGateway, "charge", down_for_first)
+    monkeypatch.setattr(SandboxGateway, "_charge", down_for_first)
     summary = run_billing(monkeypatch, RENEWAL_DAY)
     assert any(f"subscription {first.id}: no answer" in line for line in summary.failed)
     statuses = dict(db.session.execute(select(Payment.subscription_id, Payment.status)).all())
     assert statuses == {first.id: PaymentStatus.UNKNOWN, second.id: PaymentStatus.SUCCEEDED}
     assert db.session.get(Subscription, first.id).status is S.ACTIVE  # not punished
 
-    monkeypatch.setattr(SandboxGateway, "charge", real_charge)
+    monkeypatch.setattr(SandboxGateway, "_charge", real_charge)
     # Within the in-flight window the lost charge is only looked up; after it, sent again
     # with the same key.
     run_billing(monkeypatch, datetime(2026, 2, 5, 8, 0, 10, tzinfo=UTC))

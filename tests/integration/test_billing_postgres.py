@@ -5,11 +5,12 @@ over 500 due subscriptions charge each period once and issue one invoice each, n
 import os
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from app.extensions import db
 from app.models import Invoice, Payment, PaymentStatus, SandboxTransaction, Subscription
@@ -54,12 +55,24 @@ def test_four_processes_charge_500_renewals_exactly_once(app):
         "MAIL_DELIVER_AFTER_REQUEST": "0",
     }
     flask = [sys.executable, "-m", "flask", "billing", "run", "--now", "2026-02-05T09:00"]
+    # The processes start one after the other, and a job faster than their start-up
+    # would be done before the last one begins: the subscriptions are held until all
+    # four wait for them, so that they claim at the same moment.
+    engine = create_engine(url)
+    gate = engine.connect()
+    gate.execute(text("LOCK TABLE subscriptions IN ACCESS EXCLUSIVE MODE"))
     runs = [
         subprocess.Popen(
             flask, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         for _ in range(PROCESSES)
     ]
+    try:
+        _wait_for_waiters(gate, PROCESSES)
+    finally:
+        gate.commit()
+        gate.close()
+        engine.dispose()
     outputs = [run.communicate(timeout=600) for run in runs]
     assert all(run.returncode == 0 for run in runs), outputs
     db.session.expire_all()
@@ -80,6 +93,16 @@ def test_four_processes_charge_500_renewals_exactly_once(app):
     )
     assert sum(charged) + sum(repaired) == DUE, outputs
     assert sum(1 for c in charged if c) > 1, outputs
+
+
+def _wait_for_waiters(connection, expected: int) -> None:
+    waiting = text(
+        "SELECT count(*) FROM pg_locks JOIN pg_class ON pg_class.oid = pg_locks.relation "
+        "WHERE pg_class.relname = 'subscriptions' AND NOT pg_locks.granted"
+    )
+    deadline = time.monotonic() + 120
+    while connection.execute(waiting).scalar() < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def done_by(step: str, outputs) -> list[int]:

@@ -157,6 +157,25 @@ def send(call: Call) -> ChargeResult:
         raise GatewayDown(f"{type(error).__name__}: {error}") from error
 
 
+def send_many(calls: list[Call]) -> list[ChargeResult]:
+    """`send` for a batch, in order, each gateway asked once for all of its calls
+    (`PaymentGateway.charge_many`). A call the gateway raised for has an unknown answer
+    (a timeout, or the gateway down): asked again by the next run."""
+    results: dict[int, ChargeResult] = {}
+    asking: dict[str, list[int]] = {}
+    for index, call in enumerate(calls):
+        if call.request is None or call.request.method_token is None:
+            results[index] = send(call)
+        else:
+            asking.setdefault(call.gateway, []).append(index)
+    for gateway, indexes in asking.items():
+        answers = gateway_named(gateway).charge_many([calls[i].request for i in indexes])
+        for index, answer in zip(indexes, answers, strict=True):
+            unknown = isinstance(answer, Exception)
+            results[index] = ChargeResult(Outcome.UNKNOWN) if unknown else answer
+    return [results[index] for index in range(len(calls))]
+
+
 def charge(payment_id: int) -> Applied:
     """Call the gateway for a committed pending charge, commit its answer, apply it."""
     payment = db.session.get(Payment, payment_id)

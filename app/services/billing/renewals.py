@@ -18,7 +18,7 @@ from app.domain.paypal_agreements import is_plan_agreement
 from app.domain.subscriptions import SubscriptionStatus as S
 from app.extensions import db
 from app.models import Order, Payment, PaymentMethod, PaymentStatus, Subscription
-from app.payments.base import ChargeResult, Outcome
+from app.payments.base import ChargeResult
 from app.services import terms_prices
 from app.services.billing import batches, charges, fees, referrals
 from app.services.billing.charges import Applied
@@ -119,21 +119,19 @@ def _prefetch(held: list[Subscription]) -> list:
 
 
 def _send_all(calls: list[charges.Call]) -> tuple[list[tuple[charges.Call, ChargeResult]], str]:
-    """Each call to the gateway, one after the other, then one commit for all their
-    answers (the gateway's books and log) before any is applied. A gateway that fails
-    for one leaves it unknown (asked again by the next run) and the others go on. If the
-    session itself broke (a failed write of the gateway's), none of this batch's answers
-    is applied: all stay pending, and the next run asks about each by its key."""
-    answers = []
-    for call in calls:
-        try:
-            result = charges.send(call)
-        except charges.GatewayDown:
-            result = ChargeResult(Outcome.UNKNOWN)
-        if not db.session.is_active:
-            db.session.rollback()
-            return [], "the batch's answers were lost"
-        answers.append((call, result))
+    """The batch's calls to the gateway, then one commit for all their answers (the
+    gateway's books and log) before any is applied. A gateway that fails for one leaves
+    it unknown (asked again by the next run) and the others go on. If the session itself
+    broke (a failed write of the gateway's), none of this batch's answers is applied:
+    all stay pending, and the next run asks about each by its key."""
+    try:
+        answers = list(zip(calls, charges.send_many(calls), strict=True))
+    except Exception as error:
+        db.session.rollback()
+        return [], f"the batch's answers were lost: {type(error).__name__}: {error}"
+    if not db.session.is_active:
+        db.session.rollback()
+        return [], "the batch's answers were lost"
     # The gateway's ids with the books, so a crash before applying leaves them known.
     references = [
         {"id": call.payment_id, "gateway_reference": result.reference}
