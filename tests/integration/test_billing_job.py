@@ -484,3 +484,22 @@ def test_a_subscription_held_by_someone_else_is_renewed_by_the_last_pass(
     assert "reflection ends and renewals: 5 done, 0 failed" in "\n".join(summary.lines())
     assert count(Payment, Payment.subscription_id == held) == 1
     assert count(Invoice) == 5
+
+
+def test_the_run_does_not_hold_on_to_the_emails_it_queued(
+    app, make_user, make_subscription, monkeypatch
+):
+    """Each batch's emails are left to the job's last step (delivery): the session keeps
+    no list of them (over 100,000 renewals it held every message, and each commit went
+    through them all)."""
+    from app import clock
+    from app.services import mail
+    from app.services.billing import renewals
+
+    monkeypatch.setattr(renewals, "BATCH", 2)
+    monkeypatch.setattr(clock, "now", lambda: RENEWAL_DAY)
+    for _ in range(5):
+        renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
+    assert renewals.run(RENEWAL_DAY) == (5, [])
+    assert count(OutboxMessage) == 5
+    assert mail.take_committed() == []

@@ -19,7 +19,7 @@ from app.domain.subscriptions import SubscriptionStatus as S
 from app.extensions import db
 from app.models import Order, Payment, PaymentMethod, PaymentStatus, Subscription
 from app.payments.base import ChargeResult
-from app.services import terms_prices
+from app.services import mail, terms_prices
 from app.services.billing import batches, charges, fees, referrals
 from app.services.billing.charges import Applied
 
@@ -157,7 +157,11 @@ def run(now: datetime) -> tuple[int, list[str]]:
         if lost:
             failed.extend(f"subscription {c.subscription_id}: {lost}" for c in calls)
             continue
-        for call, applied in batches.apply_all(answers):
+        outcomes = batches.apply_all(answers)
+        # Their emails go out in the job's last step, with every other due message: the
+        # session need not hold on to them (a run of 100,000 would keep them all).
+        mail.take_committed()
+        for call, applied in outcomes:
             subscription_id = call.subscription_id
             if isinstance(applied, Exception):
                 failed.append(
