@@ -17,6 +17,7 @@ invoice's own transaction: two transactions issuing at once take turns, and a
 transaction that rolls back gives its number back with everything else, so the series
 has no gap. UNIQUE(series, number) stands behind it."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -130,10 +131,7 @@ def issue_for_payment(
     existing = invoice_for_payment(payment)
     if existing is not None:
         return existing
-    subscription = _subscription_of(payment)
-    order = _order_of(payment, subscription)
-    user = db.session.get(User, payment.user_id)
-    locale = _locale(order, user)
+    subscription, order, user, locale = _parties(payment)
     if period is None:
         period = _period(payment, subscription) or (None, None)
     with force_locale(locale):
@@ -158,14 +156,7 @@ def issue_for_payment(
         raise ValueError(f"invoice lines add up to {total}, the charge was {payment.amount_cents}")
     return _issue(
         InvoiceKind.INVOICE,
-        payment=payment,
-        user=user,
-        order=order,
-        subscription=subscription,
-        locale=locale,
-        lines=lines,
-        period=period,
-        method=method,
+        _Draft(payment, user, order, subscription, locale, lines, period, method),
     )
 
 
@@ -179,27 +170,13 @@ def issue_for_payments(payments: list[Payment]) -> dict[int, Invoice]:
     numbers = next_numbers(series, len(payments)) if payments else range(0)
     issued = {}
     for payment, number in zip(payments, numbers, strict=True):
-        subscription = _subscription_of(payment)
-        order = _order_of(payment, subscription)
-        user = db.session.get(User, payment.user_id)
-        locale = _locale(order, user)
+        subscription, order, user, locale = _parties(payment)
         with force_locale(locale):
             line = Line(_month_line(order, subscription, locale), payment.amount_cents, _vat())
             method = _method(payment)
-        issued[payment.id] = _new_invoice(
-            InvoiceKind.INVOICE,
-            series=series,
-            number=number,
-            now=now,
-            payment=payment,
-            user=user,
-            order=order,
-            subscription=subscription,
-            locale=locale,
-            lines=[line],
-            period=_period(payment, subscription) or (None, None),
-            method=method,
-        )
+        period = _period(payment, subscription) or (None, None)
+        draft = _Draft(payment, user, order, subscription, locale, [line], period, method)
+        issued[payment.id] = _new_invoice(InvoiceKind.INVOICE, draft, series, number, now)
     db.session.add_all(issued.values())
     db.session.flush()
     return issued
@@ -221,75 +198,52 @@ def issue_credit_note(refund: Refund) -> Invoice:
     subscription = _subscription_of(payment)
     return _issue(
         InvoiceKind.CREDIT_NOTE,
-        payment=payment,
-        user=invoice.user,
-        order=_order_of(payment, subscription),
-        subscription=subscription,
-        locale=invoice.locale,
-        lines=[Line(description, refund.amount_cents, rate)],
-        period=(invoice.period_start, invoice.period_end),
-        method=invoice.payment_method,
-        credit_of=invoice,
-        refund=refund,
+        _Draft(
+            payment,
+            invoice.user,
+            _order_of(payment, subscription),
+            subscription,
+            invoice.locale,
+            [Line(description, refund.amount_cents, rate)],
+            (invoice.period_start, invoice.period_end),
+            invoice.payment_method,
+            credit_of=invoice,
+            refund=refund,
+        ),
     )
 
 
-def _issue(
-    kind: InvoiceKind,
-    *,
-    payment: Payment,
-    user: User,
-    order: Order | None,
-    subscription: Subscription | None,
-    locale: str,
-    lines: list[Line],
-    period: tuple[date | None, date | None],
-    method: str,
-    credit_of: Invoice | None = None,
-    refund: Refund | None = None,
-) -> Invoice:
+@dataclass(frozen=True)
+class _Draft:
+    """What an invoice or a credit note says, before it has its number."""
+
+    payment: Payment
+    user: User
+    order: Order | None
+    subscription: Subscription | None
+    locale: str
+    lines: list[Line]
+    period: tuple[date | None, date | None]
+    method: str
+    credit_of: Invoice | None = None
+    refund: Refund | None = None
+
+
+def _issue(kind: InvoiceKind, draft: _Draft) -> Invoice:
     now = clock.now()
     series = rules.series(kind is InvoiceKind.CREDIT_NOTE, clock.local_date(now).year)
-    invoice = _new_invoice(
-        kind,
-        series=series,
-        number=next_number(series),
-        now=now,
-        payment=payment,
-        user=user,
-        order=order,
-        subscription=subscription,
-        locale=locale,
-        lines=lines,
-        period=period,
-        method=method,
-        credit_of=credit_of,
-        refund=refund,
-    )
+    invoice = _new_invoice(kind, draft, series, next_number(series), now)
     db.session.add(invoice)
     db.session.flush()
     return invoice
 
 
 def _new_invoice(
-    kind: InvoiceKind,
-    *,
-    series: str,
-    number: int,
-    now: datetime,
-    payment: Payment,
-    user: User,
-    order: Order | None,
-    subscription: Subscription | None,
-    locale: str,
-    lines: list[Line],
-    period: tuple[date | None, date | None],
-    method: str,
-    credit_of: Invoice | None = None,
-    refund: Refund | None = None,
+    kind: InvoiceKind, draft: _Draft, series: str, number: int, now: datetime
 ) -> Invoice:
-    total, vat = rules.totals(lines)
-    with force_locale(locale):
+    payment, user, order, subscription = draft.payment, draft.user, draft.order, draft.subscription
+    total, vat = rules.totals(draft.lines)
+    with force_locale(draft.locale):
         address = _address(order)  # the country's name in the invoice's language
     return Invoice(
         kind=kind,
@@ -299,22 +253,22 @@ def _new_invoice(
         user_id=user.id,
         payment_id=payment.id,
         subscription_id=subscription.id if subscription else None,
-        credit_of_id=credit_of.id if credit_of else None,
-        refund_id=refund.id if refund else None,
+        credit_of_id=draft.credit_of.id if draft.credit_of else None,
+        refund_id=draft.refund.id if draft.refund else None,
         issued_at=now,
-        locale=locale,
+        locale=draft.locale,
         currency=payment.currency,
         total_cents=total,
         vat_cents=vat,
-        period_start=period[0],
-        period_end=period[1],
-        lines=[line.as_record() for line in lines],
+        period_start=draft.period[0],
+        period_end=draft.period[1],
+        lines=[line.as_record() for line in draft.lines],
         seller=_seller(),
         buyer_name=(order.full_name if order and order.full_name else user.name),
         buyer_address=address,
         buyer_email=user.email,
-        payment_method=method,
-        reason=refund.reason if refund else None,
+        payment_method=draft.method,
+        reason=draft.refund.reason if draft.refund else None,
     )
 
 
@@ -332,6 +286,14 @@ def _seller() -> dict:
         "vat_number": config.get("LEGAL_VAT_NUMBER"),
         "email": config.get("SUPPORT_EMAIL"),
     }
+
+
+def _parties(payment: Payment) -> tuple[Subscription | None, Order | None, User, str]:
+    """The charge's subscription, order and member, and the invoice's language."""
+    subscription = _subscription_of(payment)
+    order = _order_of(payment, subscription)
+    user = db.session.get(User, payment.user_id)
+    return subscription, order, user, _locale(order, user)
 
 
 def _subscription_of(payment: Payment) -> Subscription | None:
