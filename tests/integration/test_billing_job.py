@@ -462,7 +462,8 @@ def test_a_subscription_held_by_someone_else_is_renewed_by_the_last_pass(
     monkeypatch.setattr(renewals, "BATCH", 2)
     subs = [renewing(make_subscription(make_user()), period_end=date(2026, 2, 5)) for _ in range(5)]
     held = subs[2].id
-    other = create_engine(url).connect()
+    engine = create_engine(url)
+    other = engine.connect()
     request = other.begin()
     other.execute(text("SELECT id FROM subscriptions WHERE id = :id FOR UPDATE"), {"id": held})
     real_claim = renewals.claim
@@ -480,6 +481,7 @@ def test_a_subscription_held_by_someone_else_is_renewed_by_the_last_pass(
         summary = run_billing(monkeypatch, RENEWAL_DAY)
     finally:
         other.close()
+        engine.dispose()
     assert passes == [0, 0]  # skipped by the first pass, not tried
     assert "reflection ends and renewals: 5 done, 0 failed" in "\n".join(summary.lines())
     assert count(Payment, Payment.subscription_id == held) == 1
