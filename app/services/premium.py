@@ -21,6 +21,8 @@ from app.extensions import db
 from app.links import public_url
 from app.models import Payment, Subscription, SubscriptionEvent, User
 from app.services import mail, refunds, subscriptions, terms_prices
+from app.services.subscription_history import Entry
+from app.services.subscription_history import history as whole_history
 
 S = SubscriptionStatus
 
@@ -76,7 +78,7 @@ class Standing:
     reflection_withdrawal: Refusal | None
     termination: Refusal | None
     termination_ends: datetime | None
-    history: list[SubscriptionEvent]
+    history: list[Entry]
 
     @property
     def live(self) -> bool:
@@ -108,7 +110,7 @@ def standing_of(subscription: Subscription, now: datetime) -> Standing:
         reflection_withdrawal=rules.reflection_withdrawal_refusal(terms, now),
         termination=rules.termination_refusal(terms, now, clock.zone()),
         termination_ends=None if solo else rules.termination_ends(terms.accepted_at, clock.zone()),
-        history=subscriptions.history(subscription),
+        history=whole_history(subscription),
     )
 
 

@@ -353,7 +353,7 @@ def test_the_history_holds_charges_failures_fees_and_status_changes(
     app, make_user, make_subscription, monkeypatch, seeded_rates
 ):
     """§3.3: the whole transaction history, for the Premium page."""
-    from app.services.billing.history import history
+    from app.services.subscription_history import history
 
     member = make_user()
     subscription = renewing(make_subscription(member), "declined", period_end=date(2026, 2, 5))

@@ -2,6 +2,7 @@
 paid through the gateway with a credit note, the invoices and credit notes listed with
 their PDFs, and a past-due balance (§3.2) shown with its breakdown and paid with Pay now."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -146,6 +147,42 @@ def test_a_past_due_balance_is_shown_and_paid_with_pay_now(
     assert db.session.get(Subscription, sub.id).status is S.ACTIVE
     assert db.session.scalars(select(Invoice)).all()
     assert "Balance due" not in page
+
+
+def history_rows(page: str) -> list[str]:
+    table = page.split('<table class="table history">')[1].split("</table>")[0]
+    rows = table.split("<tbody>")[1].split("<tr>")[1:]
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+def test_the_history_has_the_payments_refusals_and_status_changes(
+    app, make_user, make_subscription, monkeypatch
+):
+    """§3.3 and issue 13: the whole history, newest first: each payment with its invoice,
+    a refused payment, the status changes; in the member's language."""
+    user = make_user()
+    sub = make_subscription(user)
+    sub.current_period_start, sub.current_period_end = date(2026, 1, 5), date(2026, 2, 5)
+    db.session.commit()
+    first = paid_payment(sub)
+    first_invoice = db.session.scalar(
+        select(Invoice.reference).where(Invoice.payment_id == first.id)
+    )
+    renewing(sub, "declined")
+    run_billing(monkeypatch, datetime(2026, 2, 5, 8, 0, tzinfo=UTC))
+    client = app.test_client()
+    sign_in(client, user.email, user.password)
+    rows = history_rows(html(client.get(TAB)))
+    assert len(rows) == 4
+    assert any(row.endswith(f"Payment ({first_invoice}) €20.00") for row in rows)
+    assert any(row.endswith("Payment refused €20.00") for row in rows)
+    assert any(row.endswith("Payment failed: service suspended €20.00") for row in rows)
+    assert any("Subscribed" in row for row in rows)
+    user.locale = "fr"
+    db.session.commit()
+    rows = history_rows(html(client.get(TAB, headers={"Accept-Language": "fr"})))
+    assert any("Paiement refusé" in row for row in rows)
+    assert any(f"Paiement ({first_invoice})" in row for row in rows)
 
 
 @pytest.mark.parametrize("action", ["withdraw", "pay"])

@@ -12,6 +12,7 @@ from app import clock
 from app.access import Record, can
 from app.blueprints.account import bp
 from app.blueprints.account.premium_labels import (
+    HISTORY_KINDS,
     REASONS,
     REFUSALS,
     REQUEST_KINDS,
@@ -84,6 +85,7 @@ def _labels() -> dict:
     return {
         "statuses": STATUSES,
         "reasons": REASONS,
+        "history_kinds": HISTORY_KINDS,
         "refusals": REFUSALS,
         "request_kinds": REQUEST_KINDS,
         "request_statuses": REQUEST_STATUSES,

@@ -37,6 +37,16 @@ REASONS = {
     Reason.SANCTION: _l("Terminated after a sanction"),
 }
 
+# The History table's rows other than status changes (those say their reason).
+HISTORY_KINDS = {
+    "charge": _l("Payment"),
+    "failed_charge": _l("Payment refused"),
+    "refund": _l("Refund issued"),
+    "interest": _l("Late-payment interest"),
+    "fee": _l("Fixed collection fee"),
+    "credit": _l("Referral credit"),
+}
+
 # Why a change asked for was refused: said on the page the request came back to.
 REFUSALS = {
     Refusal.NOT_NOW: _l("This cannot be done for this subscription in its current state."),
