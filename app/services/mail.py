@@ -7,8 +7,9 @@ rolls back sends nothing."""
 import logging
 from dataclasses import dataclass
 
-from flask import current_app
-from flask_babel import force_locale
+from flask import Flask, current_app
+from flask_babel import force_locale, get_translations
+from jinja2 import Environment
 from sqlalchemy import inspect
 
 from app import clock
@@ -20,6 +21,8 @@ log = logging.getLogger("atelier.mail")
 
 # Where the session keeps the messages it queued, until `take_committed` reads them.
 _QUEUED = "atelier.mail.queued"
+# app.extensions: {locale: the templates with that locale's gettext}.
+_TEMPLATES = "atelier.mail.templates"
 
 
 @dataclass(frozen=True)
@@ -40,11 +43,31 @@ def compose(recipient: str, template: str, locale: str, **context) -> Mail:
         # The context processors once for the three templates (render_template would
         # run them for each): the billing job composes a message per renewal.
         app.update_template_context(context)
+        templates = _templates(app, locale)
         text_body, html_body, subject = (
-            app.jinja_env.get_template(name).render(context)
+            templates.get_template(name).render(context)
             for name in (f"emails/{template}.txt", f"emails/{template}.html", "emails/_subject.txt")
         )
     return Mail(recipient, subject.strip(), text_body, html_body, locale)
+
+
+def _templates(app: Flask, locale: str) -> Environment:
+    """The app's templates with their gettext bound to `locale`'s catalogue (call it in
+    `force_locale(locale)`): Flask-Babel's own finds the locale again for every string,
+    a tenth of a renewal email's rendering, and the billing job writes thousands."""
+    by_locale = app.extensions.setdefault(_TEMPLATES, {})
+    templates = by_locale.get(locale)
+    if templates is None:
+        # A new environment, not an overlay: an overlay's install_gettext_translations
+        # is its parent's, and would install this locale's gettext for the whole site.
+        templates = app.create_jinja_environment()
+        templates.globals.update(app.jinja_env.globals)
+        templates.filters.update(app.jinja_env.filters)
+        templates.tests.update(app.jinja_env.tests)
+        templates.add_extension("jinja2.ext.i18n")
+        templates.install_gettext_translations(get_translations(), newstyle=True)
+        by_locale[locale] = templates
+    return templates
 
 
 def send(mail: Mail) -> None:
