@@ -19,3 +19,11 @@ def notice_due(exp_month: int | None, exp_year: int | None, today: date) -> bool
         return False
     last = last_valid_day(exp_month, exp_year)
     return add_months(last, -1) <= today <= last
+
+
+def expiries_in_notice(today: date) -> tuple[tuple[int, int], ...]:
+    """The (month, year) expiries whose reminder window can hold `today`: this month's
+    and next month's (a window starts a month before the last valid day). The billing
+    job reads only those cards, then asks `notice_due` of each."""
+    following = add_months(today.replace(day=1), 1)
+    return ((today.month, today.year), (following.month, following.year))

@@ -4,10 +4,10 @@ the billing job's reminder a month before a kept card expires."""
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app import clock
-from app.domain.card_expiry import notice_due
+from app.domain.card_expiry import expiries_in_notice, notice_due
 from app.domain.errors import DomainError
 from app.domain.subscriptions import LIVE_SUBSCRIPTION
 from app.extensions import db
@@ -54,12 +54,20 @@ def expiry_notices(now: datetime) -> tuple[int, list[str]]:
     none)."""
     today = clock.local_date(now)
     done = 0
+    # Only the cards that may be due: locking every live card would write each row.
+    expiring = or_(
+        *(
+            and_(PaymentMethod.exp_month == month, PaymentMethod.exp_year == year)
+            for month, year in expiries_in_notice(today)
+        )
+    )
     rows = db.session.scalars(
         select(PaymentMethod)
         .join(Subscription, Subscription.payment_method_id == PaymentMethod.id)
         .where(
             PaymentMethod.kind == "card",
             PaymentMethod.expiry_notice_sent_at.is_(None),
+            expiring,
             Subscription.status.in_(LIVE_SUBSCRIPTION),
         )
         .with_for_update(skip_locked=True, of=PaymentMethod)
