@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 from flask_babel import force_locale, get_translations
 from jinja2 import Environment
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 
 from app import clock
 from app.domain.mail import MailStatus
@@ -72,21 +72,34 @@ def _templates(app: Flask, locale: str) -> Environment:
 
 def send(mail: Mail) -> None:
     """Queue `mail` in the current transaction: it is due as soon as that commits."""
-    message = OutboxMessage(
-        recipient=mail.recipient,
-        subject=mail.subject,
-        text_body=mail.text_body,
-        html_body=mail.html_body,
-        locale=mail.locale,
-        status=MailStatus.QUEUED,
-        attempts=0,
-        next_attempt_at=clock.now(),
-    )
+    message = OutboxMessage(**_row(mail))
     db.session.add(message)
     db.session.info.setdefault(_QUEUED, []).append(message)
     # The address is personal data and the body may hold a link that grants access:
     # log only that a message was queued.
     log.info("mail queued", extra={"template_subject": mail.subject})
+
+
+def send_many(mails: list[Mail]) -> None:
+    """Queue many messages in the current transaction, in one statement: a job's, which
+    delivers its outbox when it ends (`take_committed` does not list them, so a request
+    would not deliver them after its commit)."""
+    if mails:
+        db.session.execute(insert(OutboxMessage), [_row(mail) for mail in mails])
+        log.info("mails queued", extra={"count": len(mails)})
+
+
+def _row(mail: Mail) -> dict:
+    return {
+        "recipient": mail.recipient,
+        "subject": mail.subject,
+        "text_body": mail.text_body,
+        "html_body": mail.html_body,
+        "locale": mail.locale,
+        "status": MailStatus.QUEUED,
+        "attempts": 0,
+        "next_attempt_at": clock.now(),
+    }
 
 
 def send_template(recipient: str, template: str, locale: str, **context) -> None:

@@ -387,14 +387,15 @@ def test_a_batch_applies_its_answers_together_and_one_failure_alone_waits(
     monkeypatch.setattr(renewals, "BATCH", 2)
     subs = [renewing(make_subscription(make_user()), period_end=date(2026, 2, 5)) for _ in range(5)]
     unlucky = subs[1].id
-    real_email = emails.renewal_charged
+    real_email = emails.renewal_charged_mail
 
     def crash_for_one(subscription, payment, invoice):
         if subscription.id == unlucky:
             raise RuntimeError("the process died")
         return real_email(subscription, payment, invoice)
 
-    monkeypatch.setattr(emails, "renewal_charged", crash_for_one)
+    # The batch and the one-by-one path both compose the renewal's email with it.
+    monkeypatch.setattr(emails, "renewal_charged_mail", crash_for_one)
     summary = run_billing(monkeypatch, RENEWAL_DAY)
     assert [line for line in summary.failed if "RuntimeError" in line] == [
         f"reflection ends and renewals: subscription {unlucky}: RuntimeError: the process died"
@@ -404,7 +405,7 @@ def test_a_batch_applies_its_answers_together_and_one_failure_alone_waits(
     assert numbers == [1, 2, 3, 4]
     assert count(OutboxMessage) == 4
 
-    monkeypatch.setattr(emails, "renewal_charged", real_email)
+    monkeypatch.setattr(emails, "renewal_charged_mail", real_email)
     run_billing(monkeypatch, RENEWAL_DAY)
     assert count(Payment, Payment.status == PaymentStatus.SUCCEEDED) == 5
     assert count(SandboxTransaction) == 5

@@ -26,6 +26,7 @@ from app.models import (
     User,
 )
 from app.payments.base import ChargeResult, Outcome
+from app.services import mail
 from app.services.billing import charges, emails, fees
 from app.services.billing.charges import Applied
 from app.services.settlement import settle_paid_renewals
@@ -97,9 +98,12 @@ def _together(answers: list[Answer]) -> Outcomes:
     for _call, _result, payment, subscription in plain:
         charges.advance(subscription, payment)
     db.session.flush()
-    for _call, _result, payment, subscription in plain:
-        emails.renewal_charged(subscription, payment, issued[payment.id])
-    db.session.flush()
+    mail.send_many(
+        [
+            emails.renewal_charged_mail(subscription, payment, issued[payment.id])
+            for _call, _result, payment, subscription in plain
+        ]
+    )
     return [(call, Applied.PAID) for call, *_rest in plain] + _one_by_one(others)
 
 

@@ -20,8 +20,14 @@ def _context(subscription: Subscription) -> tuple[User, str, dict]:
 
 
 def renewal_charged(subscription: Subscription, payment: Payment, invoice: Invoice | None) -> None:
+    mail.send(renewal_charged_mail(subscription, payment, invoice))
+
+
+def renewal_charged_mail(
+    subscription: Subscription, payment: Payment, invoice: Invoice | None
+) -> mail.Mail:
     user, locale, context = _context(subscription)
-    mail.send_template(
+    return mail.compose(
         user.email,
         "billing_renewal_charged",
         locale,
