@@ -49,6 +49,7 @@ from app.services import (
     mail,
     paypal_agreements,  # noqa: F401
     paypal_plan_billing,
+    subscriptions,
 )
 from app.services.billing import charges, register_step
 from app.services.billing.charges import Applied
@@ -143,7 +144,10 @@ def _refunded(payment: Payment, event: GatewayEvent, refund: dict) -> str:
         return "ignored: no refund id"
     if event.currency and event.currency != payment.currency:
         return "ignored: currency differs"
-    # Locked: two notifications (or one and staff's refund) at once take turns.
+    # Locked: two notifications (or one and staff's refund) at once take turns. Its
+    # subscription first, as every request locks them (see charges.apply).
+    if payment.subscription_id is not None:
+        subscriptions.lock(db.session.get(Subscription, payment.subscription_id))
     db.session.refresh(payment, with_for_update=True)
     ours = db.session.scalars(select(Refund).where(Refund.payment_id == payment.id)).all()
     if any(row.gateway_reference == refund_id for row in ours):

@@ -2,6 +2,7 @@
 §6.2): renewals at the locked price, reflection ends, failures, retries, termination,
 Pay now, a gateway down, a lost answer, a crash between charge and invoice."""
 
+import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -506,3 +507,126 @@ def test_the_run_does_not_hold_on_to_the_emails_it_queued(
     assert renewals.run(RENEWAL_DAY) == (5, [])
     assert count(OutboxMessage) == 5
     assert mail.take_committed() == []
+
+
+@pytest.mark.parametrize("path", ["together", "one by one"])
+def test_applying_an_answer_locks_the_subscription_before_its_payment(
+    app, make_user, make_subscription, monkeypatch, path
+):
+    """Every request locks a subscription before its payments (withdrawal, Pay now, a
+    refund): the job applies its answers in the same order, so a member's request that
+    holds the subscription while the job waits for it can still take the payment, never
+    a deadlock (PostgreSQL would abort one of the two). The batch's way and the
+    one-by-one way (`charges.apply`, which a batch falls back to) both."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("postgresql"):
+        pytest.skip("row locks: PostgreSQL only")
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    from app.services.billing import renewals
+
+    subscription = renewing(make_subscription(make_user()), period_end=date(2026, 2, 5))
+    if path == "one by one":
+
+        def fails(answers):
+            raise RuntimeError("the batch's shared part failed")
+
+        monkeypatch.setattr(batches, "_together", fails)
+    engine = create_engine(url)
+    request = engine.connect()
+    watcher = engine.connect()
+    taken: list[str] = []
+    real_apply = batches.apply_all
+
+    def member_request():
+        # Once the job waits for the subscription, the request takes the payment. A
+        # lock_timeout shorter than the deadlock detector's wait makes the old order
+        # (the payment held by the job) fail here, not be resolved by an abort.
+        waiting = text(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        while not watcher.scalar(waiting):
+            watcher.rollback()  # the statistics are read once per transaction
+            time.sleep(0.02)
+        try:
+            request.execute(text("SET LOCAL lock_timeout = '500ms'"))
+            request.execute(
+                text("SELECT id FROM payments WHERE subscription_id = :id FOR UPDATE"),
+                {"id": subscription.id},
+            )
+            taken.append("payment")
+        except Exception as error:  # the lock timed out: recorded, then let go
+            taken.append(type(error).__name__)
+        finally:
+            request.rollback()
+
+    def apply_all(answers):
+        request.begin()
+        request.execute(
+            text("SELECT id FROM subscriptions WHERE id = :id FOR UPDATE"), {"id": subscription.id}
+        )
+        thread = threading.Thread(target=member_request)
+        thread.start()
+        try:
+            return real_apply(answers)
+        finally:
+            thread.join()
+
+    monkeypatch.setattr(batches, "apply_all", apply_all)
+    monkeypatch.setattr(renewals.batches, "apply_all", apply_all)
+    try:
+        summary = run_billing(monkeypatch, RENEWAL_DAY)
+    finally:
+        request.close()
+        watcher.close()
+        engine.dispose()
+    assert taken == ["payment"]
+    payment = db.session.scalar(select(Payment).where(Payment.subscription_id == subscription.id))
+    assert payment.status is PaymentStatus.SUCCEEDED
+    assert "reflection ends and renewals: 1 done, 0 failed" in "\n".join(summary.lines())
+
+
+def test_the_job_passes_over_a_due_whose_subscription_a_member_holds(
+    app, make_user, make_subscription, monkeypatch, seeded_rates
+):
+    """Pay now locks the subscription and then its due; the job's dunning claims a due
+    with its subscription, skipping both if either is held: taking the due and then
+    waiting for the subscription would be a deadlock. The due is seen to by the next
+    run (PostgreSQL)."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("postgresql"):
+        pytest.skip("row locks: PostgreSQL only")
+    from sqlalchemy import create_engine, text
+
+    from app import clock
+
+    subscription = renewing(make_subscription(make_user()), "declined", period_end=date(2026, 2, 5))
+    run_billing(monkeypatch, RENEWAL_DAY)
+    [due] = db.session.scalars(select(BillingDue))
+    db.session.commit()
+    terminating = at(date(2026, 2, 20))
+    monkeypatch.setattr(clock, "now", lambda: terminating)
+    engine = create_engine(url)
+    request = engine.connect()
+    try:
+        request.begin()
+        request.execute(
+            text("SELECT id FROM subscriptions WHERE id = :id FOR UPDATE"), {"id": subscription.id}
+        )
+        # Were the job to wait for the subscription, it would give up after a second.
+        db.session.execute(text("SET LOCAL lock_timeout = '1s'"))
+        assert dues.run(terminating) == (0, [])
+        request.execute(text("SET LOCAL lock_timeout = '1s'"))
+        request.execute(
+            text("SELECT id FROM billing_dues WHERE id = :id FOR UPDATE"), {"id": due.id}
+        )
+        request.rollback()
+    finally:
+        request.close()
+        engine.dispose()
+    assert dues.run(terminating) == (1, [])
+    db.session.expire_all()
+    assert db.session.get(Subscription, subscription.id).status is S.TERMINATED

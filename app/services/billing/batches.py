@@ -1,8 +1,8 @@
 """A batch of renewal answers applied in one transaction.
 
 Most answers of a billing run are the same story: an active subscription's renewal
-paid at its price. Those are applied together: their payments and subscriptions locked
-by two statements, their invoices numbered by one move of the counter, one flush for
+paid at its price. Those are applied together: their subscriptions and payments locked
+by two statements (in that order, as everywhere), their invoices numbered by one move of the counter, one flush for
 them all. Any other answer (a decline, a retry's balance, a referral credit, a
 reflection's end, a termination fee, no answer) is applied alone in a savepoint, as
 `charges.apply` does for a single charge, so one that fails is rolled back by itself.
@@ -52,6 +52,18 @@ def apply_all(answers: list[Answer]) -> Outcomes:
 def _together(answers: list[Answer]) -> Outcomes:
     ids = [call.payment_id for call, _result in answers]
     kept = _load(ids)  # noqa: F841 (held: the session's identity map keeps nothing alive)
+    # The subscriptions, then their payments, as every request locks them (see
+    # charges.apply): the other order is a deadlock with a member's request.
+    held = list(
+        db.session.scalars(
+            select(Subscription)
+            .where(Subscription.id.in_({call.subscription_id for call, _result in answers}))
+            .order_by(Subscription.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+    subscriptions = {s.id: s for s in held}
     payments = {
         p.id: p
         for p in db.session.scalars(
@@ -62,16 +74,6 @@ def _together(answers: list[Answer]) -> Outcomes:
             .execution_options(populate_existing=True)
         )
     }
-    held = list(
-        db.session.scalars(
-            select(Subscription)
-            .where(Subscription.id.in_({p.subscription_id for p in payments.values()}))
-            .order_by(Subscription.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    )
-    subscriptions = {s.id: s for s in held}
     taken = set(
         db.session.scalars(
             select(BillingDue.payment_id).where(BillingDue.payment_id.in_(ids))

@@ -218,6 +218,13 @@ def lookup(payment_id: int) -> Applied:
 
 def apply(payment_id: int, result: ChargeResult) -> Applied:
     """Apply the gateway's answer to the charge and its subscription (caller commits)."""
+    # The subscription, then its payment: the order of every request (withdrawal, Pay
+    # now, a refund), so that one holding the subscription while this waits for it can
+    # still take the payment: the other order is a deadlock on PostgreSQL.
+    subscription_id = db.session.get(Payment, payment_id).subscription_id
+    subscription = db.session.get(Subscription, subscription_id) if subscription_id else None
+    if subscription is not None:
+        subscriptions.lock(subscription)
     payment = db.session.get(Payment, payment_id, with_for_update=True, populate_existing=True)
     if payment.status not in (PaymentStatus.PENDING, PaymentStatus.UNKNOWN):
         return Applied.NOTHING
@@ -226,8 +233,6 @@ def apply(payment_id: int, result: ChargeResult) -> Applied:
         return Applied.UNKNOWN
     if result.reference:
         payment.gateway_reference = result.reference
-    subscription = db.session.get(Subscription, payment.subscription_id)
-    subscriptions.lock(subscription)
     fee = fees.is_fee(payment)
     if result.outcome is Outcome.SUCCEEDED:
         if fee:

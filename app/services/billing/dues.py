@@ -84,6 +84,17 @@ def _claim_next(after: int) -> BillingDue | None:
     )
 
 
+def _subscription_unless_held(due: BillingDue) -> Subscription | None:
+    """The due's subscription, locked, or None while someone else holds it: a member's
+    Pay now locks the subscription and then waits for the due, so the job waiting for
+    the subscription with the due in hand would be a deadlock."""
+    return db.session.scalar(
+        select(Subscription)
+        .where(Subscription.id == due.subscription_id)
+        .with_for_update(skip_locked=True)
+    )
+
+
 def run(now: datetime) -> tuple[int, list[str]]:
     """Retry, terminate or update each open due; (retries paid or terminations, what
     failed)."""
@@ -91,7 +102,10 @@ def run(now: datetime) -> tuple[int, list[str]]:
     done, failed, last = 0, [], 0
     while (due := _claim_next(last)) is not None:
         last = due.id
-        subscription = db.session.get(Subscription, due.subscription_id)
+        subscription = _subscription_unless_held(due)
+        if subscription is None:
+            db.session.commit()  # lets go of the due; the next run sees to it
+            continue
         step = dunning(due.due_on, today, due.retries)
         try:
             if step.action is Dunning.TERMINATE:
