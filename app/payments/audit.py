@@ -62,17 +62,43 @@ def record(
     idempotency_key: str | None = None,
     order_id: int | None = None,
 ) -> GatewayCall:
-    if order_id is None:
-        order_id = _order_paid_by(idempotency_key)
     call = GatewayCall(
-        gateway=gateway,
-        operation=operation,
-        request=redact(request) if request is not None else None,
-        response=redact(response) if response is not None else None,
-        http_status=http_status,
-        outcome=outcome,
-        idempotency_key=idempotency_key,
-        order_id=order_id,
+        **entry(
+            gateway,
+            operation,
+            request=request,
+            response=response,
+            http_status=http_status,
+            outcome=outcome,
+            idempotency_key=idempotency_key,
+            order_id=order_id,
+        )
     )
     db.session.add(call)
     return call
+
+
+def entry(
+    gateway: str,
+    operation: str,
+    *,
+    request: Mapping | None = None,
+    response: Mapping | None = None,
+    http_status: int | None = None,
+    outcome: str | None = None,
+    idempotency_key: str | None = None,
+    order_id: int | None = None,
+) -> dict:
+    """The log row of one call, redacted, for `record` or for a batch written at once."""
+    if order_id is None:
+        order_id = _order_paid_by(idempotency_key)
+    return {
+        "gateway": gateway,
+        "operation": operation,
+        "request": redact(request) if request is not None else None,
+        "response": redact(response) if response is not None else None,
+        "http_status": http_status,
+        "outcome": outcome,
+        "idempotency_key": idempotency_key,
+        "order_id": order_id,
+    }

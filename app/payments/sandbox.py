@@ -4,15 +4,15 @@ page and a PayPal-like approval page served by this site, and its own books in
 digits in `save_method`; the number itself goes no further."""
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.domain.cards import brand_of, card_problem, digits_only, parse_expiry
 from app.extensions import db
-from app.models.payments import SandboxTransaction
+from app.models.payments import GatewayCall, SandboxTransaction
 from app.payments import audit
 from app.payments.base import (
     ChargeRequest,
@@ -54,6 +54,17 @@ _DECLINES = {
 APPROVED = "approved"
 
 
+# Writes a new row of the sandbox (its books, or the gateway log): at once into the
+# session (one call), or later, with the rest of a batch. Returns the row to read from.
+Write = Callable[[type, dict], SandboxTransaction | None]
+
+
+def _into_session(model: type, values: dict):
+    row = model(**values)
+    db.session.add(row)
+    return row
+
+
 def scenario_of(token: str | None) -> str:
     """Tokens read `sbx_<scenario>_<random>`; PayPal approvals are always `paypal`."""
     if not token or not token.startswith("sbx_"):
@@ -91,8 +102,7 @@ class SandboxGateway(PaymentGateway):
         return SaveMethodResult(method)
 
     def _existing(self, idempotency_key: str) -> SandboxTransaction | None:
-        # The books not yet written (a batch of renewals writes them together, when the
-        # caller commits), then the written ones: no flush for each charge.
+        # The books not yet flushed, then the written ones: no flush for each charge.
         for row in db.session.new:
             if isinstance(row, SandboxTransaction) and row.idempotency_key == idempotency_key:
                 return row
@@ -125,10 +135,12 @@ class SandboxGateway(PaymentGateway):
         )
 
     def charge(self, request: ChargeRequest) -> ChargeResult:
-        return self._charge(request, self._existing(request.idempotency_key))
+        return self._charge(request, self._existing(request.idempotency_key), _into_session)
 
     def charge_many(self, requests: list[ChargeRequest]) -> list[ChargeResult | Exception]:
-        """The books of all the keys read at once, then each charge."""
+        """The books of all the keys read at once, then each charge; the new books and
+        the log are written as the batch ends, a statement each (no ORM rows: nobody
+        reads them again in this transaction but this loop)."""
         keys = [request.idempotency_key for request in requests]
         known = {
             row.idempotency_key: row
@@ -136,20 +148,30 @@ class SandboxGateway(PaymentGateway):
                 select(SandboxTransaction).where(SandboxTransaction.idempotency_key.in_(keys))
             )
         }
+        written: dict[type, list[dict]] = {SandboxTransaction: [], GatewayCall: []}
+
+        def later(model: type, values: dict):
+            written[model].append(values)
+            if model is SandboxTransaction:
+                # Read for this answer, and found by the same key asked again below.
+                row = known[values["idempotency_key"]] = SandboxTransaction(**values)
+                return row
+            return None
+
         results: list[ChargeResult | Exception] = []
-        asked: set[str] = set()
         for request in requests:
-            key = request.idempotency_key
-            # A key asked twice in one batch finds the row its first call wrote.
-            row = self._existing(key) if key in asked else known.get(key)
-            asked.add(key)
             try:
-                results.append(self._charge(request, row))
+                results.append(self._charge(request, known.get(request.idempotency_key), later))
             except Exception as error:
                 results.append(error)
+        for model, rows in written.items():
+            if rows:
+                db.session.execute(insert(model), rows)
         return results
 
-    def _charge(self, request: ChargeRequest, row: SandboxTransaction | None) -> ChargeResult:
+    def _charge(
+        self, request: ChargeRequest, row: SandboxTransaction | None, write: "Write"
+    ) -> ChargeResult:
         if row is None:
             scenario = "paypal" if request.kind == "paypal" else scenario_of(request.method_token)
             if request.kind == "paypal" and request.method_token and not request.save_for_renewals:
@@ -161,39 +183,47 @@ class SandboxGateway(PaymentGateway):
                 status = Outcome.SUCCEEDED if request.amount_cents else Outcome.AUTHORISED
             else:
                 status = Outcome.DECLINED
-            row = SandboxTransaction(
-                idempotency_key=request.idempotency_key,
-                reference="sbx-" + secrets.token_hex(8),
-                merchant_reference=request.reference,
-                kind=request.kind,
-                scenario=scenario,
-                amount_cents=request.amount_cents,
-                currency=request.currency,
-                status=status.value,
-                method_token=request.method_token,
-                return_url=request.return_url,
-                cancel_url=request.cancel_url,
-            )
             # The bank's books are written whether or not its answer reaches us: the
             # caller commits them with the gateway log, even after a timeout.
-            db.session.add(row)
+            row = write(
+                SandboxTransaction,
+                {
+                    "idempotency_key": request.idempotency_key,
+                    "reference": "sbx-" + secrets.token_hex(8),
+                    "merchant_reference": request.reference,
+                    "kind": request.kind,
+                    "scenario": scenario,
+                    "amount_cents": request.amount_cents,
+                    "currency": request.currency,
+                    "status": status.value,
+                    "method_token": request.method_token,
+                    "return_url": request.return_url,
+                    "cancel_url": request.cancel_url,
+                },
+            )
             if scenario == "timeout":
-                audit.record(
-                    NAME,
-                    "charge",
-                    request=_charge_log(request),
-                    outcome="timeout",
-                    idempotency_key=request.idempotency_key,
+                write(
+                    GatewayCall,
+                    audit.entry(
+                        NAME,
+                        "charge",
+                        request=_charge_log(request),
+                        outcome="timeout",
+                        idempotency_key=request.idempotency_key,
+                    ),
                 )
                 raise GatewayTimeout(request.idempotency_key)
         result = self._result(row)
-        audit.record(
-            NAME,
-            "charge",
-            request=_charge_log(request),
-            response=dict(result.raw),
-            outcome=result.outcome.value,
-            idempotency_key=request.idempotency_key,
+        write(
+            GatewayCall,
+            audit.entry(
+                NAME,
+                "charge",
+                request=_charge_log(request),
+                response=dict(result.raw),
+                outcome=result.outcome.value,
+                idempotency_key=request.idempotency_key,
+            ),
         )
         return result
 

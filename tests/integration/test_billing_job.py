@@ -206,10 +206,10 @@ def test_gateway_down_retries_later_and_the_others_go_on(
     # The sandbox's one charge, whether asked alone or with the batch's others.
     real_charge = SandboxGateway._charge
 
-    def down_for_first(self, request, row):
+    def down_for_first(self, request, *rest):
         if request.idempotency_key.startswith(f"renew:{first.id}:"):
             raise ConnectionError("payment service unreachable")
-        return real_charge(self, request, row)
+        return real_charge(self, request, *rest)
 
     monkeypatch.setattr(SandboxGateway, "_charge", down_for_first)
     summary = run_billing(monkeypatch, RENEWAL_DAY)
