@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale, format_percent
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -160,15 +160,16 @@ def issue_for_payment(
     )
 
 
-def issue_for_payments(payments: list[Payment]) -> dict[int, Invoice]:
+def issue_for_payments(payments: list[Payment]) -> dict[int, str]:
     """The invoices of many successful charges of a month at its price (renewals of the
-    billing job), numbered together: one lock and one move of the counter, one flush.
-    Each is the invoice `issue_for_payment(payment)` would issue; the caller has checked
-    that none has one yet (UNIQUE(payment_id, kind) stands behind it)."""
+    billing job), numbered together: one lock and one move of the counter, one
+    statement. Each is the invoice `issue_for_payment(payment)` would issue; the caller
+    has checked that none has one yet (UNIQUE(payment_id, kind) stands behind it).
+    {payment id: invoice reference} (no ORM rows: the run reads none of them again)."""
     now = clock.now()
     series = rules.series(False, clock.local_date(now).year)
     numbers = next_numbers(series, len(payments)) if payments else range(0)
-    issued = {}
+    rows = []
     for payment, number in zip(payments, numbers, strict=True):
         subscription, order, user, locale = _parties(payment)
         with force_locale(locale):
@@ -176,10 +177,10 @@ def issue_for_payments(payments: list[Payment]) -> dict[int, Invoice]:
             method = _method(payment)
         period = _period(payment, subscription) or (None, None)
         draft = _Draft(payment, user, order, subscription, locale, [line], period, method)
-        issued[payment.id] = _new_invoice(InvoiceKind.INVOICE, draft, series, number, now)
-    db.session.add_all(issued.values())
-    db.session.flush()
-    return issued
+        rows.append(_invoice_values(InvoiceKind.INVOICE, draft, series, number, now))
+    if rows:
+        db.session.execute(insert(Invoice), rows)
+    return {row["payment_id"]: row["reference"] for row in rows}
 
 
 def issue_credit_note(refund: Refund) -> Invoice:
@@ -241,35 +242,41 @@ def _issue(kind: InvoiceKind, draft: _Draft) -> Invoice:
 def _new_invoice(
     kind: InvoiceKind, draft: _Draft, series: str, number: int, now: datetime
 ) -> Invoice:
+    return Invoice(**_invoice_values(kind, draft, series, number, now))
+
+
+def _invoice_values(
+    kind: InvoiceKind, draft: _Draft, series: str, number: int, now: datetime
+) -> dict:
     payment, user, order, subscription = draft.payment, draft.user, draft.order, draft.subscription
     total, vat = rules.totals(draft.lines)
     with force_locale(draft.locale):
         address = _address(order)  # the country's name in the invoice's language
-    return Invoice(
-        kind=kind,
-        series=series,
-        number=number,
-        reference=rules.reference(series, number),
-        user_id=user.id,
-        payment_id=payment.id,
-        subscription_id=subscription.id if subscription else None,
-        credit_of_id=draft.credit_of.id if draft.credit_of else None,
-        refund_id=draft.refund.id if draft.refund else None,
-        issued_at=now,
-        locale=draft.locale,
-        currency=payment.currency,
-        total_cents=total,
-        vat_cents=vat,
-        period_start=draft.period[0],
-        period_end=draft.period[1],
-        lines=[line.as_record() for line in draft.lines],
-        seller=_seller(),
-        buyer_name=(order.full_name if order and order.full_name else user.name),
-        buyer_address=address,
-        buyer_email=user.email,
-        payment_method=draft.method,
-        reason=draft.refund.reason if draft.refund else None,
-    )
+    return {
+        "kind": kind,
+        "series": series,
+        "number": number,
+        "reference": rules.reference(series, number),
+        "user_id": user.id,
+        "payment_id": payment.id,
+        "subscription_id": subscription.id if subscription else None,
+        "credit_of_id": draft.credit_of.id if draft.credit_of else None,
+        "refund_id": draft.refund.id if draft.refund else None,
+        "issued_at": now,
+        "locale": draft.locale,
+        "currency": payment.currency,
+        "total_cents": total,
+        "vat_cents": vat,
+        "period_start": draft.period[0],
+        "period_end": draft.period[1],
+        "lines": [line.as_record() for line in draft.lines],
+        "seller": _seller(),
+        "buyer_name": (order.full_name if order and order.full_name else user.name),
+        "buyer_address": address,
+        "buyer_email": user.email,
+        "payment_method": draft.method,
+        "reason": draft.refund.reason if draft.refund else None,
+    }
 
 
 def _vat() -> int:

@@ -23,10 +23,11 @@ def settle_payment(payment: Payment, status: PaymentStatus) -> Invoice | None:
     return invoice
 
 
-def settle_paid_renewals(payments: list[Payment]) -> dict[int, Invoice]:
+def settle_paid_renewals(payments: list[Payment]) -> dict[int, str]:
     """`settle_payment(payment, SUCCEEDED)` for many renewal charges at once, each with
     something charged, no order to complete and no invoice yet (the billing job checks):
-    their statuses, and their invoices numbered together. {payment id: invoice}"""
+    their statuses, and their invoices numbered together. {payment id: invoice
+    reference}"""
     for payment in payments:
         if payment.order_id is not None or payment.amount_cents <= 0:
             raise ValueError(f"payment {payment.id} is not a plain renewal charge")

@@ -67,8 +67,12 @@ def test_a_renewal_is_charged_once_invoiced_and_emailed(
         date(2026, 2, 5),
         date(2026, 3, 5),
     )
-    mails = [m.subject for m in db.session.scalars(select(OutboxMessage))]
-    assert mails == ["Your Premium Solo subscription is renewed"]
+    [message] = db.session.scalars(select(OutboxMessage))
+    assert message.subject == "Your Premium Solo subscription is renewed"
+    # The invoice's number and its PDF's address, in both bodies.
+    for body in (message.text_body, message.html_body):
+        assert f"Your invoice {invoice.reference}" in body
+        assert f"/invoices/{invoice.reference}.pdf" in body
     assert "reflection ends and renewals: 1 done, 0 failed" in "\n".join(summary.lines())
 
     again = run_billing(monkeypatch, RENEWAL_DAY)

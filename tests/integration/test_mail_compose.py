@@ -12,7 +12,7 @@ from app.services import mail
 
 RENEWAL = {
     "payment": SimpleNamespace(amount_cents=2000, currency="EUR"),
-    "invoice": SimpleNamespace(reference="F2026-000001"),
+    "invoice_reference": "F2026-000001",
     "invoice_link": "https://atelier.example/i",
     "next_on": date(2026, 3, 5),
     "user": SimpleNamespace(name="Camille"),

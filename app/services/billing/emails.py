@@ -20,21 +20,23 @@ def _context(subscription: Subscription) -> tuple[User, str, dict]:
 
 
 def renewal_charged(subscription: Subscription, payment: Payment, invoice: Invoice | None) -> None:
-    mail.send(renewal_charged_mail(subscription, payment, invoice))
+    reference = invoice.reference if invoice else None
+    mail.send(renewal_charged_mail(subscription, payment, reference))
 
 
 def renewal_charged_mail(
-    subscription: Subscription, payment: Payment, invoice: Invoice | None
+    subscription: Subscription, payment: Payment, invoice_reference: str | None
 ) -> mail.Mail:
     user, locale, context = _context(subscription)
+    link = public_url("billing.pdf", reference=invoice_reference) if invoice_reference else None
     return mail.compose(
         user.email,
         "billing_renewal_charged",
         locale,
         payment=payment,
-        invoice=invoice,
+        invoice_reference=invoice_reference,
         next_on=subscription.current_period_end,
-        invoice_link=public_url("billing.pdf", reference=invoice.reference) if invoice else None,
+        invoice_link=link,
         **context,
     )
 
