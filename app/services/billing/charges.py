@@ -68,7 +68,7 @@ def new_renewal(
 ) -> Payment:
     """The row of the charge for the period starting on `start` (flushed, not committed),
     its referral credit taken (§4)."""
-    payment = renewal_row(subscription, start, offers)
+    payment = Payment(**renewal_row(subscription, start, offers))
     db.session.add(payment)
     db.session.flush()
     referrals.take_credit(payment)
@@ -77,29 +77,29 @@ def new_renewal(
 
 def renewal_row(
     subscription: Subscription, start: date, offers: list[terms_prices.Offer] | None = None
-) -> Payment:
-    """The charge for the period starting on `start`, not yet added to the session: the
-    locked price less the running discount (§2.2f, §4). `offers`: the material versions'
-    new prices (§1); one the subscriber accepted before `start` becomes their locked
-    price from this period on. (The referral credit is taken once it is flushed.)"""
+) -> dict:
+    """The row of the charge for the period starting on `start`: the locked price less
+    the running discount (§2.2f, §4). `offers`: the material versions' new prices (§1);
+    one the subscriber accepted before `start` becomes their locked price from this
+    period on. (The referral credit is taken once it is written.)"""
     method = method_by_id(subscription.payment_method_id)
     if offers:
         subscription.monthly_cents = terms_prices.monthly_for(subscription, start, offers)
     price = renewal_price(
         subscription.monthly_cents, subscription.discount_cents, subscription.discount_months
     )
-    return Payment(
-        subscription_id=subscription.id,
-        period_start=period_key(start),
-        attempt=1,
-        user_id=subscription.user_id,
-        payment_method_id=subscription.payment_method_id,
-        idempotency_key=renewal_key(subscription.id, start),
-        gateway=method.gateway if method else current_app.config["CARD_GATEWAY"],
-        amount_cents=price.cents,
-        currency=subscription.currency,
-        status=PaymentStatus.PENDING,
-    )
+    return {
+        "subscription_id": subscription.id,
+        "period_start": period_key(start),
+        "attempt": 1,
+        "user_id": subscription.user_id,
+        "payment_method_id": subscription.payment_method_id,
+        "idempotency_key": renewal_key(subscription.id, start),
+        "gateway": method.gateway if method else current_app.config["CARD_GATEWAY"],
+        "amount_cents": price.cents,
+        "currency": subscription.currency,
+        "status": PaymentStatus.PENDING,
+    }
 
 
 @dataclass(frozen=True)
