@@ -51,29 +51,9 @@ def _order_paid_by(idempotency_key: str | None) -> int | None:
     return db.session.scalar(select(Order.id).where(Order.public_id == public_id))
 
 
-def record(
-    gateway: str,
-    operation: str,
-    *,
-    request: Mapping | None = None,
-    response: Mapping | None = None,
-    http_status: int | None = None,
-    outcome: str | None = None,
-    idempotency_key: str | None = None,
-    order_id: int | None = None,
-) -> GatewayCall:
-    call = GatewayCall(
-        **entry(
-            gateway,
-            operation,
-            request=request,
-            response=response,
-            http_status=http_status,
-            outcome=outcome,
-            idempotency_key=idempotency_key,
-            order_id=order_id,
-        )
-    )
+def record(gateway: str, operation: str, **details) -> GatewayCall:
+    """Add the log row of one call to the session (`details`: those of `entry`)."""
+    call = GatewayCall(**entry(gateway, operation, **details))
     db.session.add(call)
     return call
 

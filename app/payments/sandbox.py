@@ -202,29 +202,10 @@ class SandboxGateway(PaymentGateway):
                 },
             )
             if scenario == "timeout":
-                write(
-                    GatewayCall,
-                    audit.entry(
-                        NAME,
-                        "charge",
-                        request=_charge_log(request),
-                        outcome="timeout",
-                        idempotency_key=request.idempotency_key,
-                    ),
-                )
+                write(GatewayCall, _charge_entry(request, "timeout"))
                 raise GatewayTimeout(request.idempotency_key)
         result = self._result(row)
-        write(
-            GatewayCall,
-            audit.entry(
-                NAME,
-                "charge",
-                request=_charge_log(request),
-                response=dict(result.raw),
-                outcome=result.outcome.value,
-                idempotency_key=request.idempotency_key,
-            ),
-        )
+        write(GatewayCall, _charge_entry(request, result.outcome.value, dict(result.raw)))
         return result
 
     def transaction(self, reference: str) -> SandboxTransaction | None:
@@ -317,6 +298,17 @@ class SandboxGateway(PaymentGateway):
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> list[GatewayEvent]:
         raise InvalidWebhook("the sandbox sends no webhooks")
+
+
+def _charge_entry(request: ChargeRequest, outcome: str, response: dict | None = None) -> dict:
+    return audit.entry(
+        NAME,
+        "charge",
+        request=_charge_log(request),
+        response=response,
+        outcome=outcome,
+        idempotency_key=request.idempotency_key,
+    )
 
 
 def _charge_log(request: ChargeRequest) -> dict:
